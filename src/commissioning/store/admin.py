@@ -1,0 +1,119 @@
+"""The Django admin: an administrator can edit every record."""
+
+from django.contrib import admin
+
+from commissioning.store import models as m
+
+
+class ParticipationInline(admin.TabularInline):
+    model = m.Participation
+    extra = 1
+    autocomplete_fields = ["person"]
+
+
+class ObjectiveInline(admin.TabularInline):
+    model = m.Objective
+    extra = 1
+
+
+class OrganisationLinkInline(admin.TabularInline):
+    model = m.OrganisationLink
+    fk_name = "child"
+    extra = 0
+    autocomplete_fields = ["parent"]
+
+
+class IncentiveInline(admin.TabularInline):
+    model = m.IncentiveScheme
+    extra = 0
+
+
+@admin.register(m.Organisation)
+class OrganisationAdmin(admin.ModelAdmin):
+    list_display = ["ods_code", "name", "kind", "valid_from", "valid_to", "synthetic"]
+    list_filter = ["kind", "synthetic"]
+    search_fields = ["ods_code", "name"]
+    inlines = [OrganisationLinkInline]
+    autocomplete_fields = ["successor"]
+
+
+@admin.register(m.CommissioningCommunity)
+class CommunityAdmin(admin.ModelAdmin):
+    list_display = ["code", "name", "commissioner", "population", "synthetic"]
+    search_fields = ["code", "name"]
+    filter_horizontal = ["members"]
+
+
+@admin.register(m.Person)
+class PersonAdmin(admin.ModelAdmin):
+    list_display = ["name", "role_type", "is_clinician", "organisation"]
+    list_filter = ["role_type", "is_clinician", "communities"]
+    search_fields = ["name", "email"]
+
+
+@admin.register(m.Condition)
+class ConditionAdmin(admin.ModelAdmin):
+    list_display = ["name", "code_system", "qof_register"]
+    prepopulated_fields = {"slug": ["name"]}
+    search_fields = ["name"]
+
+
+@admin.register(m.Service)
+class ServiceAdmin(admin.ModelAdmin):
+    list_display = ["name", "community", "provider", "setting", "tier", "last_reviewed"]
+    list_filter = ["community", "setting"]
+    search_fields = ["name"]
+
+
+@admin.register(m.Contract)
+class ContractAdmin(admin.ModelAdmin):
+    list_display = ["reference", "title", "provider", "payment_form", "annual_value", "end_date"]
+    list_filter = ["community", "payment_form", "procurement_route"]
+    search_fields = ["reference", "title"]
+    inlines = [IncentiveInline]
+
+
+@admin.register(m.ServiceDevelopment)
+class DevelopmentAdmin(admin.ModelAdmin):
+    list_display = ["title", "community", "status", "start_date", "end_date"]
+    list_filter = ["community", "status"]
+    search_fields = ["title"]
+    prepopulated_fields = {"slug": ["title"]}
+    inlines = [ObjectiveInline]
+
+
+@admin.register(m.Activity)
+class ActivityAdmin(admin.ModelAdmin):
+    list_display = ["date", "title", "development", "kind", "nature"]
+    list_filter = ["community", "kind", "nature", "stages"]
+    search_fields = ["title"]
+    inlines = [ParticipationInline]
+
+
+@admin.register(m.Indicator)
+class IndicatorAdmin(admin.ModelAdmin):
+    list_display = ["code", "name", "domain", "unit", "polarity", "frequency"]
+    list_filter = ["domain", "polarity"]
+    search_fields = ["code", "name"]
+
+
+@admin.register(m.Observation)
+class ObservationAdmin(admin.ModelAdmin):
+    list_display = ["indicator", "organisation", "service", "period", "value", "target"]
+    list_filter = ["indicator"]
+    raw_id_fields = ["organisation", "service"]
+
+
+for model in (
+    m.OrganisationLink,
+    m.Stage,
+    m.ExternalDriver,
+    m.Objective,
+    m.Spend,
+    m.IncentiveScheme,
+    m.PracticePopulation,
+    m.ConditionRegister,
+    m.OrganisationalChange,
+    m.Profile,
+):
+    admin.site.register(model)

@@ -1,0 +1,156 @@
+"""Reading and writing the tables that the command-line verbs take and give.
+
+CSV (UTF-8, UTF-8 with BOM or Windows-1252 as Excel saves it) and Parquet in; CSV, Parquet or
+JSON out, chosen by the file's ending. ``-`` means standard input or standard output (CSV).
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import sys
+from pathlib import Path
+
+import pandas as pd
+
+from commissioning.errors import InputError, Problem, UserError, located
+
+ENCODINGS = ("utf-8-sig", "cp1252")
+
+
+def display_name(path: str | Path) -> str:
+    return "standard input" if str(path) == "-" else str(path)
+
+
+def _decode(raw: bytes, name: str) -> str:
+    for encoding in ENCODINGS:
+        try:
+            return raw.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    raise located(name, None, None, "cannot be read as text (expected UTF-8 or Windows-1252)")
+
+
+def read_table(path: str | Path, *, dtype=str) -> pd.DataFrame:
+    """Read a CSV or Parquet file into a dataframe.
+
+    CSV cells are read as text (``dtype=str``) so that each verb can check and convert them
+    itself and report the exact row and column of anything it cannot use.
+    """
+    name = display_name(path)
+    if str(path) == "-":
+        raw = sys.stdin.buffer.read()
+    else:
+        p = Path(path)
+        if not p.exists():
+            raise UserError(f"{name}: no such file")
+        if p.is_dir():
+            raise UserError(f"{name}: is a folder, expected a CSV or Parquet file")
+        if p.suffix.lower() in (".parquet", ".pq"):
+            try:
+                return pd.read_parquet(p)
+            except Exception as exc:  # pyarrow raises several kinds
+                raise located(name, None, None, f"is not a readable Parquet file ({exc})") from None
+        raw = p.read_bytes()
+    text = _decode(raw, name)
+    if not text.strip():
+        raise located(name, None, None, "is empty (expected a header row and data rows)")
+    try:
+        df = pd.read_csv(io.StringIO(text), dtype=dtype, keep_default_na=False, na_values=[""])
+    except pd.errors.ParserError as exc:
+        raise located(name, None, None, f"is not a well-formed CSV file ({exc})") from None
+    df.columns = [str(c).strip() for c in df.columns]
+    return df
+
+
+def require_columns(df: pd.DataFrame, required: list[str], name: str) -> None:
+    """Raise a located error naming every required column that is missing."""
+    missing = [c for c in required if c not in df.columns]
+    if missing:
+        found = ", ".join(df.columns) or "none"
+        raise InputError(
+            [
+                Problem(name, 1, c, f"required column is missing (columns found: {found})")
+                for c in missing
+            ]
+        )
+
+
+def to_number(
+    df: pd.DataFrame,
+    column: str,
+    name: str,
+    *,
+    integer: bool = False,
+    minimum: float | None = None,
+    required: bool = True,
+    limit: int = 20,
+) -> pd.Series:
+    """Convert a text column to numbers, with a located error for every bad cell.
+
+    Thousands separators ("1,234") are accepted. Row numbers are as a spreadsheet shows them.
+    """
+    raw = df[column]
+    if pd.api.types.is_numeric_dtype(raw):
+        values = raw.astype(float)
+        text = raw.astype(str)
+    else:
+        text = raw.astype("string").str.strip().str.replace(",", "", regex=False)
+        values = pd.to_numeric(text, errors="coerce")
+    problems: list[Problem] = []
+    blank = raw.isna() | (text.fillna("") == "")
+    bad = values.isna() & ~blank
+    kind = "a whole number" if integer else "a number"
+    for i in bad[bad].index:
+        problems.append(Problem(name, int(i) + 2, column, f"expected {kind}, found '{raw[i]}'"))
+    if required:
+        for i in blank[blank].index:
+            problems.append(Problem(name, int(i) + 2, column, f"expected {kind}, found nothing"))
+    if integer:
+        frac = values.notna() & (values % 1 != 0)
+        for i in frac[frac].index:
+            problems.append(Problem(name, int(i) + 2, column, f"expected {kind}, found '{raw[i]}'"))
+    if minimum is not None:
+        low = values.notna() & (values < minimum)
+        for i in low[low].index:
+            problems.append(
+                Problem(name, int(i) + 2, column, f"expected {minimum:g} or more, found '{raw[i]}'")
+            )
+    if problems:
+        problems.sort(key=lambda p: p.row or 0)
+        raise InputError(problems[:limit], more=max(0, len(problems) - limit))
+    return values
+
+
+def write_table(df: pd.DataFrame, path: str | Path | None, *, fmt: str | None = None) -> None:
+    """Write a dataframe as CSV, Parquet or JSON (records), by ``fmt`` or the file's ending.
+
+    ``None`` or ``-`` writes CSV to standard output.
+    """
+    if path is None or str(path) == "-":
+        if fmt == "json":
+            sys.stdout.write(df.to_json(orient="records", date_format="iso", indent=2) + "\n")
+        else:
+            df.to_csv(sys.stdout, index=False, lineterminator="\n")
+        return
+    p = Path(path)
+    fmt = fmt or {".parquet": "parquet", ".pq": "parquet", ".json": "json"}.get(
+        p.suffix.lower(), "csv"
+    )
+    if p.parent and not p.parent.exists():
+        raise UserError(f"{p}: the folder {p.parent} does not exist")
+    if fmt == "parquet":
+        df.to_parquet(p, index=False)
+    elif fmt == "json":
+        p.write_text(df.to_json(orient="records", date_format="iso", indent=2) + "\n")
+    else:
+        df.to_csv(p, index=False, lineterminator="\n")
+
+
+def write_json(obj, path: str | Path | None) -> None:
+    """Write a JSON document to a file, or standard output for ``None`` or ``-``."""
+    text = json.dumps(obj, indent=2, default=str) + "\n"
+    if path is None or str(path) == "-":
+        sys.stdout.write(text)
+    else:
+        Path(path).write_text(text)

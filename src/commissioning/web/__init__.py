@@ -1,0 +1,1 @@
+"""The web app: pages in the NHS.UK design system, behind login."""

@@ -1,0 +1,12 @@
+"""Template context shared by every page."""
+
+from commissioning import __version__
+
+
+def site(request):
+    from commissioning.store.models import CommissioningCommunity
+
+    synthetic = False
+    if request.user.is_authenticated:
+        synthetic = CommissioningCommunity.objects.filter(synthetic=True).exists()
+    return {"app_version": __version__, "synthetic_data": synthetic}
