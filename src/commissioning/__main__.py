@@ -1,0 +1,3 @@
+from commissioning.cli import run
+
+run()

@@ -1,0 +1,113 @@
+"""Shared fixtures.
+
+- ``demo``: the synthetic demo, built once per test session into the test database (SQLite, or
+  PostgreSQL when DATABASE_URL points at one). Tests that use it must not need an empty database
+  and must use the ordinary ``db`` fixture (each test runs in a transaction that is rolled back).
+- ``demo_server``: for browser tests, the demo built into its own SQLite file and served by
+  ``commissioning serve`` in a subprocess, exactly as a user would run it.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+DEMO_PASSWORD = "synthetic-demo-Pa55"
+
+
+@pytest.fixture(scope="session")
+def demo(django_db_setup, django_db_blocker):
+    from commissioning.demo import build_demo
+
+    with django_db_blocker.unblock():
+        return build_demo(password=DEMO_PASSWORD)
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="session")
+def demo_server(tmp_path_factory):
+    """Build the demo into a fresh SQLite file and serve it; yields the base URL."""
+    folder: Path = tmp_path_factory.mktemp("demo-server")
+    db = f"sqlite:///{folder / 'demo.sqlite3'}"
+    env = {**os.environ, "COMMISSIONING_DATA": str(folder)}
+    env.pop("DATABASE_URL", None)
+    exe = [sys.executable, "-m", "commissioning"]
+    subprocess.run(
+        [*exe, "demo", "--db", db, "--password", DEMO_PASSWORD, "--no-serve"],
+        check=True,
+        env=env,
+        capture_output=True,
+        timeout=600,
+    )
+    port = _free_port()
+    proc = subprocess.Popen(
+        [*exe, "serve", "--db", db, "--port", str(port)],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+    )
+    base = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 60
+    while True:
+        try:
+            with urllib.request.urlopen(f"{base}/health", timeout=2) as r:
+                if r.status == 200:
+                    break
+        except OSError:
+            if proc.poll() is not None or time.monotonic() > deadline:
+                proc.kill()
+                out = proc.stdout.read().decode() if proc.stdout else ""
+                raise RuntimeError(f"the demo server did not start:\n{out}") from None
+            time.sleep(0.2)
+    yield base
+    proc.terminate()
+    try:
+        proc.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--headless",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """Debian's Chromium driven by Playwright (never a browser Playwright downloads)."""
+    from playwright.sync_api import sync_playwright
+
+    if not Path(CHROMIUM).exists():
+        pytest.fail("Chromium is not installed: run `make test`, which installs it")
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+        yield b
+        b.close()
+
+
+@pytest.fixture
+def page(browser):
+    context = browser.new_context()
+    pg = context.new_page()
+    yield pg
+    context.close()
