@@ -71,6 +71,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "commissioning.web.middleware.LoginRequiredMiddleware",
+    "commissioning.web.middleware.AuditMiddleware",
 ]
 
 ROOT_URLCONF = "commissioning.web.urls"
@@ -107,7 +108,9 @@ USE_I18N = False
 USE_TZ = True
 
 STATIC_URL = "/static/"
-STATIC_ROOT = DATA_DIR / "static"
+# Static files are served from the installed package (WhiteNoise finders); set a root only when
+# an operator wants `collectstatic` for a separate web server.
+STATIC_ROOT = os.environ.get("COMMISSIONING_STATIC_ROOT") or None
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},

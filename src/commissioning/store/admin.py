@@ -117,3 +117,22 @@ for model in (
     m.Profile,
 ):
     admin.site.register(model)
+
+
+@admin.register(m.AuditRecord)
+class AuditRecordAdmin(admin.ModelAdmin):
+    """Read-only: the audit trail cannot be edited from the app."""
+
+    list_display = ["when", "username", "channel", "action", "model", "object_repr"]
+    list_filter = ["channel", "action", "model"]
+    search_fields = ["username", "object_repr", "object_id"]
+    date_hierarchy = "when"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -5,3 +5,8 @@ class StoreConfig(AppConfig):
     name = "commissioning.store"
     label = "store"
     verbose_name = "Commissioning records"
+
+    def ready(self):
+        from commissioning.store import audit
+
+        audit.connect()

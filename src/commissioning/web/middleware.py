@@ -1,20 +1,42 @@
-"""Every page is behind login except the login page, the health check and static files."""
+"""Request middleware: login required everywhere, and every change attributed in the audit trail."""
 
 from django.conf import settings
 from django.contrib.auth.views import redirect_to_login
+from django.http import JsonResponse
+
+from commissioning.store.audit import acting_as
+from commissioning.store.models.audit import Channel
 
 OPEN_PATHS = ("/login/", "/health", "/static/")
 
 
 class LoginRequiredMiddleware:
+    """Anonymous users see only the login page, the health check and static files."""
+
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
         if not request.user.is_authenticated and not request.path.startswith(OPEN_PATHS):
             if request.path.startswith("/api/"):
-                from django.http import JsonResponse
-
                 return JsonResponse({"detail": "Please sign in."}, status=401)
             return redirect_to_login(request.get_full_path(), settings.LOGIN_URL)
         return self.get_response(request)
+
+
+class AuditMiddleware:
+    """Attribute every change made while handling a request to the signed-in user."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.path.startswith("/api/"):
+            channel = Channel.API
+        elif request.path.startswith("/admin/"):
+            channel = Channel.ADMIN
+        else:
+            channel = Channel.WEB
+        user = request.user if request.user.is_authenticated else None
+        with acting_as(user, channel, username=None if user else "anonymous"):
+            return self.get_response(request)

@@ -8,6 +8,7 @@ from commissioning.store.models.activities import (
     Participation,
     Stage,
 )
+from commissioning.store.models.audit import Action, AuditRecord, Channel
 from commissioning.store.models.changes import ChangeKind, OrganisationalChange
 from commissioning.store.models.communities import CommissioningCommunity
 from commissioning.store.models.conditions import (
@@ -49,6 +50,9 @@ from commissioning.store.models.people import Person, RoleType
 from commissioning.store.models.services import Service, Setting
 
 __all__ = [
+    "Action",
+    "AuditRecord",
+    "Channel",
     "Activity",
     "ActivityKind",
     "ChangeKind",

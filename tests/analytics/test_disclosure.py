@@ -1,0 +1,91 @@
+"""Disclosure control: small counts hidden, others rounded, no lone suppressed cell derivable."""
+
+import hmac
+
+import pandas as pd
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from commissioning.analytics.disclosure import SUPPRESSED, SuppressionPolicy, suppress
+from commissioning.analytics.pseudonyms import (
+    check_digit,
+    is_valid_nhs_number,
+    looks_like_nhs_numbers,
+    pseudonymise,
+)
+
+
+def test_primary_suppression_and_rounding():
+    df = pd.DataFrame({"count": [0, 1, 7, 8, 12, 13, 1002]})
+    out = suppress(df, ["count"])
+    assert out["count"].tolist() == [0, SUPPRESSED, SUPPRESSED, 10, 10, 15, 1000]
+
+
+def test_secondary_suppression_hides_the_next_smallest_cell_in_the_group():
+    # Practice A: one cell of 3 would be derivable from A's total, so 20 (the next smallest)
+    # is hidden too. Practice B already has two hidden cells. Practice C has none.
+    df = pd.DataFrame(
+        {
+            "practice": ["A", "A", "A", "B", "B", "B", "C", "C"],
+            "band": ["0-4", "5-9", "10-14"] * 2 + ["0-4", "5-9"],
+            "count": [3, 20, 41, 2, 5, 40, 30, 31],
+        }
+    )
+    out = suppress(df, ["count"], groups=["practice"])
+    assert out["count"].tolist() == [
+        SUPPRESSED,
+        SUPPRESSED,
+        40,
+        SUPPRESSED,
+        SUPPRESSED,
+        40,
+        30,
+        30,
+    ]
+
+
+def test_a_ratio_is_hidden_with_its_counts_and_recomputed_from_rounded_counts():
+    df = pd.DataFrame({"num": [3, 52], "den": [100, 98], "pct": [3.0, 52 / 98 * 100]})
+    out = suppress(df, ["num", "den"], derived={"pct": ("num", "den")})
+    assert out.loc[0, "pct"] == SUPPRESSED
+    assert out.loc[1, "pct"] == pytest.approx(50 / 100 * 100)
+
+
+def test_policy_is_configurable():
+    out = suppress(pd.DataFrame({"c": [4, 6, 11]}), ["c"], policy=SuppressionPolicy(5, 1))
+    assert out["c"].tolist() == [SUPPRESSED, 6, 11]
+
+
+@given(st.lists(st.integers(min_value=0, max_value=10_000), min_size=1, max_size=30))
+def test_no_shown_count_is_small_and_every_shown_count_is_a_multiple_of_five(counts):
+    out = suppress(pd.DataFrame({"c": counts}), ["c"])["c"]
+    for original, shown in zip(counts, out, strict=True):
+        if 1 <= original <= 7:
+            assert shown == SUPPRESSED
+        else:
+            assert shown % 5 == 0 and abs(shown - original) <= 2.5
+
+
+def test_nhs_number_check_digit():
+    # 943 476 5919 is the NHS's own published example of a valid number.
+    assert is_valid_nhs_number("943 476 5919")
+    assert is_valid_nhs_number("9434765919")
+    assert not is_valid_nhs_number("9434765918")
+    assert not is_valid_nhs_number("943476591")
+    # Worked by hand: 4*10+0*9+1*8+0*7+2*6+3*5+4*4+5*3+6*2 = 118; 118 % 11 = 8; 11 - 8 = 3.
+    assert check_digit("401023456") == 3
+
+
+def test_a_column_of_nhs_numbers_is_recognised():
+    assert looks_like_nhs_numbers(pd.Series(["9434765919", "4010234563", ""]))
+    assert not looks_like_nhs_numbers(pd.Series(["B86001", "B86002"]))
+
+
+def test_pseudonyms_are_stable_under_one_key_and_differ_under_another():
+    ids = pd.Series(["943 476 5919", "9434765919", None])
+    a = pseudonymise(ids, b"key-one")
+    assert a[0] == a[1] and pd.isna(a[2])
+    assert "9434765919" not in "".join(a.dropna())
+    assert pseudonymise(ids, b"key-two")[0] != a[0]
+    assert a[0] == hmac.new(b"key-one", b"9434765919", "sha256").hexdigest()[:20]
