@@ -29,7 +29,7 @@ class Actor:
 
 _actor: contextvars.ContextVar[Actor | None] = contextvars.ContextVar("audit_actor", default=None)
 _PREVIOUS = "_audit_before"
-EXCLUDED = {"auditrecord", "stage"}
+EXCLUDED = {"auditrecord", "stage", "loginfailure"}
 
 
 @contextlib.contextmanager

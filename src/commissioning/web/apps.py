@@ -5,3 +5,6 @@ class WebConfig(AppConfig):
     name = "commissioning.web"
     label = "web"
     verbose_name = "Web app"
+
+    def ready(self):
+        from commissioning.web import throttle  # noqa: F401  (connects the sign-in signals)
