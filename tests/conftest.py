@@ -111,3 +111,14 @@ def page(browser):
     pg = context.new_page()
     yield pg
     context.close()
+
+
+@pytest.fixture(scope="session")
+def spark_engine():
+    """One local Spark session shared by every Spark test, so the suite stays quick."""
+    from commissioning.analytics.measures.engines import SparkEngine
+
+    engine = SparkEngine("local[2]")
+    engine.spark.conf.set("spark.sql.shuffle.partitions", "2")
+    yield engine
+    engine.spark.stop()

@@ -1,0 +1,7 @@
+-- Registered patients aged {min_age} or over at each month end (coverage intervals).
+SELECT r.practice AS organisation,
+       GREATEST(r.start_idx, p.birth_idx + {min_age} * 12) AS s_idx,
+       r.exit_idx AS x_idx,
+       1 AS weight
+FROM registrations_m r
+JOIN patients_m p ON p.patient_id = r.patient_id
