@@ -38,6 +38,7 @@ format: install-dev
 ## make test: the whole suite, on SQLite and on PostgreSQL, with the browser tests
 test: install-dev
 	bash scripts/ensure-chromium.sh
+	bash scripts/ensure-java.sh
 	$(BIN)/ruff check .
 	$(BIN)/python -m pytest -q
 	DATABASE_URL=$$(bash scripts/ensure-postgres.sh) $(BIN)/python -m pytest -q -m "not browser" \
