@@ -17,7 +17,7 @@ def main() -> int:
     status = 0
     for script in sorted(HERE.glob("bench_*.py")):
         print(f"== {script.name}", flush=True)
-        result = subprocess.run([sys.executable, str(script), *sys.argv[1:]])
+        result = subprocess.run([sys.executable, str(script)])
         status = status or result.returncode
     return status
 
