@@ -1,0 +1,327 @@
+"""The access-control policy: one rule per model, used by pages, API, exports, reports and admin.
+
+Roles (on each login's :class:`~commissioning.store.models.Profile`):
+
+- **administrator** (a superuser, a profile with the administrator role, or a staff login with no
+  profile): reads and changes everything, except the audit trail, which nobody changes.
+- **commissioner**: reads and changes the records of their own commissioning community. Shared
+  records (organisations, conditions, indicators, national drivers, stages, population and
+  register extracts) are read but only administrators change them.
+- **provider**: reads their community, its organisations and the shared records, plus the
+  services, contracts (with their incentive schemes) and indicator observations of their own
+  organisation; submits observations for their organisation and its services. Nothing else.
+- **viewer**: reads everything in their community except money: contract annual values,
+  incentive scheme values and spend amounts.
+- a login with no profile, or anonymous: nothing.
+
+A record the user may not read is treated exactly like one that does not exist
+(:func:`visible_or_404`), so a page or API answer never reveals that it is there.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from functools import reduce
+from operator import or_
+
+from django.db import models
+from django.db.models import Q
+from django.http import Http404
+
+from commissioning.store import models as m
+from commissioning.store.models import Profile, Role
+
+ADD, CHANGE, DELETE = "add", "change", "delete"
+ALL_ACTIONS = frozenset({ADD, CHANGE, DELETE})
+
+
+@dataclass(frozen=True)
+class Scope:
+    """What a login acts as: a role, a community and (for providers) an organisation."""
+
+    role: str
+    community_id: int | None = None
+    organisation_id: int | None = None
+
+    @property
+    def is_admin(self) -> bool:
+        return self.role == Role.ADMIN
+
+
+def _profile(user) -> Profile | None:
+    try:
+        return user.profile
+    except Profile.DoesNotExist:
+        return None
+
+
+def scope_of(user) -> Scope | None:
+    """The scope of ``user``, or None for anonymous users and logins without a role."""
+    if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
+        return None
+    if user.is_superuser:
+        return Scope(Role.ADMIN)
+    profile = _profile(user)
+    if profile is None:
+        return Scope(Role.ADMIN) if user.is_staff else None
+    if profile.role == Role.ADMIN:
+        return Scope(Role.ADMIN)
+    if profile.community_id is None:
+        return None
+    return Scope(profile.role, profile.community_id, profile.organisation_id)
+
+
+def is_admin(user) -> bool:
+    scope = scope_of(user)
+    return scope is not None and scope.is_admin
+
+
+@dataclass(frozen=True)
+class Rule:
+    """How one model's records belong to a community and to a provider organisation.
+
+    - ``community``: lookup from the model to its community (e.g. ``contract__community``);
+    - ``organisation``: lookup to an organisation; the record belongs to every community that
+      organisation takes part in (as member, lead commissioner, provider of a service or holder of
+      a contract). With both, a record belongs if either matches.
+    - ``providers``: ``"all"`` (providers read what their community reads), ``"own"`` (only
+      records whose ``provider`` lookups lead to their organisation) or ``"none"``.
+    - ``shared``: reference data every role reads and only administrators change.
+    - ``admin_only``: only administrators read it. ``frozen``: nobody changes it.
+    - ``commissioner`` / ``provider_actions``: what those roles may do within their scope.
+    - ``money``: fields viewers never see.
+    """
+
+    community: str | None = None
+    organisation: str | None = None
+    providers: str = "none"
+    provider: tuple[str, ...] = ()
+    shared: bool = False
+    admin_only: bool = False
+    frozen: bool = False
+    commissioner: frozenset[str] = ALL_ACTIONS
+    provider_actions: frozenset[str] = frozenset()
+    money: tuple[str, ...] = field(default_factory=tuple)
+
+
+NONE = frozenset()
+SHARED = Rule(shared=True, commissioner=NONE)
+
+RULES: dict[type[models.Model], Rule] = {
+    m.CommissioningCommunity: Rule(
+        community="id", providers="all", commissioner=frozenset({CHANGE})
+    ),
+    m.Organisation: Rule(organisation="id", providers="all", commissioner=NONE),
+    m.OrganisationLink: Rule(organisation="child", providers="all", commissioner=NONE),
+    m.Condition: SHARED,
+    m.Stage: SHARED,
+    m.ExternalDriver: SHARED,
+    m.Indicator: SHARED,
+    m.PracticePopulation: Rule(
+        organisation="organisation", providers="own", provider=("organisation",), commissioner=NONE
+    ),
+    m.ConditionRegister: Rule(
+        organisation="organisation", providers="own", provider=("organisation",), commissioner=NONE
+    ),
+    m.OrganisationalChange: Rule(community="community"),
+    m.Person: Rule(community="communities"),
+    m.Service: Rule(community="community", providers="own", provider=("provider",)),
+    m.Contract: Rule(
+        community="community", providers="own", provider=("provider",), money=("annual_value",)
+    ),
+    m.IncentiveScheme: Rule(
+        community="contract__community",
+        providers="own",
+        provider=("contract__provider",),
+        money=("value",),
+    ),
+    m.Spend: Rule(community="service__community", money=("amount",)),
+    m.ServiceDevelopment: Rule(community="community"),
+    m.Objective: Rule(community="development__community"),
+    m.Activity: Rule(community="community"),
+    m.Participation: Rule(community="activity__community"),
+    m.Observation: Rule(
+        community="service__community",
+        organisation="organisation",
+        providers="own",
+        provider=("organisation", "service__provider"),
+        provider_actions=frozenset({ADD, CHANGE}),
+    ),
+    m.Profile: Rule(admin_only=True, commissioner=NONE),
+    m.LoginFailure: Rule(admin_only=True, commissioner=NONE),
+    m.AuditRecord: Rule(admin_only=True, frozen=True, commissioner=NONE),
+}
+ADMIN_ONLY = Rule(admin_only=True, commissioner=NONE)
+
+
+def rule_for(model: type[models.Model]) -> Rule:
+    """The rule for ``model``; a model nobody has classified is for administrators only."""
+    return RULES.get(model._meta.concrete_model, ADMIN_ONLY)
+
+
+def community_organisations(community_id: int) -> models.QuerySet:
+    """Ids of the organisations taking part in a community (a subquery, not a list)."""
+    return (
+        m.Organisation.objects.filter(
+            Q(communities=community_id)
+            | Q(led_communities=community_id)
+            | Q(services_provided__community=community_id)
+            | Q(contracts_held__community=community_id)
+        )
+        .order_by()
+        .values("pk")
+    )
+
+
+def _any(parts: Iterable[Q]) -> Q | None:
+    parts = list(parts)
+    return reduce(or_, parts) if parts else None
+
+
+def condition(user, model: type[models.Model]) -> Q | None:
+    """The filter that keeps the records of ``model`` that ``user`` may read.
+
+    ``Q()`` means everything and ``None`` means nothing.
+    """
+    scope = scope_of(user)
+    rule = rule_for(model)
+    if scope is None:
+        return None
+    if scope.is_admin or rule.shared:
+        return Q()
+    if rule.admin_only:
+        return None
+    if scope.role == Role.PROVIDER and (rule.providers == "none" or scope.organisation_id is None):
+        return None
+    cid = scope.community_id
+    parts = []
+    if rule.community:
+        parts.append(Q(**{rule.community: cid}))
+    if rule.organisation:
+        parts.append(Q(**{f"{rule.organisation}__in": community_organisations(cid)}))
+    q = _any(parts)
+    if q is None:
+        return None
+    if scope.role == Role.PROVIDER and rule.providers == "own":
+        q &= _any(Q(**{lookup: scope.organisation_id}) for lookup in rule.provider)
+    return q
+
+
+def visible(user, queryset_or_model) -> models.QuerySet:
+    """``queryset_or_model`` filtered to the records ``user`` may read."""
+    if isinstance(queryset_or_model, models.QuerySet):
+        queryset = queryset_or_model
+    else:
+        queryset = queryset_or_model._default_manager.all()
+    q = condition(user, queryset.model)
+    return queryset.none() if q is None else queryset.filter(q)
+
+
+def visible_or_404(user, queryset_or_model, **lookup) -> models.Model:
+    """The one record matching ``lookup`` that ``user`` may read, else "not found"."""
+    obj = visible(user, queryset_or_model).filter(**lookup).first()
+    if obj is None:
+        raise Http404("Not found")
+    return obj
+
+
+def editable(user, model: type[models.Model], action: str = CHANGE) -> bool:
+    """Whether ``user`` may ``action`` ("add", "change", "delete") some records of ``model``."""
+    scope = scope_of(user)
+    rule = rule_for(model)
+    if scope is None or rule.frozen:
+        return False
+    if scope.is_admin:
+        return True
+    if scope.role == Role.COMMISSIONER:
+        return action in rule.commissioner
+    if scope.role == Role.PROVIDER:
+        return action in rule.provider_actions and scope.organisation_id is not None
+    return False
+
+
+_UNKNOWN = object()
+
+
+def _follow(obj: models.Model, lookup: str):
+    """The value(s) at the end of ``lookup`` on an object, saved or not, as a set of ids.
+
+    Returns ``_UNKNOWN`` for a many-to-many link on an unsaved object.
+    """
+    *path, last = lookup.split("__")
+    for name in path:
+        try:
+            obj = getattr(obj, name)
+        except models.ObjectDoesNotExist:
+            return set()
+        if obj is None:
+            return set()
+    f = obj._meta.get_field(last)
+    if f.many_to_many:
+        if obj.pk is None:
+            return _UNKNOWN
+        return set(getattr(obj, last).values_list("pk", flat=True))
+    if f.primary_key:
+        return {obj.pk}
+    value = getattr(obj, f.attname)
+    return set() if value is None else {value}
+
+
+def _belongs(scope: Scope, rule: Rule, obj: models.Model) -> bool:
+    """Whether the object, as it stands (perhaps unsaved), lies within a non-admin scope."""
+    cid = scope.community_id
+    inside = False
+    if rule.community:
+        found = _follow(obj, rule.community)
+        inside = found is _UNKNOWN or cid in found
+    if not inside and rule.organisation:
+        ids = _follow(obj, rule.organisation)
+        inside = bool(ids) and community_organisations(cid).filter(pk__in=ids).exists()
+    if not inside:
+        return False
+    if scope.role == Role.PROVIDER and rule.providers == "own":
+        return any(scope.organisation_id in _follow(obj, lookup) for lookup in rule.provider)
+    return True
+
+
+def can_edit(user, obj: models.Model, action: str = CHANGE) -> bool:
+    """Whether ``user`` may ``action`` this record.
+
+    For "add" the unsaved object is checked as it stands; for "change" both the stored record
+    (which the user must be able to read) and the changed one must lie within the user's scope,
+    so nothing can be moved out of (or into) a community the user does not act for.
+    """
+    if not editable(user, type(obj), action):
+        return False
+    scope = scope_of(user)
+    if scope.is_admin:
+        return True
+    rule = rule_for(type(obj))
+    if rule.shared or rule.admin_only:
+        return False
+    if action != ADD:
+        if obj.pk is None or not visible(user, type(obj)).filter(pk=obj.pk).exists():
+            return False
+        if action == DELETE:
+            return True
+    return _belongs(scope, rule, obj)
+
+
+def hidden_fields(user, model: type[models.Model]) -> frozenset[str]:
+    """Fields of ``model`` that ``user`` may not see (money, for viewers)."""
+    scope = scope_of(user)
+    rule = rule_for(model)
+    if scope is not None and scope.role != Role.VIEWER:
+        return frozenset()
+    return frozenset(rule.money)
+
+
+def redact(user, model: type[models.Model], record):
+    """A copy of ``record`` (a dict or a pandas DataFrame) with hidden fields emptied."""
+    hidden = hidden_fields(user, model)
+    out = record.copy()
+    names = out.columns if hasattr(out, "columns") else out.keys()
+    for name in hidden & set(names):
+        out[name] = None
+    return out
