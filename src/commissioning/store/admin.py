@@ -2,34 +2,35 @@
 
 from django.contrib import admin
 
+from commissioning.access.admin import PolicyAdminMixin
 from commissioning.store import models as m
 
 
-class ParticipationInline(admin.TabularInline):
+class ParticipationInline(PolicyAdminMixin, admin.TabularInline):
     model = m.Participation
     extra = 1
     autocomplete_fields = ["person"]
 
 
-class ObjectiveInline(admin.TabularInline):
+class ObjectiveInline(PolicyAdminMixin, admin.TabularInline):
     model = m.Objective
     extra = 1
 
 
-class OrganisationLinkInline(admin.TabularInline):
+class OrganisationLinkInline(PolicyAdminMixin, admin.TabularInline):
     model = m.OrganisationLink
     fk_name = "child"
     extra = 0
     autocomplete_fields = ["parent"]
 
 
-class IncentiveInline(admin.TabularInline):
+class IncentiveInline(PolicyAdminMixin, admin.TabularInline):
     model = m.IncentiveScheme
     extra = 0
 
 
 @admin.register(m.Organisation)
-class OrganisationAdmin(admin.ModelAdmin):
+class OrganisationAdmin(PolicyAdminMixin, admin.ModelAdmin):
     list_display = ["ods_code", "name", "kind", "valid_from", "valid_to", "synthetic"]
     list_filter = ["kind", "synthetic"]
     search_fields = ["ods_code", "name"]
@@ -38,35 +39,35 @@ class OrganisationAdmin(admin.ModelAdmin):
 
 
 @admin.register(m.CommissioningCommunity)
-class CommunityAdmin(admin.ModelAdmin):
+class CommunityAdmin(PolicyAdminMixin, admin.ModelAdmin):
     list_display = ["code", "name", "commissioner", "population", "synthetic"]
     search_fields = ["code", "name"]
     filter_horizontal = ["members"]
 
 
 @admin.register(m.Person)
-class PersonAdmin(admin.ModelAdmin):
+class PersonAdmin(PolicyAdminMixin, admin.ModelAdmin):
     list_display = ["name", "role_type", "is_clinician", "organisation"]
     list_filter = ["role_type", "is_clinician", "communities"]
     search_fields = ["name", "email"]
 
 
 @admin.register(m.Condition)
-class ConditionAdmin(admin.ModelAdmin):
+class ConditionAdmin(PolicyAdminMixin, admin.ModelAdmin):
     list_display = ["name", "code_system", "qof_register"]
     prepopulated_fields = {"slug": ["name"]}
     search_fields = ["name"]
 
 
 @admin.register(m.Service)
-class ServiceAdmin(admin.ModelAdmin):
+class ServiceAdmin(PolicyAdminMixin, admin.ModelAdmin):
     list_display = ["name", "community", "provider", "setting", "tier", "last_reviewed"]
     list_filter = ["community", "setting"]
     search_fields = ["name"]
 
 
 @admin.register(m.Contract)
-class ContractAdmin(admin.ModelAdmin):
+class ContractAdmin(PolicyAdminMixin, admin.ModelAdmin):
     list_display = ["reference", "title", "provider", "payment_form", "annual_value", "end_date"]
     list_filter = ["community", "payment_form", "procurement_route"]
     search_fields = ["reference", "title"]
@@ -74,7 +75,7 @@ class ContractAdmin(admin.ModelAdmin):
 
 
 @admin.register(m.ServiceDevelopment)
-class DevelopmentAdmin(admin.ModelAdmin):
+class DevelopmentAdmin(PolicyAdminMixin, admin.ModelAdmin):
     list_display = ["title", "community", "status", "start_date", "end_date"]
     list_filter = ["community", "status"]
     search_fields = ["title"]
@@ -83,7 +84,7 @@ class DevelopmentAdmin(admin.ModelAdmin):
 
 
 @admin.register(m.Activity)
-class ActivityAdmin(admin.ModelAdmin):
+class ActivityAdmin(PolicyAdminMixin, admin.ModelAdmin):
     list_display = ["date", "title", "development", "kind", "nature"]
     list_filter = ["community", "kind", "nature", "stages"]
     search_fields = ["title"]
@@ -91,17 +92,21 @@ class ActivityAdmin(admin.ModelAdmin):
 
 
 @admin.register(m.Indicator)
-class IndicatorAdmin(admin.ModelAdmin):
+class IndicatorAdmin(PolicyAdminMixin, admin.ModelAdmin):
     list_display = ["code", "name", "domain", "unit", "polarity", "frequency"]
     list_filter = ["domain", "polarity"]
     search_fields = ["code", "name"]
 
 
 @admin.register(m.Observation)
-class ObservationAdmin(admin.ModelAdmin):
+class ObservationAdmin(PolicyAdminMixin, admin.ModelAdmin):
     list_display = ["indicator", "organisation", "service", "period", "value", "target"]
     list_filter = ["indicator"]
     raw_id_fields = ["organisation", "service"]
+
+
+class PolicyModelAdmin(PolicyAdminMixin, admin.ModelAdmin):
+    """Any other record: what a login may see and change follows the access policy."""
 
 
 for model in (
@@ -116,7 +121,7 @@ for model in (
     m.OrganisationalChange,
     m.Profile,
 ):
-    admin.site.register(model)
+    admin.site.register(model, PolicyModelAdmin)
 
 
 @admin.register(m.AuditRecord)
