@@ -1,0 +1,1 @@
+"""Analytics: statistics for commissioning, pure functions over pandas dataframes."""
