@@ -1,0 +1,138 @@
+"""Pages on the small hand-made community (figures worked out in tests/web/conftest.py)."""
+
+from __future__ import annotations
+
+import json
+import re
+
+import pytest
+from django.urls import reverse
+
+COMMUNITY = "/communities/minitown/"
+DEVELOPMENT = "/communities/minitown/developments/falls-review/"
+
+
+def text(response) -> str:
+    """The page's text with tags removed and white space collapsed."""
+    html = response.content.decode()
+    html = re.sub(r"<script.*?</script>", " ", html, flags=re.S)
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html))
+
+
+@pytest.fixture
+def as_commissioner(client, mini):
+    client.force_login(mini["commissioner"])
+    return client
+
+
+def test_home_lists_only_the_users_community(as_commissioner):
+    page = text(as_commissioner.get("/"))
+    assert "Minitown" in page
+    assert "Elsewhere" not in page
+    assert "12,345" in page
+
+
+def test_admin_sees_every_community(client, mini):
+    client.force_login(mini["admin"])
+    page = text(client.get("/"))
+    assert "Minitown" in page and "Elsewhere" in page
+
+
+def test_user_without_profile_sees_no_community_and_gets_404(client, mini):
+    client.force_login(mini["nobody"])
+    assert "not linked to a commissioning community" in text(client.get("/"))
+    assert client.get(COMMUNITY).status_code == 404
+    assert client.get(DEVELOPMENT).status_code == 404
+
+
+def test_other_community_is_not_found(as_commissioner):
+    assert as_commissioner.get("/communities/elsewhere/").status_code == 404
+    response = as_commissioner.get("/communities/elsewhere/developments/hidden-plan/")
+    assert response.status_code == 404
+    assert "Page not found" in text(response)
+    assert as_commissioner.get("/communities/nowhere/").status_code == 404
+
+
+def test_community_page_shows_contract_value_to_commissioner(as_commissioner):
+    page = text(as_commissioner.get(COMMUNITY))
+    assert "MINI-001" in page
+    assert "£1,234,567" in page
+    assert "Falls clinic" in page and "specialist" in page
+    assert "GP practice: 1" in page
+
+
+def test_viewer_sees_contract_but_not_its_value(client, mini):
+    client.force_login(mini["viewer"])
+    page = text(client.get(COMMUNITY))
+    assert "MINI-001" in page
+    assert "1,234,567" not in page
+    assert "Contract values are not shown to viewers" in page
+
+
+def test_developments_filter_answers_htmx_with_the_table_only(as_commissioner):
+    url = reverse("community-developments", args=["minitown"])
+    partial = as_commissioner.get(url, {"status": "active"}, HTTP_HX_REQUEST="true")
+    html = partial.content.decode()
+    assert "Falls clinic review" in html and "<html" not in html
+    none = as_commissioner.get(url, {"status": "closed"}, HTTP_HX_REQUEST="true")
+    assert "No service developments with this status" in none.content.decode()
+    # Without JavaScript the same address gives the whole page.
+    assert "<html" in as_commissioner.get(url, {"status": "active"}).content.decode()
+
+
+def test_development_lane_hours_worked_by_hand(as_commissioner):
+    response = as_commissioner.get(DEVELOPMENT)
+    html = response.content.decode()
+    lanes = dict(re.findall(r'data-stage="([^"]+)">.*?data-hours="([^"]+)"', html, flags=re.S))
+    assert {k: float(v) for k, v in lanes.items()} == {
+        "Scoping": 5.0,
+        "Needs assessment": 1.5,
+        "Planning and service design": 9.25,
+        "Procurement and contracting": 0.0,
+        "Implementation support": 0.0,
+        "Monitoring": 0.0,
+        "Review": 0.0,
+        "Decommissioning": 0.0,
+    }
+    page = text(response)
+    # The scoping meeting served two stages, so it is listed in both lanes.
+    assert page.count("Scoping meeting") == 2
+    assert "3 activities, 10.75 hours from 2 people" in page
+
+
+def test_development_participants_objectives_and_drivers(as_commissioner):
+    page = text(as_commissioner.get(DEVELOPMENT))
+    assert re.search(r"Bob Example GP Yes (\S* )?2 7\.25", page)
+    assert re.search(r"Ann Example Commissioning manager No (\S* )?2 3\.5", page)
+    assert "National falls guidance" in page
+    assert "Fewer falls admissions by 2012 Falls admissions (per 1,000) 10 8 31 Mar 2012" in page
+    assert (
+        "Better joined-up care Not specific and measurable No indicator Not known No target" in page
+    )
+    # Only the objective without indicator, target and date is marked.
+    assert page.count("Not specific and measurable") == 1
+    assert re.search(r"Better joined-up care Not specific and measurable", page)
+
+
+def test_timeline_chart_spec_is_embedded_as_data_not_script(as_commissioner):
+    html = as_commissioner.get(DEVELOPMENT).content.decode()
+    block = re.search(r'<script id="timeline-spec" type="application/json">(.*?)</script>', html)
+    spec = json.loads(block.group(1))
+    values = spec["datasets"][spec["data"]["name"]]
+    assert len(values) == 4  # three activities, one of them in two lanes
+    assert spec["encoding"]["y"]["scale"]["domain"][0] == "Scoping"
+    assert spec["encoding"]["shape"]["field"] == "nature"
+    # No inline script: every other <script> has a src.
+    others = re.findall(r"<script(?![^>]*type=\"application/json\")([^>]*)>", html)
+    assert others and all("src=" in attrs for attrs in others)
+    assert 'aria-label="Timeline of 3 activities from 10 January 2010 to 15 March 2010' in html
+
+
+def test_server_error_page_is_plain_and_styled(rf, mini):
+    from django.views.defaults import server_error
+
+    response = server_error(rf.get("/"))
+    assert response.status_code == 500
+    html = response.content.decode()
+    assert "Sorry, there is a problem with the service" in html
+    assert "nhsuk-frontend.min.css" in html
