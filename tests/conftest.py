@@ -22,6 +22,19 @@ import pytest
 DEMO_PASSWORD = "synthetic-demo-Pa55"
 
 
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(config, items):
+    """Run the tests that use the session-wide demo last.
+
+    The demo is built once, lazily, into the test database and stays there; tests that build
+    their own small worlds (and transactional tests, which empty the database) must therefore
+    run before it exists. This runs after pytest-django's own ordering and keeps it otherwise.
+    """
+    items[:] = [i for i in items if "demo" not in i.fixturenames] + [
+        i for i in items if "demo" in i.fixturenames
+    ]
+
+
 @pytest.fixture(scope="session")
 def demo(django_db_setup, django_db_blocker):
     from commissioning.demo import build_demo

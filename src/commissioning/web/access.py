@@ -7,56 +7,30 @@
 - Viewers see contracts without their values.
 
 Pages ask for a community through :func:`community_or_404`, so a community the user may not see
-answers "page not found", exactly like one that does not exist.
+answers "page not found", exactly like one that does not exist. The rules themselves live in
+:mod:`commissioning.access.policy`, the one mechanism shared by pages, API, admin and reports.
 """
 
 from __future__ import annotations
 
-from django.http import Http404
+from commissioning.access import policy
+from commissioning.store.models import CommissioningCommunity, Contract
 
-from commissioning.store.models import CommissioningCommunity, Profile, Role
-
-
-def _profile(user) -> Profile | None:
-    if not user.is_authenticated:
-        return None
-    try:
-        return user.profile
-    except Profile.DoesNotExist:
-        return None
-
-
-def is_admin(user) -> bool:
-    if not user.is_authenticated:
-        return False
-    if user.is_superuser or user.is_staff:
-        return True
-    profile = _profile(user)
-    return profile is not None and profile.role == Role.ADMIN
+is_admin = policy.is_admin
 
 
 def visible_communities(user):
     """The commissioning communities ``user`` may see, as a queryset."""
-    communities = CommissioningCommunity.objects.all()
-    if is_admin(user):
-        return communities
-    profile = _profile(user)
-    if profile is None or profile.community_id is None:
-        return communities.none()
-    return communities.filter(pk=profile.community_id)
+    return policy.visible(user, CommissioningCommunity)
 
 
 def community_or_404(user, code: str) -> CommissioningCommunity:
     """The community with this code if ``user`` may see it; otherwise "page not found"."""
-    community = visible_communities(user).select_related("commissioner").filter(code=code).first()
-    if community is None:
-        raise Http404("No such commissioning community")
-    return community
+    return policy.visible_or_404(
+        user, CommissioningCommunity.objects.select_related("commissioner"), code=code
+    )
 
 
 def sees_contract_values(user) -> bool:
     """Viewers see that contracts exist but not what they are worth."""
-    if is_admin(user):
-        return True
-    profile = _profile(user)
-    return profile is not None and profile.role != Role.VIEWER
+    return "annual_value" not in policy.hidden_fields(user, Contract)

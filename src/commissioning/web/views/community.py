@@ -7,20 +7,26 @@ from itertools import groupby
 from django.db.models import Count, Q, Sum
 from django.shortcuts import render
 
+from commissioning.access.policy import visible
 from commissioning.store.models import (
     Condition,
+    Contract,
     DevelopmentStatus,
     Organisation,
+    OrganisationalChange,
     OrganisationKind,
     PracticePopulation,
+    Service,
+    ServiceDevelopment,
 )
 from commissioning.web.access import community_or_404, sees_contract_values
 
 
-def _list_sizes(practices: list[Organisation]) -> dict[int, int]:
+def _list_sizes(user, practices: list[Organisation]) -> dict[int, int]:
     """Registered patients of each practice on its latest extract date."""
     rows = (
-        PracticePopulation.objects.filter(organisation__in=practices)
+        visible(user, PracticePopulation)
+        .filter(organisation__in=practices)
         .values("organisation_id", "date")
         .annotate(patients=Sum("count"))
         .order_by("organisation_id", "-date")
@@ -31,14 +37,15 @@ def _list_sizes(practices: list[Organisation]) -> dict[int, int]:
     return latest
 
 
-def _organisation_groups(community) -> list[dict]:
+def _organisation_groups(user, community) -> list[dict]:
     members = list(
-        Organisation.objects.filter(Q(communities=community) | Q(pk=community.commissioner_id))
+        visible(user, Organisation)
+        .filter(Q(communities=community) | Q(pk=community.commissioner_id))
         .distinct()
         .order_by("kind", "name")
     )
     practices = [o for o in members if o.kind == OrganisationKind.GP_PRACTICE]
-    sizes = _list_sizes(practices)
+    sizes = _list_sizes(user, practices)
     for org in practices:
         org.list_size = sizes.get(org.pk)
     labels = dict(OrganisationKind.choices)
@@ -56,8 +63,13 @@ def _organisation_groups(community) -> list[dict]:
     return groups
 
 
-def _developments(community, status: str | None):
-    qs = community.developments.select_related("parent").order_by("start_date", "title")
+def _developments(user, community, status: str | None):
+    qs = (
+        visible(user, ServiceDevelopment)
+        .filter(community=community)
+        .select_related("parent")
+        .order_by("start_date", "title")
+    )
     if status:
         qs = qs.filter(status=status)
     return qs
@@ -68,30 +80,37 @@ def community(request, code: str):
     status = request.GET.get("status") or None
     if status not in DevelopmentStatus.values:
         status = None
+    user = request.user
+    services = visible(user, Service).filter(community=community)
+    developments = visible(user, ServiceDevelopment).filter(community=community)
+    in_services = Q(services__in=services)
+    in_developments = Q(developments__in=developments)
     conditions = (
-        Condition.objects.filter(
-            Q(services__community=community) | Q(developments__community=community)
-        )
+        Condition.objects.filter(in_services | in_developments)
         .distinct()
         .annotate(
-            service_count=Count("services", filter=Q(services__community=community), distinct=True),
-            development_count=Count(
-                "developments", filter=Q(developments__community=community), distinct=True
-            ),
+            service_count=Count("services", filter=in_services, distinct=True),
+            development_count=Count("developments", filter=in_developments, distinct=True),
         )
         .order_by("name")
     )
     context = {
         "community": community,
-        "groups": _organisation_groups(community),
+        "groups": _organisation_groups(user, community),
         "conditions": conditions,
-        "services": community.services.select_related("provider").prefetch_related("conditions"),
-        "contracts": community.contracts.select_related("provider").order_by("reference"),
+        "services": services.select_related("provider").prefetch_related("conditions"),
+        "contracts": visible(user, Contract)
+        .filter(community=community)
+        .select_related("provider")
+        .order_by("reference"),
         "show_values": sees_contract_values(request.user),
-        "developments": _developments(community, status),
+        "developments": _developments(user, community, status),
         "statuses": DevelopmentStatus.choices,
         "status": status,
-        "changes": community.changes.select_related("organisation").order_by("date"),
+        "changes": visible(user, OrganisationalChange)
+        .filter(community=community)
+        .select_related("organisation")
+        .order_by("date"),
     }
     return render(request, "web/community.html", context)
 
@@ -106,7 +125,7 @@ def developments(request, code: str):
         status = None
     context = {
         "community": community_,
-        "developments": _developments(community_, status),
+        "developments": _developments(request.user, community_, status),
         "status": status,
     }
     return render(request, "web/_developments_table.html", context)

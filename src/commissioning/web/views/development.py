@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from django.db.models import Count, Sum
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import render
 
+from commissioning.access.policy import visible_or_404
 from commissioning.store.models import Participation, RoleType, ServiceDevelopment, Stage
 from commissioning.web.access import community_or_404
 from commissioning.web.charts import chart_spec
@@ -40,7 +41,8 @@ def _participants(development) -> list[dict]:
 
 def development(request, code: str, slug: str):
     community = community_or_404(request.user, code)
-    dev = get_object_or_404(
+    dev = visible_or_404(
+        request.user,
         ServiceDevelopment.objects.select_related("parent", "community"),
         community=community,
         slug=slug,
