@@ -26,7 +26,9 @@ from commissioning.demo.providers_contracts import (
 )
 from commissioning.errors import UserError
 from commissioning.store import models as m
+from commissioning.store.audit import acting_as
 from commissioning.store.models import CommissioningCommunity, Organisation, Stage
+from commissioning.store.models.audit import Channel
 
 SYNTHETIC_NOTICE = (
     "All demo data is synthetic: made up for demonstration, modelled on published figures for "
@@ -155,7 +157,7 @@ def build_demo(
             progress(message)
 
     b = Build(seed=seed)
-    with transaction.atomic():
+    with transaction.atomic(), acting_as(channel=Channel.SYSTEM, username="demo builder"):
         check_can_build()
         say("Removing any earlier demo")
         remove_demo()
