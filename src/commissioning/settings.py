@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "commissioning.store",
     "commissioning.web",
+    "commissioning.evidence",
 ]
 
 MIDDLEWARE = [

@@ -29,7 +29,10 @@ class Actor:
 
 _actor: contextvars.ContextVar[Actor | None] = contextvars.ContextVar("audit_actor", default=None)
 _PREVIOUS = "_audit_before"
+AUDITED_APPS = {"store", "evidence"}
 EXCLUDED = {"auditrecord", "stage", "loginfailure"}
+# Large fields left out of audit snapshots (the audit keeps who changed what, not file bodies).
+UNSNAPSHOTTED = {"content", "text"}
 
 
 @contextlib.contextmanager
@@ -53,7 +56,11 @@ def current_actor() -> Actor:
 
 def snapshot(instance: models.Model) -> dict:
     """The stored values of a record, as JSON-ready data."""
-    data = {f.attname: getattr(instance, f.attname) for f in instance._meta.concrete_fields}
+    data = {
+        f.attname: getattr(instance, f.attname)
+        for f in instance._meta.concrete_fields
+        if f.attname not in UNSNAPSHOTTED
+    }
     return json.loads(json.dumps(data, cls=DjangoJSONEncoder))
 
 
@@ -76,7 +83,7 @@ def _audited(sender) -> bool:
     meta = getattr(sender, "_meta", None)
     return (
         meta is not None
-        and meta.app_label == "store"
+        and meta.app_label in AUDITED_APPS
         and meta.model_name not in EXCLUDED
         and not meta.auto_created
     )
