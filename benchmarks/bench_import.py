@@ -1,0 +1,124 @@
+"""Benchmark: checking and importing 1,000,000 indicator observation rows into SQLite.
+
+    .venv/bin/python benchmarks/bench_import.py [--rows 1000000] [--runs 3]
+
+Each run happens in a fresh process on a fresh SQLite file: the reference records (1,000
+practices, 20 indicators) are imported first, untimed; then one CSV of observations is read,
+checked and loaded, timed from the call to the end of the transaction. Peak memory is the
+process's maximum resident set size. Results go to standard output; the figures in
+docs/benchmarks-import.md come from here. This is not a test and asserts nothing about time.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+PRACTICES = 1000
+INDICATORS = 20
+
+
+def write_inputs(folder: Path, rows: int) -> tuple[list[Path], Path]:
+    orgs = folder / "organisations.csv"
+    with orgs.open("w") as f:
+        f.write("ods_code,name,kind\n")
+        for i in range(PRACTICES):
+            f.write(f"B{i:05d},Synthetic practice {i},gp_practice\n")
+    inds = folder / "indicators.csv"
+    with inds.open("w") as f:
+        f.write("code,name,domain,unit,polarity,frequency\n")
+        for j in range(INDICATORS):
+            f.write(f"IND{j:02d},Synthetic indicator {j},quality,%,higher_better,monthly\n")
+    months = -(-rows // (PRACTICES * INDICATORS))
+    obs = folder / "observations.csv"
+    n = 0
+    with obs.open("w") as f:
+        f.write("indicator_code,organisation_ods,period,value,numerator,denominator\n")
+        for m in range(months):
+            year, month = 2000 + m // 12, m % 12 + 1
+            period = f"{year}-{month:02d}-01" if m % 2 else f"01/{month:02d}/{year}"
+            for j in range(INDICATORS):
+                for i in range(PRACTICES):
+                    if n == rows:
+                        break
+                    num = (i * 7 + j * 13 + m) % 500
+                    den = 1000 + (i * 31 + m) % 9000
+                    f.write(f'IND{j:02d},B{i:05d},{period},{num / den * 100:.3f},{num},"{den:,}"\n')
+                    n += 1
+    return [orgs, inds], obs
+
+
+def one_run(folder: Path) -> dict:
+    """In this process: import the reference files, then time the observations."""
+    os.environ["DATABASE_URL"] = f"sqlite:///{folder / 'bench.sqlite3'}"
+    os.environ["COMMISSIONING_DATA"] = str(folder)
+    from commissioning.store.runtime import setup
+
+    setup(None)
+    from commissioning.ingest import import_files
+
+    refs = sorted(folder.glob("organisations.csv")) + sorted(folder.glob("indicators.csv"))
+    import_files(refs)
+    cpu0 = resource.getrusage(resource.RUSAGE_SELF)
+    start = time.perf_counter()
+    counts = import_files([folder / "observations.csv"])
+    seconds = time.perf_counter() - start
+    cpu1 = resource.getrusage(resource.RUSAGE_SELF)
+    cpu = (cpu1.ru_utime - cpu0.ru_utime) + (cpu1.ru_stime - cpu0.ru_stime)
+    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    load = os.getloadavg()[0]
+    added = counts["observations"].added
+    return {"seconds": seconds, "cpu": cpu, "peak_mb": peak_mb, "added": added, "load": load}
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--rows", type=int, default=1_000_000)
+    ap.add_argument("--runs", type=int, default=3)
+    ap.add_argument("--one-run", metavar="FOLDER", help=argparse.SUPPRESS)
+    args = ap.parse_args()
+    if args.one_run:
+        print(json.dumps(one_run(Path(args.one_run))))
+        return
+    results = []
+    with tempfile.TemporaryDirectory() as tmp:
+        inputs = Path(tmp) / "inputs"
+        inputs.mkdir()
+        write_inputs(inputs, args.rows)
+        size = (inputs / "observations.csv").stat().st_size / 1e6
+        print(f"{args.rows:,} observation rows, {size:.0f} MB of CSV; {os.cpu_count()} cores")
+        for r in range(args.runs):
+            run_dir = Path(tmp) / f"run{r}"
+            run_dir.mkdir()
+            for p in inputs.iterdir():
+                (run_dir / p.name).symlink_to(p)
+            out = subprocess.run(
+                [sys.executable, __file__, "--one-run", str(run_dir)],
+                check=True,
+                capture_output=True,
+                text=True,
+            )
+            res = json.loads(out.stdout.strip().splitlines()[-1])
+            assert res["added"] == args.rows, res
+            results.append(res)
+            print(
+                f"run {r + 1}: {res['seconds']:.1f} s ({res['cpu']:.1f} s CPU), peak memory "
+                f"{res['peak_mb']:.0f} MB, load average {res['load']:.1f}"
+            )
+    print(
+        f"median: {statistics.median(r['seconds'] for r in results):.1f} s "
+        f"({statistics.median(r['cpu'] for r in results):.1f} s CPU), "
+        f"peak memory {statistics.median(r['peak_mb'] for r in results):.0f} MB"
+    )
+
+
+if __name__ == "__main__":
+    main()

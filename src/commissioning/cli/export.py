@@ -1,0 +1,55 @@
+"""``commissioning export KIND``: records out in the layout the importer reads."""
+
+from __future__ import annotations
+
+
+def register(sub) -> None:
+    from commissioning.ingest.names import ORDER
+    from commissioning.store.runtime import add_db_option
+
+    p = sub.add_parser(
+        "export",
+        help="export one kind of record (or all) to CSV or Excel, ready to re-import",
+        description="Write records in exactly the layout `commissioning import` reads. "
+        "KIND 'all' writes every kind to one workbook, a sheet each (needs -o FILE.xlsx).",
+    )
+    p.add_argument("kind", metavar="KIND", help="one of: " + ", ".join(ORDER) + ", or all")
+    p.add_argument("--community", metavar="CODE", help="only this community's records")
+    p.add_argument(
+        "-o", "--output", metavar="FILE", help=".csv or .xlsx (default: CSV to standard output)"
+    )
+    add_db_option(p)
+    p.set_defaults(func=run)
+
+
+def run(args) -> int:
+    import sys
+    from pathlib import Path
+
+    from commissioning.errors import UserError
+    from commissioning.ingest.names import ORDER
+
+    all_kinds = args.kind.strip().lower() == "all"
+    if all_kinds and not (args.output or "").lower().endswith(".xlsx"):
+        raise UserError("exporting all kinds needs an Excel file: -o FILE.xlsx")
+
+    from commissioning.store.runtime import setup
+
+    setup(args.db)
+    from commissioning.ingest.export import export_all, export_kind
+    from commissioning.ingest.kinds import find_kind
+    from commissioning.store.models import CommissioningCommunity
+
+    kind = None if all_kinds else find_kind(args.kind)
+    if not all_kinds and kind is None:
+        raise UserError(f"'{args.kind}' is not a kind we export (one of {', '.join(ORDER)}, all)")
+    if args.community and not CommissioningCommunity.objects.filter(code=args.community).exists():
+        raise UserError(f"there is no community with the code '{args.community}'")
+    if all_kinds:
+        counts = export_all(Path(args.output), community=args.community)
+        print(f"Wrote {sum(counts.values())} records of {len(counts)} kinds to {args.output}")
+        return 0
+    n = export_kind(kind, args.output, community=args.community)
+    if args.output and args.output != "-":
+        print(f"Wrote {n} {kind.title.lower()} to {args.output}", file=sys.stderr)
+    return 0

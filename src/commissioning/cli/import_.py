@@ -1,0 +1,56 @@
+"""``commissioning import``: check CSV and Excel files, then load them all or nothing."""
+
+from __future__ import annotations
+
+
+def register(sub) -> None:
+    from commissioning.store.runtime import add_db_option
+
+    p = sub.add_parser(
+        "import",
+        help="import records from CSV or Excel files (checked first; all or nothing)",
+        description="Import organisations, people, services, contracts, spend, developments, "
+        "activities, indicators, observations, populations and registers from CSV or Excel "
+        "(.xlsx) files. Every file is checked before anything is written; several files are "
+        "one unit, loaded in dependency order. Re-importing the same file changes nothing.",
+    )
+    p.add_argument("files", nargs="+", metavar="FILE", help="CSV or .xlsx files")
+    p.add_argument("--community", metavar="CODE", help="community for rows that do not name one")
+    p.add_argument(
+        "--kind",
+        metavar="KIND",
+        help="kind of records (default: from the header "
+        "or the sheet name); see `commissioning template --help`",
+    )
+    p.add_argument(
+        "--dry-run",
+        action="store_true",
+        help="check and count what would change, but write nothing",
+    )
+    add_db_option(p)
+    p.set_defaults(func=run)
+
+
+def run(args) -> int:
+    from commissioning.store.runtime import setup
+
+    setup(args.db)
+    import getpass
+
+    from commissioning.ingest import import_files
+    from commissioning.store.audit import acting_as
+    from commissioning.store.models.audit import Channel
+
+    try:
+        who = getpass.getuser()
+    except (KeyError, OSError):  # no user name in this environment
+        who = "unknown user"
+    with acting_as(None, Channel.IMPORT, username=f"{who} (command line)"):
+        counts = import_files(
+            args.files, kind=args.kind, community=args.community, dry_run=args.dry_run
+        )
+    lead = "Would import (dry run, nothing written):" if args.dry_run else "Imported:"
+    print(lead)
+    for name, c in counts.items():
+        print(f"  {name}: {c}")
+    return 0

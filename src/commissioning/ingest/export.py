@@ -1,0 +1,159 @@
+"""Writing records out in exactly the layout the importer reads (CSV or XLSX).
+
+Export then import gives "n unchanged": the same columns, the same text for every value. Text
+cells that a spreadsheet would run as a formula (starting =, +, - or @) get a leading single
+quote; the importer takes it off again. Numbers are never altered.
+"""
+
+from __future__ import annotations
+
+import csv
+import decimal
+import io
+from pathlib import Path
+
+import pandas as pd
+
+from commissioning.errors import UserError
+from commissioning.ingest.kinds import KINDS, Kind
+from commissioning.ingest.validate import number_text
+
+FORMULA_START = ("=", "+", "-", "@")
+TEXT_TYPES = ("text", "slug", "ods", "choice", "list", "codes")
+
+
+def _text(value, col_type: str) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, decimal.Decimal):
+        return f"{value:.2f}"
+    if isinstance(value, float):
+        return number_text(value)
+    if hasattr(value, "isoformat"):
+        return value.isoformat()
+    if isinstance(value, list):
+        return "; ".join(str(v) for v in value)
+    return str(value)
+
+
+def _community_filter(kind: Kind, qs, community: str):
+    from django.db.models import Q
+
+    from commissioning.store.models import CommissioningCommunity
+
+    if kind.name in ("conditions", "indicators"):
+        return qs
+    if kind.name in ("organisations", "populations", "registers", "observations"):
+        comm = CommissioningCommunity.objects.filter(code=community).first()
+        if comm is None:
+            return qs.none()
+        org_ids = set(comm.members.values_list("id", flat=True)) | {comm.commissioner_id}
+        org_ids |= set(comm.services.values_list("provider_id", flat=True))
+        org_ids |= set(comm.contracts.values_list("provider_id", flat=True))
+        if kind.name == "organisations":
+            return qs.filter(id__in=org_ids)
+        if kind.name == "observations":
+            return qs.filter(Q(organisation_id__in=org_ids) | Q(service__community__code=community))
+        return qs.filter(organisation_id__in=org_ids)
+    return qs.filter(**{kind.community_path: community}).distinct()
+
+
+def db_frame(kind: Kind, community: str | None = None) -> pd.DataFrame:
+    """Every record of ``kind`` (optionally one community's) as text, in the file's layout."""
+    model = kind.model_class()
+    qs = model.objects.all()
+    if community:
+        qs = _community_filter(kind, qs, community)
+    scalar = [c for c in kind.columns if c.type != "list"]
+    rows = list(qs.order_by("id").values_list("id", *[c.path for c in scalar]))
+    frame = pd.DataFrame(rows, columns=["id", *[c.name for c in scalar]])
+    for c in scalar:
+        frame[c.name] = (
+            [_text(v, c.type) for v in frame[c.name]] if len(frame) else pd.Series([], dtype=str)
+        )
+        frame[c.name] = frame[c.name].astype(str)
+    for c in kind.columns:
+        if c.type != "list":
+            continue
+        pairs = (
+            model.objects.filter(id__in=qs.values("id"))
+            .exclude(**{f"{c.path}__isnull": True})
+            .values_list("id", c.path)
+        )
+        items: dict[int, set[str]] = {}
+        for i, v in pairs:
+            items.setdefault(i, set()).add(str(v))
+        frame[c.name] = ["; ".join(sorted(items.get(i, ()))) for i in frame["id"]]
+        frame[c.name] = frame[c.name].astype(str)
+    return frame[["id", *kind.names]]
+
+
+def guard_formulas(frame: pd.DataFrame, kind: Kind) -> pd.DataFrame:
+    """Prefix a single quote to text cells a spreadsheet would take for a formula."""
+    out = frame.copy()
+    for c in kind.columns:
+        if c.type in TEXT_TYPES:
+            s = out[c.name]
+            risky = s.str.startswith(FORMULA_START)
+            if risky.any():
+                out[c.name] = s.where(~risky, "'" + s)
+    return out
+
+
+def export_kind(kind: Kind, path: str | Path | None, *, community: str | None = None) -> int:
+    """Write one kind to CSV (or XLSX by the file's ending; standard output when None or -)."""
+    frame = guard_formulas(db_frame(kind, community), kind)[kind.names]
+    if path is None or str(path) == "-":
+        import sys
+
+        frame.to_csv(sys.stdout, index=False, lineterminator="\n")
+        return len(frame)
+    p = Path(path)
+    if not p.parent.exists():
+        raise UserError(f"{p}: the folder {p.parent} does not exist")
+    if p.suffix.lower() == ".xlsx":
+        write_xlsx({kind.name: frame}, p, kinds=[kind])
+    else:
+        buf = io.StringIO()
+        frame.to_csv(buf, index=False, lineterminator="\n", quoting=csv.QUOTE_MINIMAL)
+        p.write_text(buf.getvalue(), encoding="utf-8")
+    return len(frame)
+
+
+def write_xlsx(frames: dict[str, pd.DataFrame], path: Path, *, kinds: list[Kind]) -> None:
+    """One sheet per kind, named by kind; numbers written as numbers, text as text."""
+    from openpyxl import Workbook
+
+    wb = Workbook(write_only=True)
+    for kind in kinds:
+        frame = frames[kind.name]
+        ws = wb.create_sheet(kind.name)
+        ws.append(kind.names)
+        numeric = {c.name for c in kind.columns if c.type in ("int", "float", "decimal")}
+        for row in frame[kind.names].itertuples(index=False):
+            ws.append([_cell(v, name in numeric) for v, name in zip(row, kind.names, strict=True)])
+    wb.save(path)
+
+
+def _cell(text: str, numeric: bool):
+    if text == "":
+        return None
+    if numeric:
+        try:
+            number = float(text.replace(",", ""))
+        except ValueError:
+            return text
+        return int(number) if number.is_integer() and "." not in text else number
+    return text
+
+
+def export_all(path: Path, *, community: str | None = None) -> dict[str, int]:
+    """Every kind into one workbook, a sheet each, in dependency order."""
+    from commissioning.ingest.kinds import ORDER
+
+    kinds = [KINDS[n] for n in ORDER]
+    frames = {k.name: guard_formulas(db_frame(k, community), k) for k in kinds}
+    write_xlsx(frames, path, kinds=kinds)
+    return {k: len(f) for k, f in frames.items()}

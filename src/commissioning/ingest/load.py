@@ -1,0 +1,357 @@
+"""Writing a checked upload: one transaction, upsert on natural keys, counts per kind.
+
+Kinds are written in dependency order (organisations before the services they provide, and so
+on) whatever order the files were given in. Each record is matched to the database by its
+natural key: a new key is added, a known key whose values differ is updated, and the rest are
+left alone and counted as unchanged. Everything happens in one transaction: if anything fails,
+or the process is killed, the database is left exactly as it was.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import decimal
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+from django.db import DatabaseError, IntegrityError, connection, transaction
+
+from commissioning.errors import UserError
+from commissioning.ingest import values
+from commissioning.ingest.export import db_frame
+from commissioning.ingest.kinds import KINDS, ORDER, Kind
+from commissioning.ingest.readers import FILE, ROW
+from commissioning.ingest.validate import Batch, db_key_strings, key_strings
+
+CHUNK = 20_000
+BULK = 50_000  # rows: from here a large SQLite insert rebuilds the indexes after
+ID = "__id"
+KEY = "__key"
+
+
+@dataclass
+class Counts:
+    added: int = 0
+    updated: int = 0
+    unchanged: int = 0
+
+    def __str__(self) -> str:
+        return f"{self.added} added, {self.updated} updated, {self.unchanged} unchanged"
+
+
+class _DryRun(Exception):
+    pass
+
+
+@contextlib.contextmanager
+def _roomy_cache():
+    """On SQLite, a larger page cache while loading: big imports touch many index pages."""
+    if connection.vendor != "sqlite":
+        yield
+        return
+    with connection.cursor() as cur:
+        cur.execute("PRAGMA cache_size")
+        before = cur.fetchone()[0]
+        cur.execute("PRAGMA cache_size = -262144")  # up to 256 MB, taken only as needed
+    try:
+        yield
+    finally:
+        with connection.cursor() as cur:
+            cur.execute(f"PRAGMA cache_size = {int(before)}")
+
+
+def load(batches: dict[str, Batch], *, dry_run: bool = False) -> dict[str, Counts]:
+    """Write every batch in one transaction (rolled back at the end for a dry run)."""
+    counts: dict[str, Counts] = {}
+    try:
+        with _roomy_cache(), transaction.atomic():
+            for name in ORDER:
+                if name in batches:
+                    counts[name] = upsert(batches[name])
+                    _audit(batches[name], counts[name])
+            if dry_run:
+                raise _DryRun
+    except _DryRun:
+        pass
+    except IntegrityError as exc:
+        first = str(exc).strip().splitlines()[0] if str(exc).strip() else "a constraint"
+        raise UserError(
+            f"the database refused the upload, so nothing was written ({first})"
+        ) from None
+    except DatabaseError as exc:
+        first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        raise UserError(f"the upload could not be written, so nothing was ({first})") from None
+    return counts
+
+
+def _audit(batch: Batch, counts: Counts) -> None:
+    """One audit record per kind changed: who imported what, from which files, with counts.
+
+    The rows themselves are written in bulk (no per-record signals), so the importer records
+    the import itself; the files can be exported again to see the records.
+    """
+    if not (counts.added or counts.updated):
+        return
+    from commissioning.store.audit import current_actor
+    from commissioning.store.models.audit import Action, AuditRecord
+
+    actor = current_actor()
+    kind = batch.kind
+    AuditRecord.objects.create(
+        user_id=actor.user_id,
+        username=actor.username,
+        channel=actor.channel,
+        action=Action.UPDATE if counts.updated else Action.CREATE,
+        model=kind.model_class()._meta.label_lower,
+        object_id="import",
+        object_repr=f"Import of {kind.title.lower()}: {counts}"[:250],
+        before=None,
+        after={
+            "files": batch.files,
+            "added": counts.added,
+            "updated": counts.updated,
+            "unchanged": counts.unchanged,
+        },
+    )
+
+
+# -- reading what is there --------------------------------------------------------------------
+
+
+def canonical(kind: Kind, text: pd.DataFrame) -> pd.DataFrame:
+    """Text in the file layout -> the same canonical values the checks produce."""
+    out = pd.DataFrame(index=text.index)
+    for col in kind.columns:
+        converted, _bad, _ = values.convert(col, text[col.name].astype(str))
+        out[col.name] = converted
+    return out
+
+
+def _same(a: pd.Series, b: pd.Series) -> pd.Series:
+    both_missing = a.isna() & b.isna()
+    return ((a == b).fillna(False).astype(bool)) | both_missing
+
+
+def _target_model(name: str):
+    from django.apps import apps
+
+    if name == "stages":
+        return apps.get_model("store", "Stage")
+    return KINDS[name].model_class()
+
+
+def _lookup(target: str, lookups) -> dict[str, int]:
+    db = db_key_strings(_target_model(target), tuple(lookups))
+    db = db.sort_values("id").drop_duplicates("key", keep="first")
+    return dict(zip(db["key"], db["id"], strict=True))
+
+
+# -- turning canonical values into database parameters ----------------------------------------
+
+
+def _nullable(values: np.ndarray, missing: np.ndarray) -> list:
+    out = values.astype(object)
+    out[missing] = None
+    return out.tolist()
+
+
+def _python(col_type: str, s: pd.Series, field) -> list:
+    """A column as database parameters (dates as ISO text, which both engines accept)."""
+    if col_type == "date":
+        arr = s.to_numpy(dtype="datetime64[D]")
+        return _nullable(np.datetime_as_string(arr, unit="D"), np.isnat(arr))
+    if col_type == "float":
+        arr = s.to_numpy(dtype="float64", na_value=np.nan)
+        return _nullable(arr, np.isnan(arr))
+    if col_type == "int":
+        arr = s.to_numpy(dtype="float64", na_value=np.nan)
+        missing = np.isnan(arr)
+        return _nullable(np.where(missing, 0, arr).astype("int64"), missing)
+    if col_type == "decimal":
+        return [decimal.Decimal(x) if x else None for x in s]
+    if col_type == "bool":
+        default = field.get_default()
+        return [bool(default) if x is None or pd.isna(x) else bool(x) for x in s]
+    if col_type == "codes":
+        return [field.get_db_prep_save(values.split_list(x), connection) for x in s]
+    return s.astype(str).tolist()
+
+
+def _parameters(kind: Kind, frame: pd.DataFrame, fk_ids: dict[str, list]) -> tuple[list, list]:
+    """(database columns, one list of values per column) for every field of the model."""
+    model = kind.model_class()
+    by_field = {c.field: c for c in kind.columns if c.field}
+    columns, data = [], []
+    n = len(frame)
+    for f in model._meta.concrete_fields:
+        if f.primary_key:
+            continue
+        if f.is_relation:
+            vals = fk_ids.get(f.name, [None] * n)
+        elif f.name in by_field:
+            col = by_field[f.name]
+            vals = _python(col.type, frame[col.name], f)
+        else:
+            vals = [f.get_db_prep_save(f.get_default(), connection)] * n
+        columns.append(f.column)
+        data.append(vals)
+    return columns, data
+
+
+def _insert(kind: Kind, frame: pd.DataFrame) -> None:
+    """Insert new rows a chunk at a time (parameters are built per chunk to bound memory)."""
+    model = kind.model_class()
+    q = connection.ops.quote_name
+    table = model._meta.db_table
+    lookups: dict = {}
+    with connection.cursor() as cur, _indexes_rebuilt_after(cur, table, len(frame)):
+        for start in range(0, len(frame), CHUNK):
+            part = frame.iloc[start : start + CHUNK]
+            columns, data = _parameters(kind, part, _resolve(kind, part, False, lookups))
+            sql = (
+                f"INSERT INTO {q(table)} ({', '.join(q(c) for c in columns)}) "
+                f"VALUES ({', '.join(['%s'] * len(columns))})"
+            )
+            cur.executemany(sql, list(zip(*data, strict=True)))
+
+
+@contextlib.contextmanager
+def _indexes_rebuilt_after(cur, table: str, n: int):
+    """On SQLite, for a large insert, drop the table's indexes and build them again after.
+
+    Building an index once over sorted keys is much faster than updating it row by row. It all
+    happens inside the import's transaction, so an interruption leaves the indexes as they were;
+    a unique index that cannot be rebuilt fails the whole import.
+    """
+    if connection.vendor != "sqlite" or n < BULK:
+        yield
+        return
+    cur.execute(
+        "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = %s "
+        "AND sql IS NOT NULL",
+        [table],
+    )
+    indexes = cur.fetchall()
+    for name, _ in indexes:
+        cur.execute(f"DROP INDEX {connection.ops.quote_name(name)}")
+    yield
+    for _, create in indexes:
+        cur.execute(create)
+
+
+def _update(model, columns: list[str], data: list[list], ids: list[int]) -> None:
+    q = connection.ops.quote_name
+    sql = (
+        f"UPDATE {q(model._meta.db_table)} SET {', '.join(f'{q(c)} = %s' for c in columns)} "
+        f"WHERE {q('id')} = %s"
+    )
+    rows = [(*r, i) for r, i in zip(zip(*data, strict=True), ids, strict=True)]
+    with connection.cursor() as cur:
+        for start in range(0, len(rows), CHUNK):
+            cur.executemany(sql, rows[start : start + CHUNK])
+
+
+# -- one kind ---------------------------------------------------------------------------------
+
+
+def _resolve(
+    kind: Kind, frame: pd.DataFrame, self_refs: bool, cache: dict | None = None
+) -> dict[str, list]:
+    """Database ids for each reference of each row (None where the row names none)."""
+    cache = {} if cache is None else cache
+    out = {}
+    for ref in kind.refs:
+        if (ref.target == kind.name) != self_refs:
+            continue
+        target = KINDS[ref.target]
+        lookups = tuple(ref.lookups or target.key_lookups)
+        if (ref.target, lookups) not in cache:
+            cache[(ref.target, lookups)] = _lookup(ref.target, lookups)
+        lookup = cache[(ref.target, lookups)]
+        own = [c for c in ref.columns if c != "community"] or list(ref.columns)
+        filled = pd.Series(False, index=frame.index)
+        for c in own:
+            filled |= frame[c].astype(str) != ""
+        keys = key_strings(frame, ref.columns)
+        ids = keys.map(lookup).where(filled).to_numpy(dtype="float64", na_value=np.nan)
+        missing = np.isnan(ids)
+        out[ref.field] = _nullable(np.where(missing, 0, ids).astype("int64"), missing)
+    return out
+
+
+def _compare(kind: Kind, old: pd.DataFrame) -> pd.Series:
+    """True for each already-known row whose values differ from the database."""
+    if old.empty:
+        return pd.Series(False, index=old.index)
+    existing = db_frame(kind)
+    existing = existing[existing["id"].isin(set(old[ID].astype("int64")))]
+    current = canonical(kind, existing).assign(**{ID: existing["id"].values})
+    current = current.set_index(ID)
+    aligned = current.reindex(old[ID].astype("int64").values)
+    aligned.index = old.index
+    changed = pd.Series(False, index=old.index)
+    for col in kind.columns:
+        if col.name in kind.key:
+            continue
+        changed |= ~_same(old[col.name], aligned[col.name])
+    return changed
+
+
+def _set_lists(kind: Kind, frame: pd.DataFrame, ids: list[int]) -> None:
+    model = kind.model_class()
+    for lst in kind.lists:
+        field = model._meta.get_field(lst.field)
+        through = field.remote_field.through
+        src = through._meta.get_field(field.m2m_field_name()).attname
+        dst = through._meta.get_field(field.m2m_reverse_field_name()).attname
+        target_lookups = lst.lookups or (
+            ("code",) if lst.target == "stages" else KINDS[lst.target].key_lookups
+        )
+        lookup = _lookup(lst.target, target_lookups)
+        pairs = set()
+        for (idx, cell), own_id in zip(frame[lst.column].items(), ids, strict=True):
+            for item in values.split_list(cell):
+                parts = [
+                    item if p == "*" else key_strings(frame.loc[[idx]], [p]).iloc[0]
+                    for p in lst.pattern
+                ]
+                target_id = lookup.get("\x1f".join(parts))
+                if target_id is not None:
+                    pairs.add((own_id, target_id))
+        through.objects.filter(**{f"{src}__in": ids}).delete()
+        through.objects.bulk_create(
+            [through(**{src: a, dst: b}) for a, b in sorted(pairs)], batch_size=1000
+        )
+
+
+def upsert(batch: Batch) -> Counts:
+    kind = batch.kind
+    model = kind.model_class()
+    frame = batch.frame.drop(columns=[FILE, ROW], errors="ignore")
+    frame[KEY] = key_strings(frame, kind.key)
+    known = _lookup(kind.name, kind.key_lookups) if model.objects.exists() else {}
+    frame[ID] = frame[KEY].map(known) if known else pd.Series(pd.NA, index=frame.index)
+    new = frame[frame[ID].isna()]
+    old = frame[frame[ID].notna()]
+    changed_mask = _compare(kind, old)
+    changed = old[changed_mask]
+
+    if len(new):
+        _insert(kind, new)
+    if len(changed):
+        fks = _resolve(kind, changed, False) | _resolve(kind, changed, True)
+        cols, data = _parameters(kind, changed, fks)
+        _update(model, cols, data, [int(i) for i in changed[ID]])
+
+    written = pd.concat([new, changed])
+    if len(written) and (kind.lists or any(r.target == kind.name for r in kind.refs)):
+        lookup = _lookup(kind.name, kind.key_lookups)
+        ids = [int(lookup[k]) for k in written[KEY]]
+        selfs = _resolve(kind, written, True)
+        for field_name, targets in selfs.items():
+            f = model._meta.get_field(field_name)
+            _update(model, [f.column], [targets], ids)
+        if kind.lists:
+            _set_lists(kind, written, ids)
+    return Counts(added=len(new), updated=len(changed), unchanged=len(old) - len(changed))

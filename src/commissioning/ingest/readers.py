@@ -1,0 +1,155 @@
+"""Reading import files into sheets of text: CSV (UTF-8, UTF-8 with BOM, Windows-1252) and XLSX.
+
+Every cell is read as text so that the checks can report exactly what was found; row numbers
+are kept as a spreadsheet shows them (the header is row 1).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+
+from commissioning.errors import UserError, located
+
+ROW = "__row"
+FILE = "__file"
+
+
+@dataclass
+class Sheet:
+    """One table from one file: a CSV file, or one sheet of a workbook."""
+
+    file: str
+    name: str | None  # the workbook sheet's name, None for CSV
+    frame: pd.DataFrame  # text cells, plus ROW (spreadsheet row number)
+    headers: list[str]  # the headers as written
+
+    @property
+    def label(self) -> str:
+        return f"{self.file} (sheet {self.name})" if self.name else self.file
+
+
+def normalise_header(text: object) -> str:
+    """'ODS code' -> 'ods_code'; line breaks and repeated spaces are ignored."""
+    s = re.sub(r"\s+", " ", str(text if text is not None else "")).strip().lower()
+    return re.sub(r"[\s\-/]+", "_", s)
+
+
+def read(path: str | Path) -> list[Sheet]:
+    p = Path(path)
+    if not p.exists():
+        raise UserError(f"{p}: no such file")
+    if p.is_dir():
+        raise UserError(f"{p}: is a folder, expected a CSV or Excel (.xlsx) file")
+    suffix = p.suffix.lower()
+    if suffix in (".xlsx", ".xlsm"):
+        return read_xlsx(p)
+    if suffix == ".xls":
+        raise located(str(p), None, None, "is an old Excel file: save it as .xlsx or .csv")
+    return [read_csv(p)]
+
+
+def _decode(raw: bytes, name: str) -> str:
+    for encoding in ("utf-8-sig", "cp1252"):
+        try:
+            return raw.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    raise located(name, None, None, "cannot be read as text (expected UTF-8 or Windows-1252)")
+
+
+def read_csv(path: Path) -> Sheet:
+    name = str(path)
+    raw = path.read_bytes()
+    text = _decode(raw, name)
+    if not text.strip():
+        raise located(name, None, None, "is empty (expected a header row and data rows)")
+    try:
+        df = pd.read_csv(
+            io.StringIO(text),
+            dtype=str,
+            keep_default_na=False,
+            na_values=[],
+            skip_blank_lines=False,
+        )
+    except pd.errors.ParserError as exc:
+        raise located(name, None, None, f"is not a well-formed CSV file ({exc})") from None
+    except pd.errors.EmptyDataError:
+        raise located(name, None, None, "is empty (expected a header row)") from None
+    headers = [str(c) for c in df.columns]
+    df.columns = [normalise_header(c) for c in headers]
+    df = df.fillna("")
+    df[ROW] = pd.RangeIndex(2, len(df) + 2)
+    return Sheet(name, None, _drop_blank_rows(df), headers)
+
+
+def _drop_blank_rows(df: pd.DataFrame) -> pd.DataFrame:
+    cols = [c for c in df.columns if c != ROW]
+    if not cols or df.empty:
+        return df.reset_index(drop=True)
+    blank = pd.Series(True, index=df.index)
+    for c in cols:
+        blank &= df[c].str.strip() == ""
+    return df[~blank].reset_index(drop=True)
+
+
+def _cell_text(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, dt.datetime):
+        if value.time() == dt.time(0):
+            return value.date().isoformat()
+        return value.isoformat(sep=" ")
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, float):
+        return str(int(value)) if value.is_integer() else repr(value)
+    return str(value)
+
+
+def read_xlsx(path: Path) -> list[Sheet]:
+    import zipfile
+
+    from openpyxl import load_workbook
+
+    name = str(path)
+    try:
+        wb = load_workbook(path, read_only=True, data_only=True)
+    except (zipfile.BadZipFile, OSError, KeyError, ValueError) as exc:
+        raise located(name, None, None, f"is not a readable Excel workbook ({exc})") from None
+    sheets = []
+    try:
+        for ws in wb.worksheets:
+            rows = ws.iter_rows(values_only=True)
+            header = next(rows, None)
+            if header is None or all(v is None for v in header):
+                continue
+            width = len(header)
+            while width and header[width - 1] is None:
+                width -= 1
+            headers = [_cell_text(v) for v in header[:width]]
+            data = []
+            numbers = []
+            for number, row in enumerate(rows, start=2):
+                cells = [_cell_text(v) for v in row[:width]]
+                cells += [""] * (width - len(cells))
+                if any(c.strip() for c in cells):
+                    data.append(cells)
+                    numbers.append(number)
+            df = pd.DataFrame(data, columns=[normalise_header(h) for h in headers], dtype=str)
+            if df.empty:
+                df = pd.DataFrame({normalise_header(h): pd.Series([], dtype=str) for h in headers})
+            df[ROW] = pd.Series(numbers, dtype="int64")
+            sheets.append(Sheet(name, ws.title, df.fillna(""), headers))
+    finally:
+        wb.close()
+    if not sheets:
+        raise located(name, None, None, "has no sheet with a header row")
+    return sheets

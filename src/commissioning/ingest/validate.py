@@ -1,0 +1,424 @@
+"""Checking an upload before anything is written: every problem, located, all at once.
+
+The checks, in order: which kind each sheet holds; its columns (missing, unknown, patient
+identifiers); every cell's type, allowed value, length and range; required cells; repeated
+natural keys within the upload; and references to other records, which must exist in the
+database or in the same upload.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+from commissioning.errors import UserError
+from commissioning.ingest import patients, values
+from commissioning.ingest.kinds import KINDS, Kind, find_kind
+from commissioning.ingest.problems import Problems
+from commissioning.ingest.readers import FILE, ROW, Sheet
+
+SEP = "\x1f"
+
+
+@dataclass
+class Batch:
+    """All the rows of one kind in an upload, converted to canonical values."""
+
+    kind: Kind
+    frame: pd.DataFrame
+    files: list[str] = field(default_factory=list)
+
+
+# -- finding the kind -------------------------------------------------------------------------
+
+
+def detect_kind(sheet: Sheet, override: str | None) -> Kind:
+    if override:
+        kind = find_kind(override)
+        if kind is None:
+            raise UserError(f"--kind {override}: not a kind we import (one of {', '.join(KINDS)})")
+        return kind
+    if sheet.name and (kind := find_kind(sheet.name)):
+        return kind
+    cols = set(sheet.frame.columns) - {ROW}
+    best: list[tuple[int, Kind]] = []
+    for kind in KINDS.values():
+        names = set(kind.names)
+        need = set(kind.required) - {"community"}
+        if need <= cols:
+            best.append((len(cols & names) - len(cols - names), kind))
+    best.sort(key=lambda t: -t[0])
+    if best and (len(best) == 1 or best[0][0] > best[1][0]):
+        return best[0][1]
+    what = (
+        "could be " + " or ".join(k.name for _, k in best)
+        if best
+        else ("does not match the columns of any kind")
+    )
+    raise UserError(
+        f"{sheet.label}: cannot tell which kind of records this is (its header {what}): "
+        "use --kind KIND, or start from `commissioning template KIND`"
+    )
+
+
+# -- one sheet --------------------------------------------------------------------------------
+
+
+def _header_problems(sheet: Sheet, kind: Kind, community: str | None, problems: Problems) -> bool:
+    ok = True
+    for header, col in zip(sheet.headers, sheet.frame.columns, strict=False):
+        if patients.looks_like_nhs_number_header(col):
+            problems.add(sheet.label, 1, header, patients.MESSAGE)
+            ok = False
+        elif col not in kind.names:
+            problems.add(
+                sheet.label,
+                1,
+                header,
+                f"is not a column of {kind.name} (expected some of: {', '.join(kind.names)})",
+            )
+            ok = False
+    for name in kind.required:
+        if name not in sheet.frame.columns and not (name == "community" and community):
+            extra = (
+                ": add a community column or give --community CODE" if name == "community" else ""
+            )
+            problems.add(sheet.label, 1, name, f"required column for {kind.name} is missing{extra}")
+            ok = False
+    return ok
+
+
+def _patient_identifiers(sheet: Sheet, kind: Kind, problems: Problems) -> bool:
+    text_cols = [c.name for c in kind.columns if c.type in ("text", "codes", "list")]
+    for name in text_cols:
+        if name not in sheet.frame.columns:
+            continue
+        hits = patients.valid_nhs_numbers(sheet.frame[name])
+        if hits.any():
+            n = int(hits.sum())
+            first = int(sheet.frame.loc[hits, ROW].iloc[0])
+            problems.add(
+                sheet.label,
+                first,
+                name,
+                f"{patients.MESSAGE} ({n} cell{'s' if n > 1 else ''} found)",
+            )
+            return False
+    return True
+
+
+def _fill_community(frame: pd.DataFrame, kind: Kind, community: str | None) -> None:
+    if not kind.community_scoped:
+        return
+    if "community" not in frame.columns:
+        frame["community"] = ""
+    if community:
+        blank = frame["community"].str.strip() == ""
+        if kind.name == "observations":
+            blank &= frame["service"].str.strip() != ""
+        frame.loc[blank, "community"] = community
+
+
+def check_sheet(
+    sheet: Sheet, kind: Kind, community: str | None, problems: Problems
+) -> pd.DataFrame | None:
+    """The sheet's rows as canonical values, or None when its header is unusable."""
+    _header_problems(sheet, kind, community, problems)  # the other columns are still checked
+    if not _patient_identifiers(sheet, kind, problems):
+        return None
+    present = set(sheet.frame.columns)
+    raw = sheet.frame.copy()
+    raw[FILE] = sheet.label
+    for name in kind.names:
+        if name not in raw.columns:
+            raw[name] = ""
+    _fill_community(raw, kind, community)
+    if kind.name == "people" and community:
+        raw.loc[raw["communities"].str.strip() == "", "communities"] = community
+    model = kind.model_class()
+    out = pd.DataFrame({FILE: raw[FILE], ROW: raw[ROW]})
+    for col in kind.columns:
+        cells = raw[col.name].astype(str)
+        converted, bad, detail = values.convert(col, cells)
+        if bad.any():
+            if detail is not None:
+                allowed = ", ".join(v for v, _ in col.choices)
+                problems.add_rows(
+                    raw.assign(__detail=detail),
+                    bad,
+                    col.name,
+                    lambda r, allowed=allowed: (
+                        f"'{r['__detail']}' not allowed (expected some of {allowed})"
+                    ),
+                )
+            else:
+                problems.add_rows(
+                    raw,
+                    bad,
+                    col.name,
+                    lambda r, col=col: f"expected {values.expected(col)}, found '{r[col.name]}'",
+                )
+        is_blank = cells.str.strip() == ""
+        if col.required and col.name in present:
+            problems.add_rows(
+                raw,
+                is_blank,
+                col.name,
+                f"expected {values.expected(col)}, found nothing"
+                if col.name != "community"
+                else "expected a community code: add a community column or give --community",
+            )
+        if col.max_length and col.type in ("text", "slug", "ods"):
+            long = converted.str.len() > col.max_length
+            problems.add_rows(
+                raw,
+                long,
+                col.name,
+                f"expected at most {col.max_length} characters",
+            )
+        if col.minimum is not None:
+            numeric = (
+                converted
+                if col.type != "decimal"
+                else pd.to_numeric(converted.where(converted != "", None), errors="coerce")
+            )
+            low = numeric.notna() & (numeric < col.minimum)
+            problems.add_rows(
+                raw,
+                low,
+                col.name,
+                lambda r, col=col: f"expected {col.minimum:g} or more, found '{r[col.name]}'",
+            )
+        if col.field and not col.required:
+            converted = _with_default(converted, is_blank, model, col)
+        out[col.name] = converted
+    for col in kind.columns:
+        if col.not_before:
+            early = (
+                out[col.name].notna()
+                & out[col.not_before].notna()
+                & (out[col.name] < out[col.not_before])
+            )
+            problems.add_rows(raw, early, col.name, f"expected a date on or after {col.not_before}")
+    if kind.name == "observations":
+        has_org = out["organisation_ods"] != ""
+        has_service = out["service"] != ""
+        problems.add_rows(
+            raw,
+            has_org & has_service,
+            "organisation_ods",
+            "expected an organisation or a service, not both",
+        )
+        problems.add_rows(
+            raw,
+            ~has_org & ~has_service,
+            "organisation_ods",
+            "expected an organisation's ODS code, or a service",
+        )
+        problems.add_rows(
+            raw,
+            has_service & (out["service_provider_ods"] == ""),
+            "service_provider_ods",
+            "expected the ODS code of the service's provider",
+        )
+    return out
+
+
+def _with_default(converted: pd.Series, is_blank: pd.Series, model, col) -> pd.Series:
+    f = model._meta.get_field(col.field)
+    if not f.has_default() or not is_blank.any():
+        return converted
+    default = f.get_default()
+    if default in (None, "") or isinstance(default, list):
+        return converted
+    if col.type == "bool":
+        return converted.where(~is_blank, bool(default))
+    return converted.where(~is_blank, default)
+
+
+# -- keys and references -----------------------------------------------------------------------
+
+
+def text_of(s: pd.Series) -> pd.Series:
+    """Canonical text of a key column, for matching against the database."""
+    if pd.api.types.is_datetime64_any_dtype(s):
+        return s.dt.strftime("%Y-%m-%d").fillna("")
+    if pd.api.types.is_float_dtype(s):
+        return s.map(number_text).astype(str)
+    return s.astype(str).fillna("")
+
+
+def key_strings(frame: pd.DataFrame, cols) -> pd.Series:
+    cols = list(cols)
+    out = text_of(frame[cols[0]])
+    for c in cols[1:]:
+        out = out + SEP + text_of(frame[c])
+    return out
+
+
+def db_key_strings(model, lookups) -> pd.DataFrame:
+    """id and canonical key text of every record of ``model`` (by the given lookups)."""
+    rows = list(model.objects.values_list("id", *lookups))
+    if not rows:
+        return pd.DataFrame({"id": pd.Series([], dtype="int64"), "key": pd.Series([], dtype=str)})
+    df = pd.DataFrame(rows, columns=["id", *lookups])
+    for lk in lookups:
+        df[lk] = df[lk].map(_db_text)
+    key = df[lookups[0]].astype(str)
+    for lk in lookups[1:]:
+        key = key + SEP + df[lk].astype(str)
+    df["key"] = key
+    return df[["id", "key"]]
+
+
+def _db_text(v) -> str:
+    if v is None:
+        return ""
+    if hasattr(v, "isoformat"):
+        return v.isoformat()
+    if isinstance(v, float):
+        return number_text(v)
+    return str(v)
+
+
+def number_text(x) -> str:
+    if x is None or pd.isna(x):
+        return ""
+    x = float(x)
+    return str(int(x)) if x.is_integer() else repr(x)
+
+
+def target_columns(target: Kind, lookups) -> list[str]:
+    by_path = {c.path: c.name for c in target.columns}
+    return [by_path[lk] for lk in lookups]
+
+
+def check_references(batches: dict[str, Batch], problems: Problems) -> None:
+    known_cache: dict[tuple, set[str]] = {}
+
+    def known(target_name: str, lookups: tuple[str, ...]) -> set[str]:
+        key = (target_name, lookups)
+        if key not in known_cache:
+            target = KINDS[target_name]
+            found = set(db_key_strings(target.model_class(), lookups)["key"])
+            if target_name in batches:
+                cols = target_columns(target, lookups)
+                found |= set(key_strings(batches[target_name].frame, cols))
+            known_cache[key] = found
+        return known_cache[key]
+
+    for batch in batches.values():
+        kind, frame = batch.kind, batch.frame
+        for ref in kind.refs:
+            target = KINDS[ref.target]
+            lookups = ref.lookups or target.key_lookups
+            own = [c for c in ref.columns if c != "community"] or list(ref.columns)
+            needed = pd.Series(False, index=frame.index)
+            for c in own:
+                needed |= text_of(frame[c]) != ""
+            if not needed.any():
+                continue
+            keys = key_strings(frame.loc[needed], ref.columns)
+            missing = ~keys.isin(known(ref.target, tuple(lookups)))
+            mask = pd.Series(False, index=frame.index)
+            mask[keys.index] = missing
+            what = target.title.lower()
+            problems.add_rows(
+                frame.assign(__key=key_strings(frame, ref.columns)),
+                mask,
+                own[-1],
+                lambda r, what=what: (
+                    f"refers to {what} '{r['__key'].replace(SEP, ' / ')}', "
+                    "which is neither in the database nor in this upload"
+                ),
+            )
+        for lst in kind.lists:
+            if lst.target == "stages":
+                continue
+            target = KINDS[lst.target]
+            lookups = lst.lookups or target.key_lookups
+            pool = known(lst.target, tuple(lookups))
+            rows = frame[frame[lst.column] != ""]
+            for idx, cell in rows[lst.column].items():
+                for item in values.split_list(cell):
+                    parts = [
+                        item if p == "*" else text_of(frame.loc[[idx], p]).iloc[0]
+                        for p in lst.pattern
+                    ]
+                    if SEP.join(parts) not in pool:
+                        problems.add(
+                            frame.at[idx, FILE],
+                            int(frame.at[idx, ROW]),
+                            lst.column,
+                            f"refers to {target.title.lower()} '{item}', which is neither in "
+                            "the database nor in this upload",
+                        )
+
+
+def check_duplicates(batches: dict[str, Batch], problems: Problems) -> None:
+    for batch in batches.values():
+        frame, key = batch.frame, list(batch.kind.key)
+        keys = key_strings(frame, key)
+        dup = keys.duplicated(keep="first")
+        if not dup.any():
+            continue
+        involved = keys.isin(set(keys[dup]))
+        first_row = frame.loc[involved].assign(__k=keys[involved]).groupby("__k")[ROW].first()
+        first_file = frame.loc[involved].assign(__k=keys[involved]).groupby("__k")[FILE].first()
+        shown = frame.loc[dup].head(problems.limit)
+        problems.total += int(dup.sum()) - len(shown)
+        for idx, r in shown.iterrows():
+            k = keys[idx]
+            where = f"row {first_row[k]}" + (
+                f" of {first_file[k]}" if first_file[k] != r[FILE] else ""
+            )
+            problems.add(
+                r[FILE],
+                int(r[ROW]),
+                key[-1],
+                f"repeats the {batch.kind.name} record in {where} (same {', '.join(key)})",
+            )
+
+
+# -- the whole upload --------------------------------------------------------------------------
+
+
+def check_upload(
+    sheets: list[Sheet],
+    *,
+    kind: str | None = None,
+    community: str | None = None,
+    problems: Problems | None = None,
+) -> dict[str, Batch]:
+    """Every sheet checked and grouped by kind; raises InputError listing all problems."""
+    problems = problems if problems is not None else Problems()
+    frames: dict[str, list[pd.DataFrame]] = {}
+    files: dict[str, list[str]] = {}
+    for sheet in sheets:
+        if sheet.name and sheet.name.lower().startswith("about"):
+            continue  # the notes sheet of a template
+        nhs = [
+            h
+            for h, c in zip(sheet.headers, sheet.frame.columns, strict=False)
+            if patients.looks_like_nhs_number_header(c)
+        ]
+        if nhs:
+            problems.add(sheet.label, 1, nhs[0], patients.MESSAGE)
+            continue
+        k = detect_kind(sheet, kind)
+        frame = check_sheet(sheet, k, community, problems)
+        if frame is not None:
+            frames.setdefault(k.name, []).append(frame)
+            files.setdefault(k.name, []).append(sheet.label)
+    batches = {
+        name: Batch(
+            KINDS[name], pd.concat(fs, ignore_index=True) if len(fs) > 1 else fs[0], files[name]
+        )
+        for name, fs in frames.items()
+    }
+    check_duplicates(batches, problems)
+    if not problems:
+        check_references(batches, problems)
+    problems.raise_if_any()
+    return batches
