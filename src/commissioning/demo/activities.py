@@ -254,6 +254,14 @@ class _Maker:
         self.activities: list[Activity] = []
         self.stage_codes: list[list[str]] = []
         self.participants: list[list[tuple]] = []
+        self.seen: dict[tuple, int] = {}
+
+    def _unique(self, community, date, title: str) -> str:
+        """Community, date and title identify an activity (imports match on them)."""
+        key = (community, date, title)
+        self.seen[key] = self.seen.get(key, 0) + 1
+        n = self.seen[key]
+        return title if n == 1 else f"{title} ({n})"
 
     def add(self, rng, community, development, date, kind, title, stages, conditions, context):
         (fewest, most), (lo, hi) = SHAPE[kind]
@@ -264,7 +272,7 @@ class _Maker:
                 community=self.b.communities[community],
                 development=development,
                 date=date,
-                title=title[:250],
+                title=self._unique(community, date, title[:240]),
                 kind=kind,
                 nature=Nature.RELATIONAL if relational else Nature.TECHNICAL,
                 outcome=outcome,

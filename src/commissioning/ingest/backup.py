@@ -238,12 +238,11 @@ def restore_backup(path: str | Path) -> dict[str, int]:
     counts: dict[str, int] = {}
     models = set()
     # The records (and their audit trail) are restored as they were: saving them again must not
-    # add new audit records, so the audit trail's many-to-many hook is off meanwhile.
-    from django.db.models.signals import m2m_changed
+    # add new audit records, so the audit trail is paused meanwhile.
+    from commissioning.store.audit import paused
 
-    audit_hook = m2m_changed.disconnect(dispatch_uid="audit_m2m")
     try:
-        with transaction.atomic(), zipfile.ZipFile(path) as zf, zf.open(DATA) as raw:
+        with paused(), transaction.atomic(), zipfile.ZipFile(path) as zf, zf.open(DATA) as raw:
             text = io.TextIOWrapper(raw, encoding="utf-8")
             deferred = []
             for obj in serializers.deserialize("jsonl", text, handle_forward_references=True):
@@ -265,11 +264,6 @@ def restore_backup(path: str | Path) -> dict[str, int]:
         raise UserError(
             f"{path}: could not be restored, so nothing was written ({first})"
         ) from None
-    finally:
-        if audit_hook:
-            from commissioning.store import audit
-
-            m2m_changed.connect(audit._m2m_changed, dispatch_uid="audit_m2m")
     return counts
 
 

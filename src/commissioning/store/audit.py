@@ -127,3 +127,21 @@ def connect() -> None:
     post_save.connect(_post_save, dispatch_uid="audit_post_save")
     post_delete.connect(_post_delete, dispatch_uid="audit_post_delete")
     m2m_changed.connect(_m2m_changed, dispatch_uid="audit_m2m")
+
+
+@contextlib.contextmanager
+def paused():
+    """Record nothing inside the block: for restoring records exactly as they were backed up."""
+    receivers = [
+        (pre_save, _pre_save, "audit_pre_save"),
+        (post_save, _post_save, "audit_post_save"),
+        (post_delete, _post_delete, "audit_post_delete"),
+        (m2m_changed, _m2m_changed, "audit_m2m"),
+    ]
+    for signal, _, uid in receivers:
+        signal.disconnect(dispatch_uid=uid)
+    try:
+        yield
+    finally:
+        for signal, receiver, uid in receivers:
+            signal.connect(receiver, dispatch_uid=uid)

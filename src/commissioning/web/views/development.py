@@ -10,6 +10,7 @@ from commissioning.store.models import Participation, RoleType, ServiceDevelopme
 from commissioning.web.access import community_or_404
 from commissioning.web.charts import chart_spec
 from commissioning.web.timeline import activity_lanes, describe, lane_hours, timeline_chart
+from commissioning.web.views.practice import development_labour
 
 
 def _participants(development) -> list[dict]:
@@ -76,5 +77,6 @@ def development(request, code: str, slug: str):
         "activity_count": int(lanes["activity"].nunique()),
         "chart": chart,
         "chart_description": description,
+        "labour": development_labour(request.user, community, dev),
     }
     return render(request, "web/development.html", context)

@@ -1,0 +1,539 @@
+"""Monitoring pages: indicator observations shaped into SPC series, charts, icons and exceptions.
+
+One series is one indicator for one subject (an organisation or a service) over time. All the
+series on a page go through the SPC engine (:func:`commissioning.analytics.spc.xmr`) in one call;
+this module then shapes the engine's output for the page: a Making Data Count chart, its
+variation and assurance icons, the table beside it, the summary matrix and the data-quality
+exceptions. The views stay thin: they only choose which observations a page covers.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from dataclasses import dataclass, field
+from itertools import pairwise
+
+import altair as alt
+import numpy as np
+import pandas as pd
+from django.db.models import Max, Q
+
+from commissioning.access.policy import community_organisations, visible
+from commissioning.analytics.disclosure import DEFAULT_POLICY, SUPPRESSED, round_counts
+from commissioning.analytics.spc import short_periods, summarise, xmr
+from commissioning.store.models import Frequency, Indicator, Observation, Polarity
+from commissioning.web.charts import NHS_BLUE, NHS_DARK_GREY, chart_spec
+
+IMPROVEMENT = {
+    Polarity.HIGHER_BETTER: "increase",
+    Polarity.LOWER_BETTER: "decrease",
+    Polarity.NEUTRAL: "neutral",
+}
+
+# Making Data Count colours (shared/domain/facts.md §5); shapes carry the same meaning.
+POINT_STYLES = {
+    "common_cause": ("Common cause", "#a6a6a6", "circle"),
+    "special_cause_improvement": ("Special cause improvement", "#00b0f0", "triangle-up"),
+    "special_cause_concern": ("Special cause concern", "#e46c0a", "diamond"),
+    "special_cause_neutral": ("Special cause neither better nor worse", "#490092", "square"),
+}
+DARK_TEXT = "#212b32"
+WHITE = "#ffffff"
+
+# Matrix rows (variation) and columns (assurance), exceptions first.
+VARIATIONS = [
+    ("special_cause_concern", "Special cause concern"),
+    ("special_cause_improvement", "Special cause improvement"),
+    ("special_cause_neutral", "Special cause, neither better nor worse"),
+    ("common_cause", "Common cause"),
+    ("none", "No data"),
+]
+ASSURANCES = [
+    ("consistent_fail", "Consistently fails the target"),
+    ("inconsistent", "Hits and misses the target"),
+    ("consistent_pass", "Consistently passes the target"),
+    ("none", "No target"),
+]
+FREQUENCY_MONTHS = {Frequency.MONTHLY: 1, Frequency.QUARTERLY: 3, Frequency.ANNUAL: 12}
+RECENT_MONTHS = 3
+ANNOTATED_KINDS = {"decision", "procurement"}
+
+
+@dataclass(frozen=True)
+class Icon:
+    """One Making Data Count icon: a circle with a letter, its colours and what it means."""
+
+    letter: str
+    label: str
+    fill: str
+    text: str
+    kind: str
+
+
+@dataclass
+class Series:
+    key: str
+    indicator: Indicator
+    subject: str
+    points: list[dict] = field(default_factory=list)
+    summary: dict = field(default_factory=dict)
+    variation: Icon | None = None
+    assurance: Icon | None = None
+    chart: dict | None = None
+    description: str = ""
+    trial_limits: bool = False
+    annotations: list[dict] = field(default_factory=list)
+
+    @property
+    def anchor(self) -> str:
+        return f"series-{self.key}"
+
+    @property
+    def spec_id(self) -> str:
+        return f"spc-spec-{self.key}"
+
+
+@dataclass
+class Monitoring:
+    series: list[Series]
+    matrix: list[dict]
+    exceptions: list[dict]
+    latest_period: dt.date | None
+    assurance_columns: tuple = tuple(ASSURANCES)
+
+
+# --- choosing observations ----------------------------------------------------------------
+
+
+def community_observations(user, community):
+    """The observations of a community that ``user`` may read: its services' and organisations'."""
+    return visible(user, Observation).filter(
+        Q(service__community=community)
+        | Q(organisation_id__in=community_organisations(community.pk))
+    )
+
+
+def latest_period(user, community) -> dt.date | None:
+    """The latest period with an observed value anywhere in the community's data."""
+    return (
+        community_observations(user, community)
+        .filter(value__isnull=False)
+        .aggregate(latest=Max("period"))["latest"]
+    )
+
+
+# --- icons --------------------------------------------------------------------------------
+
+
+def variation_icon(point_type: str | None, signal: str | None) -> Icon:
+    if point_type is None:
+        return Icon("?", "No data to judge variation", "#ffffff", DARK_TEXT, "none")
+    name, colour, _shape = POINT_STYLES[point_type]
+    if point_type == "common_cause":
+        return Icon("C", "Common cause variation", colour, DARK_TEXT, point_type)
+    high = signal == "high"
+    letter = "H" if high else "L"
+    text = WHITE if point_type == "special_cause_neutral" else DARK_TEXT
+    return Icon(letter, f"{name}: {'high' if high else 'low'} values", colour, text, point_type)
+
+
+def assurance_icon(assurance: str | None) -> Icon:
+    if assurance == "consistent_pass":
+        return Icon("P", "Consistently passes the target", "#00b0f0", DARK_TEXT, assurance)
+    if assurance == "consistent_fail":
+        return Icon("F", "Consistently fails the target", "#e46c0a", DARK_TEXT, assurance)
+    if assurance == "inconsistent":
+        return Icon("I", "Hits and misses the target", "#a6a6a6", DARK_TEXT, assurance)
+    return Icon(
+        "?", "No assurance: no target, or no direction of improvement", WHITE, DARK_TEXT, "none"
+    )
+
+
+# --- counts -------------------------------------------------------------------------------
+
+
+def shown_count(value: float | None, patient_counts: bool) -> str:
+    """A numerator or denominator as a page shows it: suppressed when it counts patients."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return ""
+    if not patient_counts:
+        return f"{value:,.2f}".rstrip("0").rstrip(".")
+    if 1 <= value <= DEFAULT_POLICY.threshold:
+        return SUPPRESSED
+    rounded = round_counts(pd.Series([value]))[0]
+    return f"{int(rounded):,}"
+
+
+# --- building series ----------------------------------------------------------------------
+
+
+def _frame(observations) -> pd.DataFrame:
+    rows = list(
+        observations.values(
+            "indicator_id",
+            "organisation_id",
+            "organisation__name",
+            "service_id",
+            "service__name",
+            "period",
+            "value",
+            "numerator",
+            "denominator",
+            "target",
+        ).order_by()
+    )
+    df = pd.DataFrame(
+        rows,
+        columns=[
+            "indicator_id",
+            "organisation_id",
+            "organisation__name",
+            "service_id",
+            "service__name",
+            "period",
+            "value",
+            "numerator",
+            "denominator",
+            "target",
+        ],
+    )
+    if df.empty:
+        return df.assign(series=pd.Series(dtype=str))
+    subject = np.where(
+        df["service_id"].notna(),
+        "svc" + df["service_id"].fillna(0).astype(int).astype(str),
+        "org" + df["organisation_id"].fillna(0).astype(int).astype(str),
+    )
+    df["series"] = "i" + df["indicator_id"].astype(str) + "-" + subject
+    df["subject"] = df["service__name"].where(df["service_id"].notna(), df["organisation__name"])
+    df["date"] = pd.to_datetime(df["period"])
+    for column in ("value", "numerator", "denominator", "target"):
+        df[column] = pd.to_numeric(df[column], errors="coerce").astype(float)
+    return df.sort_values(["series", "date"], kind="stable").reset_index(drop=True)
+
+
+def _months_between(earlier: dt.date, later: dt.date) -> int:
+    return (later.year - earlier.year) * 12 + later.month - earlier.month
+
+
+def build(
+    observations,
+    *,
+    indicators: list[Indicator] = (),
+    annotations: dict[int | None, list[dict]] | None = None,
+    latest: dt.date | None = None,
+    rebase_from: dt.date | None = None,
+) -> Monitoring:
+    """Everything a monitoring page shows for these observations.
+
+    ``indicators`` lists indicators the page is about even if nothing has been observed for them
+    (they become data-quality exceptions). ``annotations`` maps an indicator id (or None for
+    every chart) to dated labels drawn on the time axis. ``latest`` is the latest period in the
+    community's data, against which recency is judged. ``rebase_from`` starts new limits at
+    each series' first period on or after that date (a known change to the process, such as a
+    development's go-live).
+    """
+    annotations = annotations or {}
+    df = _frame(observations)
+    by_id = {i.pk: i for i in Indicator.objects.filter(pk__in=set(df["indicator_id"]))}
+    by_id.update({i.pk: i for i in indicators})
+    series: list[Series] = []
+    exceptions: list[dict] = []
+    if not df.empty:
+        improvements = df["indicator_id"].map(lambda i: IMPROVEMENT[by_id[i].polarity])
+        engine_input = pd.DataFrame(
+            {
+                "series": df["series"],
+                "date": df["date"],
+                "value": df["value"],
+                "target": df["target"],
+                "improvement": improvements,
+            }
+        )
+        if rebase_from is not None:
+            engine_input["rebase"] = _first_on_or_after(df, rebase_from)
+        points = xmr(engine_input)
+        summary = summarise(points).set_index("series")
+        short = short_periods(points)
+        short_series = set(short["series"].astype(str)) if len(short) else set()
+        extra = df.set_index(["series", "date"])
+        for key, block in points.groupby("series", observed=True, sort=True):
+            key = str(key)
+            meta = extra.loc[key]
+            first = df.loc[df["series"] == key].iloc[0]
+            indicator = by_id[int(first["indicator_id"])]
+            s = Series(key=key, indicator=indicator, subject=str(first["subject"]))
+            s.points = _point_rows(block, meta, indicator.patient_counts)
+            s.summary = _summary_row(summary.loc[key])
+            s.trial_limits = key in short_series
+            observed = [p for p in s.points if p["value"] is not None]
+            latest_point = observed[-1] if observed else None
+            s.variation = variation_icon(
+                latest_point["point_type"] if latest_point else None,
+                latest_point["signal"] if latest_point else None,
+            )
+            s.assurance = assurance_icon(s.summary["assurance"])
+            s.annotations = _dated(
+                annotations.get(None, []) + annotations.get(indicator.pk, []), s.points
+            )
+            s.description = describe(s)
+            s.chart = chart_spec(spc_chart(s))
+            series.append(s)
+            problem = recency_problem(s, latest)
+            if problem:
+                exceptions.append({"series": s, "indicator": indicator, "reason": problem})
+    seen = {s.indicator.pk for s in series}
+    for indicator in indicators:
+        if indicator.pk not in seen:
+            exceptions.append(
+                {"series": None, "indicator": indicator, "reason": "No observations recorded."}
+            )
+    series.sort(key=lambda s: (s.indicator.code, s.subject))
+    return Monitoring(series, matrix(series), exceptions, latest)
+
+
+def _first_on_or_after(df: pd.DataFrame, when: dt.date) -> pd.Series:
+    """1 on each series' first row dated on or after ``when`` (not its very first row)."""
+    after = df["date"] >= pd.Timestamp(when)
+    first_after = after & ~after.groupby(df["series"]).shift(1, fill_value=False)
+    first_row = ~df["series"].duplicated()
+    return (first_after & ~first_row).astype(int)
+
+
+def _number(value) -> float | None:
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return None
+    return float(value)
+
+
+def _point_rows(block: pd.DataFrame, meta: pd.DataFrame, patient_counts: bool) -> list[dict]:
+    rows = []
+    previous_period = None
+    for row in block.itertuples(index=False):
+        date = pd.Timestamp(row.date)
+        raw = meta.loc[date]
+        period = int(row.period)
+        point_type = None if pd.isna(row.point_type) else str(row.point_type)
+        rows.append(
+            {
+                "period": date.date(),
+                "value": _number(row.value),
+                "mean": _number(row.mean),
+                "lpl": _number(row.lpl),
+                "upl": _number(row.upl),
+                "target": _number(row.target),
+                "point_type": point_type,
+                "point_label": POINT_STYLES[point_type][0] if point_type else "No value",
+                "signal": None if pd.isna(row.signal) else str(row.signal),
+                "rule": None if pd.isna(row.rule) else str(row.rule).replace("_", " "),
+                "limits_period": period,
+                "rebase": previous_period is not None and period != previous_period,
+                "numerator": shown_count(_number(raw["numerator"]), patient_counts),
+                "denominator": shown_count(_number(raw["denominator"]), patient_counts),
+            }
+        )
+        previous_period = period
+    return rows
+
+
+def _summary_row(row: pd.Series) -> dict:
+    return {
+        "points": int(row["points"]),
+        "mean": _number(row["mean"]),
+        "lpl": _number(row["lpl"]),
+        "upl": _number(row["upl"]),
+        "target": _number(row["target"]),
+        "variation": None if pd.isna(row["variation"]) else str(row["variation"]),
+        "assurance": None if pd.isna(row["assurance"]) else str(row["assurance"]),
+        "improvement": str(row["improvement"]),
+    }
+
+
+def _dated(annotations: list[dict], points: list[dict]) -> list[dict]:
+    """The annotations that fall within the series' time span, numbered in date order."""
+    if not points:
+        return []
+    start = points[0]["period"]
+    end = points[-1]["period"] + dt.timedelta(days=31)
+    chosen = sorted(
+        (a for a in annotations if start <= a["date"] < end), key=lambda a: (a["date"], a["label"])
+    )
+    return [{**a, "number": i} for i, a in enumerate(chosen, start=1)]
+
+
+def recency_problem(s: Series, latest: dt.date | None) -> str:
+    """Why a series' data is out of date or patchy, or "" when it is not."""
+    observed = [p["period"] for p in s.points if p["value"] is not None]
+    if not observed:
+        return "No values recorded."
+    problems = []
+    every = FREQUENCY_MONTHS.get(s.indicator.frequency, 1)
+    allowed = max(RECENT_MONTHS, every)
+    if latest is not None:
+        behind = _months_between(observed[-1], latest)
+        if behind >= allowed:
+            problems.append(
+                f"Latest value is for {observed[-1]:%B %Y}, {behind} months before the latest "
+                f"period in the community's data ({latest:%B %Y})."
+            )
+    missed = sum(max(0, _months_between(a, b) // every - 1) for a, b in pairwise(observed))
+    if missed:
+        label = s.indicator.get_frequency_display().lower()
+        problems.append(f"{missed} {label} value{'s' if missed != 1 else ''} missing.")
+    return " ".join(problems)
+
+
+def matrix(series: list[Series]) -> list[dict]:
+    """Rows by variation, columns by assurance; each cell lists its series."""
+    rows = []
+    for variation, label in VARIATIONS:
+        cells = []
+        for assurance, _ in ASSURANCES:
+            members = [
+                s
+                for s in series
+                if (s.summary.get("variation") or "none") == variation
+                and (s.summary.get("assurance") or "none") == assurance
+            ]
+            cells.append({"assurance": assurance, "series": members})
+        rows.append({"variation": variation, "label": label, "cells": cells})
+    return rows
+
+
+# --- text and charts ----------------------------------------------------------------------
+
+
+def _fmt(value: float | None) -> str:
+    return "not known" if value is None else f"{value:,.2f}".rstrip("0").rstrip(".")
+
+
+def describe(s: Series) -> str:
+    """A text alternative for the chart: what it shows and what the latest point means."""
+    observed = [p for p in s.points if p["value"] is not None]
+    unit = f" {s.indicator.unit}" if s.indicator.unit else ""
+    if not observed:
+        return f"{s.indicator.name} for {s.subject}: no values recorded."
+    summary = s.summary
+    special = sum(1 for p in observed if p["point_type"] not in (None, "common_cause"))
+    text = (
+        f"{s.indicator.name} for {s.subject}: {len(observed)} values from "
+        f"{observed[0]['period']:%B %Y} to {observed[-1]['period']:%B %Y}. "
+        f"Mean {_fmt(summary['mean'])}{unit}, process limits {_fmt(summary['lpl'])} to "
+        f"{_fmt(summary['upl'])}."
+    )
+    if summary["target"] is not None:
+        text += f" Target {_fmt(summary['target'])}{unit}."
+    text += (
+        f" Latest value {_fmt(observed[-1]['value'])}{unit} for "
+        f"{observed[-1]['period']:%B %Y}: {s.variation.label.lower()}."
+    )
+    text += f" {special} of {len(observed)} values show special cause variation."
+    rebases = [p["period"] for p in s.points if p["rebase"]]
+    if rebases:
+        text += " Limits recalculated from " + ", ".join(f"{d:%B %Y}" for d in rebases) + "."
+    if s.assurance.kind != "none":
+        text += f" Assurance: {s.assurance.label.lower()}."
+    return text
+
+
+def spc_chart(s: Series) -> alt.LayerChart:
+    """The Making Data Count chart: values, mean, process limits, target and annotations."""
+    data = pd.DataFrame(
+        [
+            {
+                "Period": p["period"].isoformat(),
+                "Value": p["value"],
+                "Mean": p["mean"],
+                "Lower limit": p["lpl"],
+                "Upper limit": p["upl"],
+                "Target": p["target"],
+                "Point type": p["point_label"],
+                "Limits": p["limits_period"],
+            }
+            for p in s.points
+        ]
+    )
+    x = alt.X("Period:T", title="Period", axis=alt.Axis(format="%b %Y", labelAngle=0))
+    y_title = s.indicator.unit or "Value"
+    base = alt.Chart(data).encode(x=x)
+    layers = [
+        base.mark_line(color=NHS_DARK_GREY, strokeDash=[6, 4], strokeWidth=1.5).encode(
+            y=alt.Y("Upper limit:Q", title=y_title, scale=alt.Scale(zero=False)),
+            detail="Limits:N",
+        ),
+        base.mark_line(color=NHS_DARK_GREY, strokeDash=[6, 4], strokeWidth=1.5).encode(
+            y="Lower limit:Q", detail="Limits:N"
+        ),
+        base.mark_line(color=DARK_TEXT, strokeWidth=1.5).encode(y="Mean:Q", detail="Limits:N"),
+    ]
+    if data["Target"].notna().any():
+        layers.append(
+            base.transform_filter("isValid(datum.Target)")
+            .mark_line(color=NHS_BLUE, strokeDash=[2, 2], strokeWidth=2)
+            .encode(y="Target:Q")
+        )
+    layers.append(
+        base.transform_filter("isValid(datum.Value)")
+        .mark_line(color="#768692", strokeWidth=1)
+        .encode(y="Value:Q")
+    )
+    labels = [v[0] for v in POINT_STYLES.values()]
+    layers.append(
+        base.transform_filter("isValid(datum.Value)")
+        .mark_point(filled=True, size=70, opacity=1)
+        .encode(
+            y="Value:Q",
+            color=alt.Color(
+                "Point type:N",
+                scale=alt.Scale(domain=labels, range=[v[1] for v in POINT_STYLES.values()]),
+                legend=alt.Legend(title="Point type", orient="bottom", columns=2, labelLimit=0),
+            ),
+            shape=alt.Shape(
+                "Point type:N",
+                scale=alt.Scale(domain=labels, range=[v[2] for v in POINT_STYLES.values()]),
+            ),
+            tooltip=[
+                alt.Tooltip("Period:T", format="%B %Y"),
+                alt.Tooltip("Value:Q", format=",.2f"),
+                "Point type:N",
+                alt.Tooltip("Mean:Q", format=",.2f"),
+                alt.Tooltip("Lower limit:Q", format=",.2f"),
+                alt.Tooltip("Upper limit:Q", format=",.2f"),
+            ],
+        )
+    )
+    marks = [
+        {"Date": p["period"].isoformat(), "Label": "Limits recalculated", "Number": "R"}
+        for p in s.points
+        if p["rebase"]
+    ] + [
+        {"Date": a["date"].isoformat(), "Label": a["label"], "Number": str(a["number"])}
+        for a in s.annotations
+    ]
+    if marks:
+        events = alt.Chart(pd.DataFrame(marks)).encode(
+            x=alt.X("Date:T"), tooltip=[alt.Tooltip("Date:T", format="%d %B %Y"), "Label:N"]
+        )
+        layers.append(events.mark_rule(color=DARK_TEXT, strokeDash=[1, 3], strokeWidth=1.5))
+        layers.append(
+            events.mark_text(
+                align="left", dx=3, baseline="top", fontSize=13, color=DARK_TEXT
+            ).encode(y=alt.value(0), text="Number:N")
+        )
+    return alt.layer(*layers).properties(width="container", height=260)
+
+
+# --- annotations --------------------------------------------------------------------------
+
+
+def development_annotations(development, activities) -> list[dict]:
+    """Decisions, procurement steps and go-live of a development, as dated chart labels."""
+    marks = [
+        {"date": a.date, "label": f"{a.get_kind_display()}: {a.title}"}
+        for a in activities
+        if a.kind in ANNOTATED_KINDS
+    ]
+    if development.go_live_date:
+        marks.append({"date": development.go_live_date, "label": f"Go-live: {development.title}"})
+    return marks

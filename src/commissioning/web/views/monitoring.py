@@ -1,0 +1,126 @@
+"""Monitoring pages: SPC charts of the indicators of a community, a development or a contract."""
+
+from __future__ import annotations
+
+from django.db.models import Q
+from django.shortcuts import render
+from django.urls import reverse
+
+from commissioning.access.policy import visible, visible_or_404
+from commissioning.store.models import Activity, Contract, Indicator, ServiceDevelopment
+from commissioning.web.access import community_or_404
+from commissioning.web.monitoring import (
+    build,
+    community_observations,
+    development_annotations,
+    latest_period,
+)
+
+
+def _crumbs(community, *extra):
+    return [
+        {"label": "Commissioning communities", "url": reverse("home")},
+        {"label": community.name, "url": reverse("community", args=[community.code])},
+        *extra,
+    ]
+
+
+def _go_lives(user, community) -> dict:
+    """Go-live dates of the community's developments, on the charts of their objectives."""
+    marks: dict = {}
+    developments = (
+        visible(user, ServiceDevelopment)
+        .filter(community=community, go_live_date__isnull=False)
+        .prefetch_related("objectives")
+    )
+    for dev in developments:
+        for objective in dev.objectives.all():
+            if objective.indicator_id:
+                marks.setdefault(objective.indicator_id, []).append(
+                    {"date": dev.go_live_date, "label": f"Go-live: {dev.title}"}
+                )
+    return marks
+
+
+def community_monitoring(request, code: str):
+    community = community_or_404(request.user, code)
+    observations = community_observations(request.user, community)
+    monitoring = build(
+        observations,
+        annotations=_go_lives(request.user, community),
+        latest=latest_period(request.user, community),
+    )
+    context = {
+        "community": community,
+        "monitoring": monitoring,
+        "caption": f"Monitoring in {community.name}",
+        "heading": "Indicators over time",
+        "crumbs": _crumbs(community),
+        "scope": "the services and organisations of this commissioning community",
+    }
+    return render(request, "web/monitoring.html", context)
+
+
+def development_monitoring(request, code: str, slug: str):
+    user = request.user
+    community = community_or_404(user, code)
+    dev = visible_or_404(user, ServiceDevelopment, community=community, slug=slug)
+    indicators = list(
+        Indicator.objects.filter(objectives__development=dev).distinct().order_by("code")
+    )
+    observations = community_observations(user, community).filter(
+        Q(indicator__in=indicators) | Q(service__in=dev.services.all())
+    )
+    activities = visible(user, Activity).filter(development=dev).order_by("date", "id")
+    rebased = bool(dev.go_live_date) and request.GET.get("limits") == "go-live"
+    monitoring = build(
+        observations,
+        indicators=indicators,
+        annotations={None: development_annotations(dev, activities)},
+        latest=latest_period(user, community),
+        rebase_from=dev.go_live_date if rebased else None,
+    )
+    context = {
+        "community": community,
+        "development": dev,
+        "monitoring": monitoring,
+        "caption": f"Monitoring: {dev.title}",
+        "heading": "Indicators of this development",
+        "crumbs": _crumbs(
+            community,
+            {"label": dev.title, "url": reverse("development", args=[community.code, dev.slug])},
+        ),
+        "scope": "the indicators of this development's objectives and of its services",
+        "rebase": {"date": dev.go_live_date, "active": rebased} if dev.go_live_date else None,
+    }
+    return render(request, "web/monitoring.html", context)
+
+
+def contract_monitoring(request, code: str, reference: str):
+    user = request.user
+    community = community_or_404(user, code)
+    contract = visible_or_404(
+        user, Contract.objects.select_related("provider"), community=community, reference=reference
+    )
+    observations = community_observations(user, community).filter(
+        Q(service__in=contract.services.all()) | Q(organisation=contract.provider)
+    )
+    developments = visible(user, ServiceDevelopment).filter(
+        community=community, services__in=contract.services.all(), go_live_date__isnull=False
+    )
+    marks = [
+        {"date": d.go_live_date, "label": f"Go-live: {d.title}"} for d in developments.distinct()
+    ]
+    monitoring = build(
+        observations, annotations={None: marks}, latest=latest_period(user, community)
+    )
+    context = {
+        "community": community,
+        "contract": contract,
+        "monitoring": monitoring,
+        "caption": f"Monitoring: contract {contract.reference}",
+        "heading": contract.title,
+        "crumbs": _crumbs(community),
+        "scope": f"the services of this contract and its provider, {contract.provider.name}",
+    }
+    return render(request, "web/monitoring.html", context)
