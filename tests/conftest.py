@@ -19,6 +19,10 @@ from pathlib import Path
 
 import pytest
 
+# Playwright's synchronous API keeps an event loop open in the test thread for the whole session;
+# Django would then refuse ORM calls from that thread. The tests are synchronous, so allow them.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
 DEMO_PASSWORD = "synthetic-demo-Pa55"
 
 
