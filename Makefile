@@ -5,13 +5,19 @@ BIN := $(VENV)/bin
 DEMO_DB ?= data/demo.sqlite3
 PORT ?= 8000
 
-.PHONY: demo test install install-dev lint format check test-sqlite test-postgres test-browser bench clean
+.PHONY: demo test install install-dev lint format bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install -q --upgrade pip
 
+# Debian packages the app needs at run time: Pango and fonts for PDF reports (WeasyPrint).
+SYSTEM_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core
+# ... and for the tests: Chromium for browser tests, poppler-utils to read PDFs back.
+TEST_SYSTEM_PACKAGES := chromium poppler-utils
+
 $(VENV)/.installed: $(BIN)/python pyproject.toml
+	bash scripts/ensure-debian-packages.sh $(SYSTEM_PACKAGES)
 	$(BIN)/pip install -q -e .
 	touch $@
 
@@ -37,12 +43,12 @@ format: install-dev
 
 ## make test: the whole suite, on SQLite and on PostgreSQL, with the browser tests
 test: install-dev
-	bash scripts/ensure-chromium.sh
+	bash scripts/ensure-debian-packages.sh $(TEST_SYSTEM_PACKAGES)
 	bash scripts/ensure-java.sh
 	$(BIN)/ruff check .
 	$(BIN)/python -m pytest -q
-	DATABASE_URL=$$(bash scripts/ensure-postgres.sh) $(BIN)/python -m pytest -q -m "not browser" \
-		tests/store tests/web tests/demo
+	DATABASE_URL=$$(bash scripts/ensure-postgres.sh) $(BIN)/python -m pytest -q -m "not browser and not slow" \
+		tests/store tests/web tests/demo tests/api tests/security tests/ingest tests/evidence tests/reports
 
 bench: install-dev
 	$(BIN)/python benchmarks/run.py

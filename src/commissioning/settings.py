@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "commissioning.store",
     "commissioning.web",
     "commissioning.evidence",
+    "commissioning.reports",
 ]
 
 MIDDLEWARE = [

@@ -1,0 +1,363 @@
+"""Gather a report's sections as plain data, from the engines, for one reader.
+
+Three reports:
+
+- :func:`community_report`: needs, money and the review programme, monitoring (SPC), impact,
+  labour and participation, the scorecard and evidence highlights of one community;
+- :func:`development_report`: one service development: its objectives, monitoring of their
+  indicators, impact, labour;
+- :func:`across_report`: the key figures of every community side by side.
+
+With a ``user``, only what the access policy lets them read is included (a community they may
+not read is reported as unknown; money is left out for viewers). Without one the report is
+made as an administrator, as the command line does.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+from django.utils import timezone
+
+from commissioning.analytics.disclosure import DEFAULT_POLICY
+from commissioning.errors import UserError
+from commissioning.reports import monitoring
+from commissioning.reports.document import (
+    COUNT,
+    DATE,
+    MONEY,
+    PERCENT,
+    Report,
+    Section,
+    Table,
+    label,
+)
+from commissioning.reports.needs import needs_section
+from commissioning.reports.practice import (
+    as_of_date,
+    contract_total,
+    labour_section,
+    money_section,
+    scorecard_section,
+)
+from commissioning.reports.sections import evidence_section, impact_section, monitoring_section
+from commissioning.store import models as m
+
+SYNTHETIC_NOTE = "SYNTHETIC DATA — made up for demonstration; no real patient or person."
+
+
+class NotFound(UserError):
+    exit_status = 2
+
+
+def _communities(user):
+    qs = m.CommissioningCommunity.objects.all()
+    if user is not None:
+        from commissioning.access.policy import visible
+
+        qs = visible(user, qs)
+    return qs
+
+
+def get_community(code: str, user=None):
+    community = _communities(user).filter(code=code).first()
+    if community is None:
+        codes = ", ".join(_communities(user).order_by("code").values_list("code", flat=True))
+        raise NotFound(f"no community '{code}' (communities: {codes or 'none'})")
+    return community
+
+
+def shows_money(user) -> bool:
+    if user is None:
+        return True
+    from commissioning.access.policy import hidden_fields
+
+    return "annual_value" not in hidden_fields(user, m.Contract)
+
+
+def _frames(community, user):
+    from commissioning.store.frames import load_community
+
+    frames = load_community(community.code)
+    if user is not None:
+        from commissioning.access.policy import visible
+
+        contracts = set(visible(user, m.Contract).values_list("pk", flat=True))
+        services = set(visible(user, m.Service).values_list("pk", flat=True))
+        frames.contracts = frames.contracts[frames.contracts["contract_id"].isin(contracts)]
+        frames.services = frames.services[frames.services["service_id"].isin(services)]
+        frames.spend = frames.spend[frames.spend["service_id"].isin(services)]
+    return frames
+
+
+def _sources(community, observations: pd.DataFrame, as_of) -> list[tuple[str, str]]:
+    out = []
+    reg = m.ConditionRegister.objects.filter(organisation__communities=community)
+    if reg.exists():
+        years = sorted({d.year for d in reg.values_list("period_end", flat=True)})
+        out.append(
+            (
+                "Condition registers of the community's GP practices",
+                f"years ending {years[0]} to {years[-1]}",
+            )
+        )
+    if not observations.empty:
+        first, last = observations["date"].min(), observations["date"].max()
+        sources = sorted(
+            m.Indicator.objects.filter(pk__in=observations["indicator_id"].unique())
+            .exclude(source="")
+            .values_list("source", flat=True)
+        )
+        sources = sorted(set(sources))
+        out.append(
+            (
+                "Indicator observations" + (f" ({'; '.join(sources)})" if sources else ""),
+                f"{first:%b %Y} to {last:%b %Y}",
+            )
+        )
+    out.append(("Services, contracts, spend, developments, activities", f"as of {as_of:%-d %B %Y}"))
+    return out
+
+
+def community_report(code: str, user=None, *, charts: bool = True) -> Report:
+    community = get_community(code, user)
+    frames = _frames(community, user)
+    as_of = as_of_date(frames)
+    money = shows_money(user)
+    observations = monitoring.community_observations(community)
+    needs, registers = needs_section(community, observations)
+    monitor, summary = monitoring_section(observations, charts=charts)
+    developments = list(
+        community.developments.prefetch_related("objectives").order_by("start_date", "title")
+    )
+    score, card = scorecard_section(frames, as_of)
+    sections = [
+        needs,
+        money_section(frames, as_of, money),
+        monitor,
+        impact_section(observations, developments),
+        labour_section(frames),
+        score,
+    ]
+    evidence = evidence_section(community, user)
+    if evidence is not None:
+        sections.append(evidence)
+    key = [("Population", f"{community.population:,}" if community.population else "not recorded")]
+    for r in registers:
+        key.append((f"{r['condition']} register", f"{round(r['cases'] / 5) * 5:,}"))
+    if money:
+        key.append(("Contracts in force (a year)", f"£{contract_total(frames, as_of):,.0f}"))
+    if not summary.empty:
+        concern = int((summary["variation"] == "special_cause_concern").sum())
+        key.append(
+            ("Indicator series showing special-cause concern", f"{concern} of {len(summary)}")
+        )
+    met = sum(mz.status == "met" for mz in card.measures)
+    key.append(("Scorecard measures met", f"{met} of {len(card.measures)}"))
+    return Report(
+        title=f"{community.name}: commissioning report",
+        subtitle=f"Commissioning community {community.code}, as of {as_of:%-d %B %Y}",
+        synthetic=bool(community.synthetic),
+        generated=timezone.now(),
+        sources=_sources(community, observations, as_of),
+        suppression=DEFAULT_POLICY.describe(),
+        sections=sections,
+        key_figures=key,
+        audience="administrator" if user is None else user.get_username(),
+    )
+
+
+def development_report(code: str, slug: str, user=None, *, charts: bool = True) -> Report:
+    community = get_community(code, user)
+    dev = community.developments.filter(slug=slug).prefetch_related("objectives").first()
+    if dev is None:
+        slugs = ", ".join(community.developments.order_by("slug").values_list("slug", flat=True))
+        raise NotFound(f"no development '{slug}' in {code} (developments: {slugs or 'none'})")
+    frames = _frames(community, user)
+    as_of = as_of_date(frames)
+    objectives = list(dev.objectives.select_related("indicator"))
+    indicator_ids = {o.indicator_id for o in objectives if o.indicator_id}
+    observations = monitoring.community_observations(community, indicator_ids)
+    service_names = set(dev.services.values_list("name", flat=True))
+    summary_section = Section("development", "The development")
+    summary_section.paragraphs.append(dev.summary or "No summary recorded.")
+    summary_section.tables.append(
+        Table(
+            "development",
+            "Facts",
+            ["Item", "Value"],
+            [
+                ["Status", dev.get_status_display()],
+                ["Size of change", label(dev.size_of_change) or "not recorded"],
+                ["Start", dev.start_date],
+                ["Go-live", dev.go_live_date],
+                ["End", dev.end_date],
+                ["Services", ", ".join(sorted(service_names)) or "none"],
+                ["Conditions", ", ".join(dev.conditions.values_list("name", flat=True))],
+            ],
+        )
+    )
+    summary_section.tables.append(
+        Table(
+            "objectives",
+            "Objectives",
+            ["Objective", "Indicator", "Baseline", "Target", "Target date"],
+            [
+                [
+                    o.description,
+                    o.indicator.name if o.indicator else "",
+                    o.baseline_value,
+                    o.target_value,
+                    o.target_date,
+                ]
+                for o in objectives
+            ],
+            {"Target date": DATE},
+        )
+    )
+    monitor, _ = monitoring_section(observations, charts=charts)
+    sections = [
+        summary_section,
+        monitor,
+        impact_section(observations, [dev]),
+        labour_section(frames, development_id=dev.pk),
+    ]
+    return Report(
+        title=f"{dev.title}",
+        subtitle=f"Service development in {community.name} ({community.code}), "
+        f"as of {as_of:%-d %B %Y}",
+        synthetic=bool(community.synthetic),
+        generated=timezone.now(),
+        sources=_sources(community, observations, as_of),
+        suppression=DEFAULT_POLICY.describe(),
+        sections=sections,
+        key_figures=[("Status", dev.get_status_display()), ("Objectives", str(len(objectives)))],
+        audience="administrator" if user is None else user.get_username(),
+    )
+
+
+def across_report(user=None) -> Report:
+    communities = list(_communities(user).order_by("code"))
+    if not communities:
+        raise NotFound("there are no communities to report on")
+    money = shows_money(user)
+    rows, matrix_rows, score_rows = [], [], []
+    conditions: list[str] = []
+    per_community = []
+    synthetic = False
+    latest = None
+    for c in communities:
+        synthetic = synthetic or c.synthetic
+        frames = _frames(c, user)
+        as_of = as_of_date(frames)
+        latest = as_of if latest is None else max(latest, as_of)
+        observations = monitoring.community_observations(c)
+        needs, registers = needs_section(c, observations)
+        _, summary = monitoring.spc(observations)
+        score, card = scorecard_section(frames, as_of)
+        per_community.append((c, frames, as_of, registers, summary, card))
+        for r in registers:
+            if r["condition"] not in conditions:
+                conditions.append(r["condition"])
+    for c, frames, as_of, registers, summary, card in per_community:
+        prev = {r["condition"]: r["prevalence"] for r in registers}
+        rows.append(
+            [
+                c.code,
+                c.name,
+                c.population,
+                *[prev.get(k) for k in conditions],
+                contract_total(frames, as_of) if money else None,
+            ]
+        )
+        grid = monitoring.matrix(summary) if not summary.empty else None
+        if grid is not None:
+            matrix_rows.append(
+                [c.code, len(summary)]
+                + [int(grid.loc[v].sum()) for v in monitoring.VARIATIONS]
+                + [int(grid[a].sum()) for a in ("consistent_pass", "consistent_fail")]
+            )
+        counts = pd.Series([mz.status for mz in card.measures]).value_counts()
+        score_rows.append(
+            [c.code, *[int(counts.get(s, 0)) for s in ("met", "partly_met", "not_met", "no_data")]]
+        )
+    key_section = Section(
+        "communities",
+        "Communities side by side",
+        tables=[
+            Table(
+                "communities",
+                "Population, recorded prevalence and contracts",
+                [
+                    "Code",
+                    "Community",
+                    "Population",
+                    *[f"{k} prevalence" for k in conditions],
+                    "Contracts in force (a year)",
+                ],
+                rows,
+                {
+                    "Population": COUNT,
+                    "Contracts in force (a year)": MONEY,
+                    **{f"{k} prevalence": PERCENT for k in conditions},
+                },
+                note="Recorded prevalence is crude: communities differ in age structure."
+                + ("" if money else " Contract values are not shown to your role."),
+            )
+        ],
+    )
+    monitor = Section(
+        "monitoring",
+        "Monitoring across communities",
+        tables=[
+            Table(
+                "monitoring_across",
+                "Indicator series by latest variation, and assurance against target",
+                [
+                    "Community",
+                    "Series",
+                    *[label(v) for v in monitoring.VARIATIONS],
+                    "Consistent pass",
+                    "Consistent fail",
+                ],
+                matrix_rows,
+                {label(v): COUNT for v in monitoring.VARIATIONS},
+            )
+        ],
+        paragraphs=[
+            "Judged by XmR charts of each community's own series, not by ranking "
+            "communities against each other."
+        ],
+    )
+    scores = Section(
+        "scorecard",
+        "Effective-commissioning scorecard across communities",
+        tables=[
+            Table(
+                "scorecard_across",
+                "Scorecard measures by status",
+                ["Community", "Met", "Partly met", "Not met", "No data"],
+                score_rows,
+                {k: COUNT for k in ("Met", "Partly met", "Not met", "No data")},
+            )
+        ],
+    )
+    sources = [
+        (
+            "Condition registers, indicator observations, services, contracts, spend, "
+            "developments and activities of each community",
+            f"as of {latest:%-d %B %Y}" if latest is not None else "",
+        )
+    ]
+    return Report(
+        title="Commissioning communities compared",
+        subtitle=f"{len(communities)} communities, as of {latest:%-d %B %Y}"
+        if latest is not None
+        else "",
+        synthetic=synthetic,
+        generated=timezone.now(),
+        sources=sources,
+        suppression=DEFAULT_POLICY.describe(),
+        sections=[key_section, monitor, scores],
+        key_figures=[("Communities", str(len(communities)))],
+        audience="administrator" if user is None else user.get_username(),
+    )

@@ -1,0 +1,283 @@
+"""Sections built from the SPC and impact engines and the evidence app."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from commissioning.analytics.disclosure import SUPPRESSED, small_mask
+from commissioning.reports import monitoring
+from commissioning.reports.document import COUNT, DATE, MONTH, NUMBER, Section, Table, label
+from commissioning.reports.spc_chart import spc_chart
+
+# Impact is evaluated for objectives whose indicator has at least this many monthly points.
+MIN_IMPACT_POINTS = 24
+CHARTS_PER_FIGURE = 4
+
+
+def hidden_points(observations: pd.DataFrame) -> pd.Series:
+    """Points whose numerator or denominator is a small patient count (never shown)."""
+    patient = observations["patient_counts"].astype(bool)
+    small = small_mask(observations["numerator"]) | small_mask(observations["denominator"])
+    return patient & small
+
+
+def _aligned(points: pd.DataFrame, observations: pd.DataFrame) -> pd.Series:
+    """The ``hidden`` flag of each of ``points``' rows (matched on series and date)."""
+    keyed = observations.set_index(["series", "date"])["hidden"]
+    keyed = keyed[~keyed.index.duplicated()]
+    index = pd.MultiIndex.from_arrays([points["series"], points["date"]])
+    return pd.Series(keyed.reindex(index).fillna(False).to_numpy(dtype=bool), index=points.index)
+
+
+def monitoring_section(observations: pd.DataFrame, *, charts: bool = True) -> tuple:
+    """(section, summary): the variation x assurance matrix, one row per series and charts."""
+    section = Section("monitoring", "Monitoring: indicators as statistical process control")
+    if observations.empty:
+        section.paragraphs.append("No indicator is observed in this community.")
+        return section, pd.DataFrame()
+    points, summary = monitoring.spc(observations)
+    grid = monitoring.matrix(summary)
+    section.paragraphs.append(
+        f"{len(summary)} indicator series, each judged with an XmR chart (NHS Making Data "
+        "Count): variation says whether the latest point shows special-cause variation; "
+        "assurance says whether the process can be relied on to meet its target."
+    )
+    section.tables.append(
+        Table(
+            "monitoring_matrix",
+            "Summary: series by variation and assurance",
+            ["Variation", *[label(c) for c in grid.columns]],
+            [[label(v), *[int(x) for x in row]] for v, row in grid.iterrows()],
+            {label(c): COUNT for c in grid.columns},
+        )
+    )
+    hidden = hidden_points(observations)
+    obs_hidden = observations.assign(hidden=hidden.to_numpy())
+    last = obs_hidden.dropna(subset=["value"]).sort_values("date").groupby("series").tail(1)
+    last = last.set_index("series")
+    rows = []
+    for r in summary.sort_values(["indicator", "subject"]).itertuples():
+        value = None
+        if r.series in last.index:
+            value = SUPPRESSED if last.at[r.series, "hidden"] else last.at[r.series, "value"]
+        rows.append(
+            [
+                f"{r.indicator_name} ({r.unit}) — {r.subject}",
+                r.latest_period,
+                value,
+                r.mean,
+                r.lpl,
+                r.upl,
+                r.target,
+                label(r.variation) if isinstance(r.variation, str) else "No data",
+                label(r.assurance),
+            ]
+        )
+    section.tables.append(
+        Table(
+            "monitoring",
+            "Indicator series: latest point, limits, variation and assurance",
+            [
+                "Series",
+                "Latest month",
+                "Latest value",
+                "Mean",
+                "Lower limit",
+                "Upper limit",
+                "Target",
+                "Variation",
+                "Assurance",
+            ],
+            rows,
+            {
+                "Latest month": MONTH,
+                "Latest value": NUMBER,
+                "Mean": NUMBER,
+                "Lower limit": NUMBER,
+                "Upper limit": NUMBER,
+                "Target": NUMBER,
+            },
+            note="Values resting on counts of 1 to 7 patients are shown as *.",
+        )
+    )
+    if charts:
+        order = summary.sort_values(["indicator", "subject"])
+        pts = points.assign(value=points["value"].where(~_aligned(points, obs_hidden)))
+        panels = {
+            r.series: f"{r.indicator_name} — {r.subject} ({r.unit})" for r in order.itertuples()
+        }
+        pts["panel"] = pts["series"].map(panels)
+        counts = obs_hidden.groupby("series")["hidden"].sum()
+        series = list(order["series"])
+        for start in range(0, len(series), CHARTS_PER_FIGURE):
+            group = series[start : start + CHARTS_PER_FIGURE]
+            hidden_by_panel = {panels[s]: int(counts.get(s, 0)) for s in group}
+            section.charts.append(
+                spc_chart(
+                    pts[pts["series"].isin(group)],
+                    f"XmR charts {start + 1} to {start + len(group)} of {len(series)}",
+                    hidden_by_panel,
+                )
+            )
+    return section, summary
+
+
+def impact_section(observations: pd.DataFrame, developments: list) -> Section:
+    """Interrupted time series for each objective's indicator around the go-live date."""
+    section = Section("impact", "Impact of service developments")
+    try:
+        from commissioning.analytics.impact.caveats import its_caveats
+        from commissioning.analytics.impact.its import fit_its
+    except ImportError:
+        section.paragraphs.append("Not yet evaluated: the impact engine is not installed.")
+        return section
+    rows = []
+    caveats: list[str] = []
+    for dev in developments:
+        if dev.go_live_date is None:
+            continue
+        for objective in dev.objectives.all():
+            if objective.indicator_id is None:
+                continue
+            obs = observations[observations["indicator_id"] == objective.indicator_id]
+            if obs.empty:
+                continue
+            longest = obs.dropna(subset=["value"]).groupby("series").size().idxmax()
+            series = obs[obs["series"] == longest].dropna(subset=["value"])
+            name = f"{series['indicator_name'].iloc[0]} — {series['subject'].iloc[0]}"
+            if series["patient_counts"].iloc[0] and hidden_points(series).any():
+                rows.append(
+                    [
+                        dev.title,
+                        name,
+                        dev.go_live_date,
+                        None,
+                        None,
+                        None,
+                        "Not evaluated: the series rests on small counts",
+                    ]
+                )
+                continue
+            if len(series) < MIN_IMPACT_POINTS:
+                rows.append(
+                    [
+                        dev.title,
+                        name,
+                        dev.go_live_date,
+                        None,
+                        None,
+                        None,
+                        f"Not yet evaluated: {len(series)} months of data",
+                    ]
+                )
+                continue
+            try:
+                result = fit_its(
+                    series[["date", "value"]], pd.Timestamp(dev.go_live_date), errors="hac"
+                )
+            except ValueError as exc:
+                rows.append(
+                    [
+                        dev.title,
+                        name,
+                        dev.go_live_date,
+                        None,
+                        None,
+                        None,
+                        f"Not yet evaluated: {exc}",
+                    ]
+                )
+                continue
+            est = result.level_change
+            rows.append(
+                [
+                    dev.title,
+                    name,
+                    dev.go_live_date,
+                    est.estimate,
+                    est.lower,
+                    est.upper,
+                    f"{result.n_before} months before, {result.n_after} after",
+                ]
+            )
+            for text in its_caveats(result):
+                # One caveat of each kind: the same warning about another series differs
+                # only in its figures.
+                if not any(c[:40] == text[:40] for c in caveats):
+                    caveats.append(text)
+    if not rows:
+        section.paragraphs.append(
+            "Not yet evaluated: no development has both a go-live date and an objective "
+            "measured by an indicator with observations."
+        )
+        return section
+    section.paragraphs.append(
+        "Interrupted time series (segmented regression, Newey-West standard errors) of each "
+        "objective's indicator around the development's go-live date. The level change is the "
+        "step in the indicator at go-live, in the indicator's own unit, with its 95% interval."
+    )
+    section.tables.append(
+        Table(
+            "impact",
+            "Level change at go-live",
+            [
+                "Development",
+                "Indicator",
+                "Go-live",
+                "Level change",
+                "Lower 95%",
+                "Upper 95%",
+                "Note",
+            ],
+            rows,
+            {"Go-live": DATE, "Level change": NUMBER, "Lower 95%": NUMBER, "Upper 95%": NUMBER},
+        )
+    )
+    section.caveats = caveats
+    return section
+
+
+def evidence_section(community, user=None) -> Section | None:
+    """Recent evidence for the community, when the evidence app is installed."""
+    from django.apps import apps
+
+    if not apps.is_installed("commissioning.evidence"):
+        return None
+    try:
+        from commissioning.evidence.models import Confidentiality, Evidence
+    except ImportError:
+        return None
+    qs = Evidence.objects.filter(community=community).exclude(
+        confidentiality=Confidentiality.CONFIDENTIAL
+    )
+    if user is not None:
+        try:
+            from commissioning.access.policy import visible
+
+            qs = visible(user, qs)
+        except Exception:  # noqa: BLE001 - a model without a rule is simply not shown
+            return None
+    items = list(qs.order_by("-date", "title")[:15])
+    section = Section("evidence", "Evidence highlights")
+    if not items:
+        section.paragraphs.append("No evidence has been added for this community yet.")
+        return section
+    section.tables.append(
+        Table(
+            "evidence",
+            "Most recent evidence (confidential items are never included)",
+            ["Title", "Kind", "Date", "Author", "Development"],
+            [
+                [
+                    e.title,
+                    e.get_kind_display(),
+                    e.date,
+                    e.author,
+                    e.development.title if e.development_id else "",
+                ]
+                for e in items
+            ],
+            {"Date": DATE},
+        )
+    )
+    return section
