@@ -5,6 +5,9 @@ from django.urls import include, path
 
 from commissioning.web import views
 from commissioning.web.throttle import ThrottledAuthenticationForm
+from commissioning.web.views import monitoring as monitoring_views
+from commissioning.web.views import needs as needs_views
+from commissioning.web.views import practice as practice_views
 
 
 def health(request):
@@ -22,6 +25,8 @@ urlpatterns = [
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("admin/", admin.site.urls),
     path("api/", include("commissioning.api.urls")),
+    path("evidence/", include("commissioning.evidence.urls")),
+    path("reports/", include("commissioning.reports.urls")),
     path("communities/<slug:code>/", views.community, name="community"),
     path(
         "communities/<slug:code>/developments/", views.developments, name="community-developments"
@@ -30,5 +35,31 @@ urlpatterns = [
         "communities/<slug:code>/developments/<slug:slug>/",
         views.development,
         name="development",
+    ),
+    path(
+        "communities/<slug:code>/needs/<slug:condition>/",
+        needs_views.needs,
+        name="community-needs",
+    ),
+    path("communities/<slug:code>/practice/", practice_views.practice, name="community-practice"),
+    path(
+        "communities/<slug:code>/scorecard/<slug:measure_id>/",
+        practice_views.scorecard_measure,
+        name="scorecard-measure",
+    ),
+    path(
+        "communities/<slug:code>/monitoring/",
+        monitoring_views.community_monitoring,
+        name="community-monitoring",
+    ),
+    path(
+        "communities/<slug:code>/developments/<slug:slug>/monitoring/",
+        monitoring_views.development_monitoring,
+        name="development-monitoring",
+    ),
+    path(
+        "communities/<slug:code>/contracts/<path:reference>/monitoring/",
+        monitoring_views.contract_monitoring,
+        name="contract-monitoring",
     ),
 ]
