@@ -5,6 +5,8 @@ from django.urls import include, path
 
 from commissioning.web import views
 from commissioning.web.throttle import ThrottledAuthenticationForm
+from commissioning.web.views import data as data_views
+from commissioning.web.views import evaluation as evaluation_views
 from commissioning.web.views import monitoring as monitoring_views
 from commissioning.web.views import needs as needs_views
 from commissioning.web.views import practice as practice_views
@@ -37,6 +39,11 @@ urlpatterns = [
         name="development",
     ),
     path(
+        "communities/<slug:code>/developments/<slug:slug>/objectives/<int:objective_id>/evaluation/",
+        evaluation_views.objective_evaluation,
+        name="objective-evaluation",
+    ),
+    path(
         "communities/<slug:code>/needs/<slug:condition>/",
         needs_views.needs,
         name="community-needs",
@@ -56,6 +63,17 @@ urlpatterns = [
         "communities/<slug:code>/developments/<slug:slug>/monitoring/",
         monitoring_views.development_monitoring,
         name="development-monitoring",
+    ),
+    path("communities/<slug:code>/import/", data_views.import_page, name="community-import"),
+    path(
+        "communities/<slug:code>/import/templates/<slug:kind>.<str:fmt>",
+        data_views.import_template,
+        name="import-template",
+    ),
+    path(
+        "communities/<slug:code>/export/<slug:kind>.<str:fmt>",
+        data_views.export_list,
+        name="export-list",
     ),
     path(
         "communities/<slug:code>/contracts/<path:reference>/monitoring/",
