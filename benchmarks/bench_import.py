@@ -6,7 +6,7 @@ Each run happens in a fresh process on a fresh SQLite file: the reference record
 practices, 20 indicators) are imported first, untimed; then one CSV of observations is read,
 checked and loaded, timed from the call to the end of the transaction. Peak memory is the
 process's maximum resident set size. Results go to standard output; the figures in
-docs/benchmarks-import.md come from here. This is not a test and asserts nothing about time.
+docs/benchmarks.md (Import) come from here. This is not a test and asserts nothing about time.
 """
 
 from __future__ import annotations
