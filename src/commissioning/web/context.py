@@ -6,7 +6,13 @@ from commissioning import __version__
 def site(request):
     from commissioning.store.models import CommissioningCommunity
 
+    from commissioning.access.policy import is_admin
+
     synthetic = False
     if request.user.is_authenticated:
         synthetic = CommissioningCommunity.objects.filter(synthetic=True).exists()
-    return {"app_version": __version__, "synthetic_data": synthetic}
+    return {
+        "app_version": __version__,
+        "synthetic_data": synthetic,
+        "user_is_admin": is_admin(request.user),
+    }

@@ -5,6 +5,7 @@ from django.urls import include, path
 
 from commissioning.web import views
 from commissioning.web.throttle import ThrottledAuthenticationForm
+from commissioning.web.views import audit as audit_views
 from commissioning.web.views import data as data_views
 from commissioning.web.views import evaluation as evaluation_views
 from commissioning.web.views import monitoring as monitoring_views
@@ -26,6 +27,7 @@ urlpatterns = [
     ),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("admin/", admin.site.urls),
+    path("audit/", audit_views.audit, name="audit"),
     path("api/", include("commissioning.api.urls")),
     path("evidence/", include("commissioning.evidence.urls")),
     path("reports/", include("commissioning.reports.urls")),
