@@ -154,3 +154,24 @@ def write_json(obj, path: str | Path | None) -> None:
         sys.stdout.write(text)
     else:
         Path(path).write_text(text)
+
+
+def tidy_numbers(table: pd.DataFrame, count_columns) -> pd.DataFrame:
+    """Whole-number counts without a decimal point; other numbers to 10 significant figures
+    (so that 7000.000000000001 is written 7000.0)."""
+    import numpy as np
+
+    table = table.copy()
+    for col in table.columns:
+        values = table[col]
+        if not pd.api.types.is_float_dtype(values):
+            continue
+        if col in count_columns and values.notna().all() and (values % 1 == 0).all():
+            table[col] = values.astype("int64")
+            continue
+        x = values.to_numpy(dtype=float)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            digits = 9 - np.floor(np.log10(np.abs(x)))
+            scale = np.where(np.isfinite(digits), 10.0**digits, 1.0)
+            table[col] = np.where((x != 0) & np.isfinite(x), np.round(x * scale) / scale, x)
+    return table

@@ -16,7 +16,14 @@ import pandas as pd
 from commissioning.analytics.needs import DataProblem, crude_proportion, crude_rate, dsr
 from commissioning.analytics.needs.standard_population import STANDARDS
 from commissioning.errors import InputError, Problem, located
-from commissioning.tables import display_name, read_table, require_columns, to_number, write_table
+from commissioning.tables import (
+    display_name,
+    read_table,
+    require_columns,
+    tidy_numbers,
+    to_number,
+    write_table,
+)
 
 COUNT_COLUMNS = ["population", "cases"]
 
@@ -193,19 +200,4 @@ def _confidence(text: str) -> float:
 
 
 def _tidy(table: pd.DataFrame) -> pd.DataFrame:
-    """Whole-number counts without a decimal point; other numbers to 10 significant figures
-    (so that 7000.000000000001 is written 7000.0)."""
-    table = table.copy()
-    for col in table.columns:
-        values = table[col]
-        if not pd.api.types.is_float_dtype(values):
-            continue
-        if col in COUNT_COLUMNS and values.notna().all() and (values % 1 == 0).all():
-            table[col] = values.astype("int64")
-            continue
-        x = values.to_numpy(dtype=float)
-        with np.errstate(divide="ignore", invalid="ignore"):
-            digits = 9 - np.floor(np.log10(np.abs(x)))
-            scale = np.where(np.isfinite(digits), 10.0**digits, 1.0)
-            table[col] = np.where((x != 0) & np.isfinite(x), np.round(x * scale) / scale, x)
-    return table
+    return tidy_numbers(table, COUNT_COLUMNS)
