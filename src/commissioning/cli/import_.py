@@ -12,7 +12,9 @@ def register(sub) -> None:
         description="Import organisations, people, services, contracts, spend, developments, "
         "activities, indicators, observations, populations and registers from CSV or Excel "
         "(.xlsx) files. Every file is checked before anything is written; several files are "
-        "one unit, loaded in dependency order. Re-importing the same file changes nothing.",
+        "one unit, loaded in dependency order. Re-importing the same file changes nothing. "
+        "NHS published files (ODS, GP registrations, QOF prevalence, Fingertips) are read as "
+        "downloaded: see `commissioning formats`.",
     )
     p.add_argument("files", nargs="+", metavar="FILE", help="CSV or .xlsx files")
     p.add_argument("--community", metavar="CODE", help="community for rows that do not name one")
@@ -21,6 +23,25 @@ def register(sub) -> None:
         metavar="KIND",
         help="kind of records (default: from the header "
         "or the sheet name); see `commissioning template --help`",
+    )
+    p.add_argument(
+        "--format",
+        metavar="NAME",
+        help="the NHS published format of the files (default: found from each file's first "
+        "rows); see `commissioning formats`",
+    )
+    p.add_argument(
+        "--allow-unmatched",
+        action="store_true",
+        help="with NHS published files: leave out (and list) rows for practices or "
+        "commissioners not in the database, instead of rejecting the files",
+    )
+    p.add_argument(
+        "--year",
+        type=int,
+        metavar="YYYY",
+        help="with a QOF file whose name does not say its year: the year it starts "
+        "(2018 for 2018-19)",
     )
     p.add_argument(
         "--dry-run",
@@ -46,9 +67,19 @@ def run(args) -> int:
     except (KeyError, OSError):  # no user name in this environment
         who = "unknown user"
     with acting_as(None, Channel.IMPORT, username=f"{who} (command line)"):
+        notes: list[str] = []
         counts = import_files(
-            args.files, kind=args.kind, community=args.community, dry_run=args.dry_run
+            args.files,
+            kind=args.kind,
+            community=args.community,
+            dry_run=args.dry_run,
+            format=args.format,
+            allow_unmatched=args.allow_unmatched,
+            year=args.year,
+            notes=notes,
         )
+    for note in notes:
+        print(note)
     lead = "Would import (dry run, nothing written):" if args.dry_run else "Imported:"
     print(lead)
     for name, c in counts.items():

@@ -15,16 +15,27 @@ def import_files(
     kind: str | None = None,
     community: str | None = None,
     dry_run: bool = False,
+    format: str | None = None,
+    allow_unmatched: bool = False,
+    year: int | None = None,
+    notes: list[str] | None = None,
 ) -> dict:
     """Check then load ``paths`` as one unit. Raises InputError (every problem) or UserError.
 
     Returns the counts (added, updated, unchanged) for each kind, in the order written.
+
+    Files in an NHS published layout (ODS, GP registrations, QOF: see ``formats``) are found
+    from their first rows, or named by ``format``, and converted first; what they matched and
+    left out is appended to ``notes``. ``allow_unmatched`` leaves out, rather than rejects, rows
+    naming practices unknown to the database; ``year`` is a QOF file's year (2018 for 2018-19).
     """
+    from commissioning.ingest.formats.convert import read_upload
     from commissioning.ingest.load import load
-    from commissioning.ingest.readers import read
     from commissioning.ingest.validate import check_upload
 
-    sheets = [sheet for path in paths for sheet in read(path)]
+    sheets, found = read_upload(paths, format=format, allow_unmatched=allow_unmatched, year=year)
+    if notes is not None:
+        notes.extend(found)
     batches = check_upload(sheets, kind=kind, community=community)
     return load(batches, dry_run=dry_run)
 

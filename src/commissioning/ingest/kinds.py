@@ -29,7 +29,7 @@ from commissioning.store.models.conditions import CodeSystem, Sex
 from commissioning.store.models.contracts import PaymentForm, ProcurementRoute
 from commissioning.store.models.developments import DevelopmentStatus, SizeOfChange
 from commissioning.store.models.indicators import Domain, Frequency, Polarity
-from commissioning.store.models.organisations import OrganisationKind
+from commissioning.store.models.organisations import OrganisationKind, Relationship
 from commissioning.store.models.people import RoleType
 from commissioning.store.models.services import Setting
 
@@ -780,6 +780,36 @@ KINDS: dict[str, Kind] = {
     )
 }
 assert set(ORDER) == set(KINDS)
+
+# Written only by the importers of NHS published files (``commissioning.ingest.formats``): not a
+# file layout of its own, so it has no template and no page of its own.
+LINKS = Kind(
+    name="links",
+    model="OrganisationLink",
+    title="Organisation links",
+    description="Dated, typed parent links: practice to commissioner, practice to PCN.",
+    columns=(
+        Column("child_ods", "ods", "child__ods_code", True, example="A81001"),
+        Column("parent_ods", "ods", "parent__ods_code", True, example="16C"),
+        Column(
+            "relationship",
+            "choice",
+            "relationship",
+            True,
+            choices=_choices(Relationship),
+            example="commissioner",
+        ),
+        Column("valid_from", "date", "valid_from", example="2020-04-01"),
+        Column("valid_to", "date", "valid_to", not_before="valid_from"),
+    ),
+    key=("child_ods", "parent_ods", "relationship", "valid_from"),
+    refs=(
+        Ref("child", "organisations", ("child_ods",)),
+        Ref("parent", "organisations", ("parent_ods",)),
+    ),
+)
+
+ALL_KINDS: dict[str, Kind] = {**KINDS, LINKS.name: LINKS}
 
 
 def find_kind(name: str) -> Kind | None:

@@ -20,7 +20,8 @@ from django.db import DatabaseError, IntegrityError, connection, transaction
 from commissioning.errors import UserError
 from commissioning.ingest import values
 from commissioning.ingest.export import db_frame
-from commissioning.ingest.kinds import KINDS, ORDER, Kind
+from commissioning.ingest.kinds import ALL_KINDS, KINDS, Kind
+from commissioning.ingest.names import WRITE_ORDER
 from commissioning.ingest.readers import FILE, ROW
 from commissioning.ingest.validate import Batch, db_key_strings, key_strings
 
@@ -66,10 +67,12 @@ def load(batches: dict[str, Batch], *, dry_run: bool = False) -> dict[str, Count
     counts: dict[str, Counts] = {}
     try:
         with _roomy_cache(), transaction.atomic():
-            for name in ORDER:
+            for name in WRITE_ORDER:
                 if name in batches:
                     counts[name] = upsert(batches[name])
                     _audit(batches[name], counts[name])
+                    if name == "links":
+                        _close_superseded_links(batches[name])
             if dry_run:
                 raise _DryRun
     except _DryRun:
@@ -138,7 +141,34 @@ def _target_model(name: str):
 
     if name == "stages":
         return apps.get_model("store", "Stage")
-    return KINDS[name].model_class()
+    return ALL_KINDS[name].model_class()
+
+
+def _close_superseded_links(batch: Batch) -> None:
+    """A newer parent of the same relationship ends the older one the day before it starts.
+
+    ODS files give only a practice's current commissioner; when next year's file names another,
+    the earlier link is closed so that "as at" questions answer with one parent per date.
+    """
+    import datetime as dt
+
+    from commissioning.store.models.organisations import OrganisationLink
+
+    frame = batch.frame[batch.frame["valid_from"].notna()]
+    for (child, relationship), group in frame.groupby(["child_ods", "relationship"]):
+        for start in sorted(set(group["valid_from"])):
+            day = pd.Timestamp(start).date()
+            OrganisationLink.objects.filter(
+                child__ods_code=child,
+                relationship=relationship,
+                valid_from__lt=day,
+            ).filter(_open_on(day)).update(valid_to=day - dt.timedelta(days=1))
+
+
+def _open_on(day):
+    from django.db.models import Q
+
+    return Q(valid_to__isnull=True) | Q(valid_to__gte=day)
 
 
 def _lookup(target: str, lookups) -> dict[str, int]:

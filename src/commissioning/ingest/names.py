@@ -22,6 +22,10 @@ ORDER: list[str] = [
     "registers",
 ]
 
+# The order of writing: as ORDER, with organisation links (written only by the importers of NHS
+# published files) straight after the organisations they join.
+WRITE_ORDER: list[str] = [ORDER[0], "links", *ORDER[1:]]
+
 
 def ensure_django() -> None:
     """Load Django's settings and models without touching a database (for templates)."""

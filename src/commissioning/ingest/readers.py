@@ -28,6 +28,7 @@ class Sheet:
     name: str | None  # the workbook sheet's name, None for CSV
     frame: pd.DataFrame  # text cells, plus ROW (spreadsheet row number)
     headers: list[str]  # the headers as written
+    kind: str | None = None  # set when already known (rows converted from an NHS layout)
 
     @property
     def label(self) -> str:

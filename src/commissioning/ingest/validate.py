@@ -14,7 +14,7 @@ import pandas as pd
 
 from commissioning.errors import UserError
 from commissioning.ingest import patients, values
-from commissioning.ingest.kinds import KINDS, Kind, find_kind
+from commissioning.ingest.kinds import ALL_KINDS, KINDS, Kind, find_kind
 from commissioning.ingest.problems import Problems
 from commissioning.ingest.readers import FILE, ROW, Sheet
 
@@ -406,14 +406,14 @@ def check_upload(
         if nhs:
             problems.add(sheet.label, 1, nhs[0], patients.MESSAGE)
             continue
-        k = detect_kind(sheet, kind)
+        k = ALL_KINDS[sheet.kind] if sheet.kind else detect_kind(sheet, kind)
         frame = check_sheet(sheet, k, community, problems)
         if frame is not None:
             frames.setdefault(k.name, []).append(frame)
             files.setdefault(k.name, []).append(sheet.label)
     batches = {
         name: Batch(
-            KINDS[name], pd.concat(fs, ignore_index=True) if len(fs) > 1 else fs[0], files[name]
+            ALL_KINDS[name], pd.concat(fs, ignore_index=True) if len(fs) > 1 else fs[0], files[name]
         )
         for name, fs in frames.items()
     }

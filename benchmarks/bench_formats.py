@@ -1,0 +1,108 @@
+"""Benchmark: importing national-size NHS published files in their published layouts.
+
+    .venv/bin/python benchmarks/bench_formats.py [--practices 6500]
+
+Writes, in a temporary folder, synthetic files in the published layouts: a quinary-age GP
+registration file (every practice x 2 sexes x 20 bands, plus the ALL subtotal rows and some
+PCN rows, as published) and a QOF prevalence file (every practice x 21 groups, 2020-21 layout).
+The practices are imported first, untimed; then each file is imported with
+`commissioning import` in a fresh process, twice (the second time every row is unchanged).
+Times include starting the process. Counts are synthetic. This is not a test and asserts
+nothing about time.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import random
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+BANDS = [f"{a}_{a + 4}" for a in range(0, 95, 5)] + ["95+"]
+GROUPS = {
+    "AF": "TOTAL", "AST": "06OV", "CAN": "TOTAL", "CHD": "TOTAL", "CKD": "18OV", "COPD": "TOTAL",
+    "DEM": "TOTAL", "DEP": "18OV", "DM": "17OV", "EP": "18OV", "HF": "TOTAL", "HYP": "TOTAL",
+    "LD": "TOTAL", "MH": "TOTAL", "NDH": "18OV", "OB": "18OV", "OST": "50OV", "PAD": "TOTAL",
+    "PC": "TOTAL", "RA": "16OV", "STIA": "TOTAL",
+}  # fmt: skip
+
+
+def write_inputs(folder: Path, practices: int) -> dict[str, Path]:
+    rnd = random.Random(9)
+    codes = [f"B{i:05d}" for i in range(practices)]
+    orgs = folder / "organisations.csv"
+    orgs.write_text(
+        "ods_code,name,kind\n" + "".join(f"{c},Synthetic practice {c},gp_practice\n" for c in codes)
+    )
+    quin = folder / "gp-reg-pat-prac-quin-age.csv"
+    with quin.open("w") as f:
+        f.write(
+            "PUBLICATION,EXTRACT_DATE,ORG_TYPE,ORG_CODE,ONS_CODE,POSTCODE,SEX,AGE_GROUP_5,"
+            "NUMBER_OF_PATIENTS\n"
+        )
+        for c in codes:
+            head = f"GP_PRAC_PAT_LIST,01Apr2024,GP,{c},,TS1 1AA"
+            total = 0
+            for sex in ("FEMALE", "MALE"):
+                part = 0
+                for band in BANDS:
+                    n = rnd.randint(0, 600)
+                    part += n
+                    f.write(f"{head},{sex},{band},{n}\n")
+                f.write(f"{head},{sex},ALL,{part}\n")
+                total += part
+            f.write(f"{head},ALL,ALL,{total}\n")
+        for i in range(practices // 5):
+            f.write(f"GP_PRAC_PAT_LIST,01Apr2024,PCN,U{i:05d},,,ALL,ALL,50000\n")
+    qof = folder / "PREVALENCE_2021.csv"
+    with qof.open("w") as f:
+        f.write("PRACTICE_CODE,GROUP_CODE,REGISTER,PATIENT_LIST_TYPE,PRACTICE_LIST_SIZE\n")
+        for c in codes:
+            size = rnd.randint(2000, 20000)
+            for group, list_type in GROUPS.items():
+                f.write(f"{c},{group},{rnd.randint(0, size // 10)},{list_type},{size}\n")
+    return {"organisations": orgs, "quinary": quin, "qof": qof}
+
+
+def cli(*args: object, folder: Path) -> tuple[float, str]:
+    env = {**os.environ, "COMMISSIONING_DATA": str(folder)}
+    env.pop("DATABASE_URL", None)
+    start = time.perf_counter()
+    out = subprocess.run(
+        [sys.executable, "-m", "commissioning", *map(str, args)],
+        capture_output=True,
+        text=True,
+        env=env,
+    )
+    elapsed = time.perf_counter() - start
+    if out.returncode != 0:
+        raise SystemExit(out.stderr)
+    return elapsed, out.stdout
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--practices", type=int, default=6500)
+    args = ap.parse_args()
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp)
+        files = write_inputs(folder, args.practices)
+        db = f"sqlite:///{folder / 'bench.sqlite3'}"
+        cli("import", files["organisations"], "--db", db, folder=folder)
+        for name in ("quinary", "qof"):
+            rows = sum(1 for _ in files[name].open()) - 1
+            for label in ("first import", "re-import"):
+                seconds, out = cli("import", files[name], "--db", db, folder=folder)
+                counts = [line.strip() for line in out.splitlines() if line.startswith("  ")]
+                print(f"{name}: {rows:,} published rows, {label}: {seconds:.1f} s; {counts}")
+        peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+        print(f"peak memory of one import process: {peak:.0f} MB")
+
+
+if __name__ == "__main__":
+    main()
