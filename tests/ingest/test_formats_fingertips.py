@@ -66,10 +66,12 @@ def test_headline_values_are_imported_with_counts(areas):
     assert hartlepool.period == dt.date(2015, 1, 1)
     assert hartlepool.value == pytest.approx(142.713502643443)
     assert (hartlepool.numerator, hartlepool.denominator) == (132, 92493)
+    # its 95% confidence limits from the same row
+    assert hartlepool.lower == pytest.approx(119.407207217347)
+    assert hartlepool.upper == pytest.approx(169.240005685604)
     # England's headline (All ages), not its 0-9 years or deprivation decile rows
     england = Observation.objects.get(organisation__ods_code="E92000001")
     assert england.value == pytest.approx(94.7261896202678)
-    assert any("confidence limits, which are not stored" in n for n in notes)
     assert any("17 area codes not in the database" in n for n in notes)
     again = import_files([areas, EXPORT], allow_unmatched=True)
     assert counts_of(again) == {"organisations": (0, 0, 2), "observations": (0, 0, 2)}

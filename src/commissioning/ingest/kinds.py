@@ -680,6 +680,8 @@ OBSERVATIONS = Kind(
         Column("numerator", "float", "numerator", example="56"),
         Column("denominator", "float", "denominator", example="5,000"),
         Column("target", "float", "target"),
+        Column("lower", "float", "lower"),
+        Column("upper", "float", "upper"),
     ),
     key=(
         "indicator_code",

@@ -11,8 +11,8 @@ sex and age among its headline rows). Each area's value becomes an indicator obs
 Count as numerator and Denominator as denominator, for the organisation whose ODS code is the
 Area Code (practices are keyed by ODS code; most other areas by ONS code, so add those areas as
 organisations under their ONS code to match them). An indicator not yet in the database is added
-as FINGERTIPS-<id> with its name. The 95% confidence limits are read but not stored: an
-observation has no place for them yet.
+as FINGERTIPS-<id> with its name. The 95% confidence limits are stored with each value
+(lower, upper).
 """
 
 from __future__ import annotations
@@ -128,15 +128,11 @@ def to_rows(table: Table, problems: Problems, options: dict) -> Converted:
             "value": get["value"],
             "numerator": get["count"],
             "denominator": get["denominator"],
+            "lower": get["lower95"],
+            "upper": get["upper95"],
         }
     )[keep]
     out.add(table, "observations", rows)
-    cis = int(((get["lower95"] != "") & keep).sum())
-    if cis:
-        out.notes.append(
-            f"{table.file}: {cis} values have 95% confidence limits, which are not stored "
-            "(an observation has no place for them yet)"
-        )
     names = get["name"].str.replace(r"\s+", " ", regex=True).str.strip()
     indicators = pd.DataFrame(
         {

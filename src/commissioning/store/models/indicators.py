@@ -67,6 +67,8 @@ class Observation(models.Model):
     numerator = models.FloatField(null=True, blank=True)
     denominator = models.FloatField(null=True, blank=True)
     target = models.FloatField(null=True, blank=True)
+    lower = models.FloatField(null=True, blank=True, help_text="Lower 95% confidence limit")
+    upper = models.FloatField(null=True, blank=True, help_text="Upper 95% confidence limit")
 
     class Meta:
         ordering = ["indicator", "period"]
