@@ -1,0 +1,429 @@
+"""Every page a user can reach, checked with axe-core in a real browser (WCAG 2.2 AA).
+
+For each role the crawler signs in, starts at the home page and follows same-origin links
+breadth-first, running axe-core (vendored in tests/browser/vendor/axe-core, test-only) on every
+page it reaches. It does not follow sign-out, Django's own administration pages (/admin/, not
+checked: see docs/accessibility.md), the JSON API, downloads, or anything that needs a POST.
+
+A test fails on any violation of impact serious or critical, and on any violation at all of the
+rules that axe reports reliably (contrast, labels, names, landmarks, headings, lists, ARIA).
+"""
+
+from __future__ import annotations
+
+import re
+from collections import deque
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
+
+import pytest
+
+DEMO_PASSWORD = "synthetic-demo-Pa55"  # the password tests/conftest.py builds the demo with
+AXE = Path(__file__).parent / "vendor" / "axe-core" / "axe.min.js"
+PAGES_PER_ROLE = 150
+SAME_KIND_PER_ROLE = 3  # pages built from one template with different data: check a few
+WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
+
+pytestmark = pytest.mark.browser
+
+# Rules whose results we trust enough to fail on whatever impact axe gives them.
+RELIABLE_RULES = {
+    "color-contrast",
+    "label",
+    "image-alt",
+    "input-image-alt",
+    "svg-img-alt",
+    "link-name",
+    "button-name",
+    "select-name",
+    "document-title",
+    "html-has-lang",
+    "html-lang-valid",
+    "valid-lang",
+    "landmark-one-main",
+    "region",
+    "heading-order",
+    "empty-heading",
+    "list",
+    "listitem",
+    "definition-list",
+    "dlitem",
+    "duplicate-id-aria",
+    "form-field-multiple-labels",
+    "frame-title",
+    "td-headers-attr",
+    "th-has-data-cells",
+    "scrollable-region-focusable",
+    "target-size",
+}
+
+COMMUNITIES = ["calderdale", "somerset", "wirral"]
+ROLES = [
+    "admin",
+    "wirral-commissioner",
+    "wirral-provider",
+    "wirral-viewer",
+    "somerset-commissioner",
+]
+
+# Paths the crawler never follows.
+SKIP_PATH = re.compile(
+    r"^/(logout|admin|api|static)/"
+    r"|/(export|download)s?(/|$)"
+    r"|\.(csv|xlsx|pdf|json|zip|parquet)$",
+    re.IGNORECASE,
+)
+
+DOWNLOAD_QUERY = re.compile(r"(^|&)(format|fmt|download|export)=", re.IGNORECASE)
+
+# Known violations in pages other engineers are still editing, as (path pattern, rule): the
+# crawler lets these through, and a test of that page marked xfail(strict=True) keeps the list
+# honest: once the page is fixed that test passes, fails as strict, and the entry must go.
+REPORT_CONTENTS = (
+    "src/commissioning/reports/templates/reports/report.html (being edited by another engineer):"
+    " the contents links (nav.contents a[href^='#section-']) are about 19px tall at 10pt with"
+    " line-height 1.4 and sit in adjacent list items, so their targets are under 24x24 CSS px"
+    " without the spacing WCAG 2.2 SC 2.5.8 (target size, minimum) allows. Fix, screen only:"
+    " @media screen { .contents li { margin: 0.3em 0; } .contents a { display: inline-block;"
+    " min-height: 24px; line-height: 24px; } }"
+)
+KNOWN: dict[tuple[str, str], str] = {
+    (r"^/reports/", "target-size"): REPORT_CONTENTS,
+}
+
+
+@dataclass(frozen=True)
+class Violation:
+    role: str
+    path: str
+    rule: str
+    impact: str
+    help: str
+    targets: tuple[str, ...]
+
+    def __str__(self) -> str:
+        where = ", ".join(self.targets[:3]) + (" …" if len(self.targets) > 3 else "")
+        return (
+            f"[{self.role}] {self.path}: {self.rule} ({self.impact}) {self.help}"
+            f" — {len(self.targets)} element(s): {where}"
+        )
+
+
+def fails(rule: str, impact: str) -> bool:
+    return impact in {"serious", "critical"} or rule in RELIABLE_RULES or rule.startswith("aria-")
+
+
+def known(v: Violation) -> str | None:
+    for (pattern, rule), reason in KNOWN.items():
+        if rule == v.rule and re.search(pattern, v.path):
+            return reason
+    return None
+
+
+def sign_in(page, base: str, username: str) -> None:
+    page.goto(f"{base}/login/")
+    page.get_by_label("Username").fill(username)
+    page.get_by_label("Password").fill(DEMO_PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_url(f"{base}/")
+
+
+def wait_for_charts(page) -> None:
+    """Charts are drawn by script after load; check the page as a user finally sees it."""
+    if page.locator("[data-chart-spec]").count():
+        page.wait_for_function(
+            "() => [...document.querySelectorAll('[data-chart-spec]')]"
+            ".every(c => c.dataset.chartDrawn === 'true' || !c.querySelector('svg'))"
+            " && !document.querySelector('[data-chart-spec]:empty')",
+            timeout=30_000,
+        )
+
+
+def run_axe(page, role: str, path: str) -> list[Violation]:
+    if not page.evaluate("() => typeof window.axe === 'object'"):
+        page.add_script_tag(path=str(AXE))
+    found = page.evaluate(
+        """tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})
+            .then(r => r.violations.map(v => ({
+                rule: v.id, impact: v.impact || 'minor', help: v.help,
+                targets: v.nodes.map(n => n.target.join(' '))})))""",
+        WCAG_TAGS,
+    )
+    return [
+        Violation(role, path, v["rule"], v["impact"], v["help"], tuple(v["targets"])) for v in found
+    ]
+
+
+def same_origin_paths(page, base: str) -> list[str]:
+    hrefs = page.eval_on_selector_all("a[href]:not([download])", "links => links.map(a => a.href)")
+    origin = urlsplit(base).netloc
+    paths = []
+    for href in hrefs:
+        parts = urlsplit(href)
+        if parts.scheme not in {"http", "https"} or parts.netloc != origin:
+            continue
+        if SKIP_PATH.search(parts.path) or DOWNLOAD_QUERY.search(parts.query):
+            continue
+        paths.append(urlunsplit(("", "", parts.path, parts.query, "")))
+    return paths
+
+
+def kind(path: str) -> str:
+    """The page a path is an instance of: /communities/*/scorecard/* for every scorecard page."""
+    return re.sub(r"/\d+(?=/|$)", "/*", VARIABLE_SEGMENT.sub(r"\1*", path))
+
+
+VARIABLE_SEGMENT = re.compile(
+    r"(/(?:communities|developments|needs|scorecard|contracts|objectives|evidence)/)"
+    r"(?!(?:developments|needs|scorecard|contracts|objectives|monitoring|practice|import"
+    r"|add|framework|calendar|evaluation)/)[^/?]+"
+)
+
+
+def crawl(page, base: str, role: str, starts: list[str]) -> tuple[list[str], list[Violation]]:
+    """Visit the pages reachable from ``starts`` breadth-first; return pages and violations.
+
+    Of pages of one kind (the same template with different data: nine scorecard measures in
+    each of three communities) the first few are checked and followed, not all of them.
+    """
+    seen: set[str] = set()
+    kinds: dict[str, int] = {}
+    visited: list[str] = []
+    queue = deque(starts)
+    violations: list[Violation] = []
+    while queue and len(visited) < PAGES_PER_ROLE:
+        path = queue.popleft()
+        if path in seen or kinds.get(kind(path), 0) >= SAME_KIND_PER_ROLE:
+            continue
+        seen.add(path)
+        kinds[kind(path)] = kinds.get(kind(path), 0) + 1
+        response = page.goto(base + path)
+        if response is None or "text/html" not in response.headers.get("content-type", ""):
+            continue
+        assert response.status < 500, f"[{role}] {path} answered {response.status}"
+        if urlsplit(page.url).path.startswith("/login/"):
+            continue  # not this role's page
+        visited.append(path)
+        wait_for_charts(page)
+        violations += run_axe(page, role, path)
+        queue.extend(p for p in same_origin_paths(page, base) if p not in seen)
+    return visited, violations
+
+
+def report(violations: list[Violation]) -> str:
+    return "\n".join(str(v) for v in violations)
+
+
+@pytest.fixture
+def axe_page(browser):
+    """A page whose Content-Security-Policy lets the test inject axe-core as an inline script."""
+    context = browser.new_context(bypass_csp=True)
+    yield context.new_page()
+    context.close()
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_every_page_a_role_can_reach_meets_wcag_aa(demo_server, browser, role):
+    context = browser.new_context(bypass_csp=True)  # axe is injected as an inline script
+    page = context.new_page()
+    try:
+        sign_in(page, demo_server, role)
+        community = role.split("-")[0]
+        evidence = [f"/evidence/{c}/" for c in COMMUNITIES if role == "admin" or c == community]
+        visited, violations = crawl(page, demo_server, role, ["/", *evidence])
+    finally:
+        context.close()
+    assert len(visited) >= 3, f"[{role}] the crawler reached only {visited}"
+    failing = [v for v in violations if fails(v.rule, v.impact)]
+    unexpected = [v for v in failing if not known(v)]
+    assert not unexpected, (
+        f"{len(unexpected)} accessibility failure(s) on {len(visited)} pages:\n"
+        + report(unexpected)
+    )
+
+
+def test_sign_in_page_meets_wcag_aa(demo_server, axe_page):
+    page = axe_page
+    page.goto(f"{demo_server}/login/")
+    violations = run_axe(page, "anonymous", "/login/")
+    # ... and with the error a mistyped password gives.
+    page.get_by_label("Username").fill("wirral-viewer")
+    page.get_by_label("Password").fill("not the password")
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_load_state()
+    violations += run_axe(page, "anonymous", "/login/ (after a wrong password)")
+    failing = [v for v in violations if fails(v.rule, v.impact)]
+    assert not failing, report(failing)
+
+
+def test_the_crawler_would_catch_a_violation(demo_server, axe_page):
+    page = axe_page
+    """The check itself works: a page with an unlabelled field and low contrast fails."""
+    page.goto(f"{demo_server}/login/")
+    page.evaluate(
+        """() => {
+            const main = document.querySelector('main');
+            const input = document.createElement('input');
+            input.type = 'text';
+            main.appendChild(input);
+            const p = document.createElement('p');
+            p.textContent = 'Faint text';
+            p.style.color = '#cccccc';
+            main.appendChild(p);
+        }"""
+    )
+    rules = {v.rule for v in run_axe(page, "anonymous", "/login/") if fails(v.rule, v.impact)}
+    assert {"label", "color-contrast"} <= rules
+
+
+# --- charts -------------------------------------------------------------------------------
+
+CHART_PAGES = [
+    "/communities/wirral/developments/memory-assessment-service/",
+    "/communities/wirral/needs/dementia/",
+    "/communities/wirral/practice/",
+    "/communities/wirral/monitoring/",
+    "/communities/wirral/developments/memory-assessment-service/monitoring/",
+    "/communities/wirral/developments/memory-assessment-service/objectives/13/evaluation/",
+]
+
+# For each chart: its text alternative, and the first table after it before the next heading.
+CHARTS = """() => [...document.querySelectorAll('[data-chart-spec]')].map(chart => {
+  const figure = chart.closest('figure');
+  const caption = figure && figure.querySelector('figcaption');
+  const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_ELEMENT);
+  walker.currentNode = figure || chart;
+  let table = null;
+  for (let n = walker.nextNode(); n; n = walker.nextNode()) {
+    if ((figure || chart).contains(n)) continue;
+    if (/^H[1-2]$/.test(n.tagName)) break;
+    if (n.tagName === 'TABLE') { table = n; break; }
+  }
+  return {
+    id: chart.id,
+    label: (chart.getAttribute('aria-label') || '').trim(),
+    caption: caption ? caption.textContent.trim() : '',
+    table: table ? (table.id || table.caption && table.caption.textContent.trim() || 'a table')
+      : null,
+    rows: table ? table.querySelectorAll('tbody tr').length : 0,
+  };
+})"""
+
+
+def test_every_chart_has_a_text_alternative_and_a_table_of_its_figures(demo_server, browser):
+    context = browser.new_context()
+    page = context.new_page()
+    problems: list[str] = []
+    charts = 0
+    try:
+        sign_in(page, demo_server, "wirral-commissioner")
+        for path in CHART_PAGES:
+            page.goto(demo_server + path)
+            for chart in page.evaluate(CHARTS):
+                charts += 1
+                if not (chart["label"] or chart["caption"]):
+                    problems.append(f"{path} #{chart['id']}: no aria-label or figcaption")
+                if not chart["table"] or not chart["rows"]:
+                    problems.append(f"{path} #{chart['id']}: no table of its figures after it")
+    finally:
+        context.close()
+    assert charts >= 10, f"only {charts} charts found"
+    assert not problems, "\n".join(problems)
+
+
+def _luminance(hex_colour: str) -> float:
+    """Relative luminance (WCAG 2.2, definition of relative luminance)."""
+    hex_colour = hex_colour.lstrip("#")
+    if len(hex_colour) == 3:
+        hex_colour = "".join(c * 2 for c in hex_colour)
+    channels = []
+    for i in (0, 2, 4):
+        c = int(hex_colour[i : i + 2], 16) / 255
+        channels.append(c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4)
+    r, g, b = channels
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b
+
+
+def contrast(a: str, b: str) -> float:
+    high, low = sorted((_luminance(a), _luminance(b)), reverse=True)
+    return (high + 0.05) / (low + 0.05)
+
+
+def test_contrast_ratio_matches_published_values():
+    assert contrast("#000000", "#ffffff") == pytest.approx(21.0)
+    assert contrast("#767676", "#ffffff") == pytest.approx(4.54, abs=0.01)  # the AA grey
+    assert contrast("#777777", "#ffffff") == pytest.approx(4.48, abs=0.01)  # just fails AA
+
+
+def test_making_data_count_icons_have_letters_and_readable_colours(demo_server, browser):
+    """Each icon has a letter (not colour alone) with AA contrast on its circle.
+
+    AA asks 4.5:1 of text, or 3:1 of large text (at least 24px, or 18.66px bold: WCAG 2.2's
+    "large scale"); the letter's size is measured as drawn.
+    """
+    context = browser.new_context()
+    page = context.new_page()
+    try:
+        sign_in(page, demo_server, "wirral-commissioner")
+        page.goto(demo_server + "/communities/wirral/monitoring/")
+        icons = page.evaluate(
+            """() => [...document.querySelectorAll('.app-spc-icon svg')].map(svg => ({
+                label: svg.getAttribute('aria-label'),
+                letter: svg.querySelector('text').textContent.trim(),
+                fill: svg.querySelector('circle').getAttribute('fill'),
+                text: svg.querySelector('text').getAttribute('fill'),
+                px: Number(svg.querySelector('text').getAttribute('font-size'))
+                    * svg.getBoundingClientRect().width / svg.viewBox.baseVal.width,
+                bold: svg.querySelector('text').getAttribute('font-weight') === 'bold',
+            }))"""
+        )
+    finally:
+        context.close()
+    assert len(icons) >= 20
+    assert all(i["letter"] and i["label"] for i in icons)
+    poor = set()
+    for i in icons:
+        large = i["px"] >= 24 or (i["bold"] and i["px"] >= 18.66)
+        ratio = contrast(i["fill"], i["text"])
+        if ratio < (3.0 if large else 4.5):
+            poor.add(
+                f"{i['letter']} in {i['text']} on {i['fill']} at {i['px']:.0f}px: {ratio:.2f}:1"
+            )
+    assert not poor, "icon letters below AA contrast: " + "; ".join(sorted(poor))
+
+
+def test_form_errors_are_summarised_and_linked_to_their_fields(demo_server, axe_page):
+    """Sending the add-evidence form empty: an NHS.UK error summary whose links reach the fields."""
+    page = axe_page
+    sign_in(page, demo_server, "wirral-commissioner")
+    page.goto(f"{demo_server}/evidence/wirral/add/")
+    page.get_by_role("button", name="Add evidence").click()
+    page.wait_for_load_state()
+    summary = page.locator(".nhsuk-error-summary")
+    assert summary.get_by_text("There is a problem").is_visible()
+    link = summary.locator("a[href^='#']").first
+    target = link.get_attribute("href")
+    assert page.locator(target).count() == 1, f"the error summary links to {target}, not a field"
+    assert page.locator(target).get_attribute("aria-invalid") == "true"
+    failing = [
+        v
+        for v in run_axe(page, "wirral-commissioner", "/evidence/wirral/add/ (sent empty)")
+        if fails(v.rule, v.impact)
+    ]
+    assert not failing, report(failing)
+
+
+@pytest.mark.xfail(strict=True, reason=REPORT_CONTENTS)
+def test_report_page_meets_wcag_aa(demo_server, axe_page):
+    """The HTML report a commissioner opens from the community page (a known failure for now)."""
+    page = axe_page
+    sign_in(page, demo_server, "wirral-commissioner")
+    response = page.goto(f"{demo_server}/reports/wirral.html")
+    assert response is not None and response.ok
+    failing = [
+        v
+        for v in run_axe(page, "wirral-commissioner", "/reports/wirral.html")
+        if fails(v.rule, v.impact)
+    ]
+    assert not failing, report(failing)
