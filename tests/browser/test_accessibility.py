@@ -77,20 +77,9 @@ SKIP_PATH = re.compile(
 
 DOWNLOAD_QUERY = re.compile(r"(^|&)(format|fmt|download|export)=", re.IGNORECASE)
 
-# Known violations in pages other engineers are still editing, as (path pattern, rule): the
-# crawler lets these through, and a test of that page marked xfail(strict=True) keeps the list
-# honest: once the page is fixed that test passes, fails as strict, and the entry must go.
-REPORT_CONTENTS = (
-    "src/commissioning/reports/templates/reports/report.html (being edited by another engineer):"
-    " the contents links (nav.contents a[href^='#section-']) are about 19px tall at 10pt with"
-    " line-height 1.4 and sit in adjacent list items, so their targets are under 24x24 CSS px"
-    " without the spacing WCAG 2.2 SC 2.5.8 (target size, minimum) allows. Fix, screen only:"
-    " @media screen { .contents li { margin: 0.3em 0; } .contents a { display: inline-block;"
-    " min-height: 24px; line-height: 24px; } }"
-)
-KNOWN: dict[tuple[str, str], str] = {
-    (r"^/reports/", "target-size"): REPORT_CONTENTS,
-}
+# Known violations the crawler lets through, as (path pattern, rule) -> reason. Each entry must
+# have a test of that page marked xfail(strict=True), so that a fix forces the entry out.
+KNOWN: dict[tuple[str, str], str] = {}
 
 
 @dataclass(frozen=True)
@@ -414,9 +403,8 @@ def test_form_errors_are_summarised_and_linked_to_their_fields(demo_server, axe_
     assert not failing, report(failing)
 
 
-@pytest.mark.xfail(strict=True, reason=REPORT_CONTENTS)
 def test_report_page_meets_wcag_aa(demo_server, axe_page):
-    """The HTML report a commissioner opens from the community page (a known failure for now)."""
+    """The HTML report a commissioner opens from the community page."""
     page = axe_page
     sign_in(page, demo_server, "wirral-commissioner")
     response = page.goto(f"{demo_server}/reports/wirral.html")
