@@ -4,9 +4,8 @@ from commissioning import __version__
 
 
 def site(request):
-    from commissioning.store.models import CommissioningCommunity
-
     from commissioning.access.policy import is_admin
+    from commissioning.store.models import CommissioningCommunity
 
     synthetic = False
     if request.user.is_authenticated:
