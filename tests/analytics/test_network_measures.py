@@ -193,3 +193,18 @@ def test_pagerank_and_in_degree_on_any_small_network(ties):
     counts = named["s"].value_counts()
     for node in t.index:
         assert t.at[node, "in_degree"] == counts.get(node, 0)
+
+
+def test_eigenvector_on_the_smallest_strongly_connected_networks():
+    """Two people who go to each other, and a weighted triangle, match the leading eigenvector."""
+    import networkx as nx
+
+    from commissioning.analytics.network.measures import eigenvector
+
+    pair = nx.DiGraph()
+    pair.add_weighted_edges_from([("a", "b", 1), ("b", "a", 1)])
+    assert eigenvector(pair) == pytest.approx({"a": 2**-0.5, "b": 2**-0.5})
+    triangle = nx.DiGraph()
+    triangle.add_weighted_edges_from([("a", "b", 1), ("b", "c", 2), ("c", "a", 1), ("a", "c", 1)])
+    expected = nx.eigenvector_centrality_numpy(triangle, weight="weight")
+    assert eigenvector(triangle) == pytest.approx(expected)

@@ -68,6 +68,9 @@ def pagerank(graph: nx.Graph) -> dict[str, float]:
     return nx.pagerank(graph, alpha=DAMPING, weight="weight", tol=1e-12, max_iter=1000)
 
 
+SMALL_NETWORK = 200
+
+
 def eigenvector(graph: nx.Graph) -> dict[str, float]:
     """Eigenvector centrality where it is uniquely defined, else NaN for every node."""
     n = graph.number_of_nodes()
@@ -76,9 +79,20 @@ def eigenvector(graph: nx.Graph) -> dict[str, float]:
     connected = nx.is_strongly_connected if graph.is_directed() else nx.is_connected
     if not connected(graph):
         return dict.fromkeys(graph.nodes, float("nan"))
+    if n <= SMALL_NETWORK:
+        # ARPACK (behind networkx's numpy version) cannot solve very small matrices: take the
+        # leading left eigenvector of the weighted adjacency matrix directly, as networkx does.
+        nodes = list(graph.nodes)
+        matrix = nx.to_numpy_array(graph, nodelist=nodes, weight="weight")
+        values, vectors = np.linalg.eig(matrix.T)
+        leading = np.abs(np.real(vectors[:, int(np.argmax(np.real(values)))]))
+        norm = np.linalg.norm(leading)
+        if not np.isfinite(norm) or norm == 0:
+            return dict.fromkeys(nodes, float("nan"))
+        return {k: float(v) for k, v in zip(nodes, leading / norm, strict=True)}
     try:
         values = nx.eigenvector_centrality_numpy(graph, weight="weight")
-    except (nx.NetworkXException, ArithmeticError, ValueError):
+    except (nx.NetworkXException, ArithmeticError, ValueError, TypeError):
         return dict.fromkeys(graph.nodes, float("nan"))
     return {k: abs(float(v)) for k, v in values.items()}
 
