@@ -175,3 +175,13 @@ def tidy_numbers(table: pd.DataFrame, count_columns) -> pd.DataFrame:
             scale = np.where(np.isfinite(digits), 10.0**digits, 1.0)
             table[col] = np.where((x != 0) & np.isfinite(x), np.round(x * scale) / scale, x)
     return table
+
+
+# A text cell starting with one of these is taken for a formula by spreadsheets.
+FORMULA_START = ("=", "+", "-", "@")
+
+
+def neutralise_formula(value) -> str:
+    """Text for a spreadsheet cell that will not run as a formula (a leading quote is added)."""
+    text = "" if value is None else str(value)
+    return "'" + text if text.startswith(FORMULA_START) else text

@@ -17,8 +17,8 @@ import pandas as pd
 from commissioning.errors import UserError
 from commissioning.ingest.kinds import KINDS, Kind
 from commissioning.ingest.validate import number_text
+from commissioning.tables import FORMULA_START
 
-FORMULA_START = ("=", "+", "-", "@")
 TEXT_TYPES = ("text", "slug", "ods", "choice", "list", "codes")
 
 

@@ -14,6 +14,7 @@ from django.utils import timezone
 from commissioning.access.policy import is_admin
 from commissioning.store.models import AuditRecord
 from commissioning.store.models.audit import Action, Channel
+from commissioning.tables import neutralise_formula
 
 
 class AuditFilter(forms.Form):
@@ -71,12 +72,6 @@ def filtered(form: AuditFilter):
     return records.order_by("-when", "-id")
 
 
-def _safe(value) -> str:
-    """Text for a CSV cell that a spreadsheet will not run as a formula."""
-    text = "" if value is None else str(value)
-    return "'" + text if text[:1] in ("=", "+", "-", "@") else text
-
-
 def audit(request):
     if not is_admin(request.user):
         raise Http404("No such page")
@@ -94,14 +89,14 @@ def audit(request):
             writer.writerow(
                 [
                     timezone.localtime(r.when).isoformat(timespec="seconds"),
-                    _safe(r.username),
+                    neutralise_formula(r.username),
                     r.channel,
                     r.action,
                     r.model,
                     r.object_id,
-                    _safe(r.object_repr),
-                    _safe(r.before),
-                    _safe(r.after),
+                    neutralise_formula(r.object_repr),
+                    neutralise_formula(r.before),
+                    neutralise_formula(r.after),
                 ]
             )
         return response
