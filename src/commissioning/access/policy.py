@@ -124,6 +124,10 @@ RULES: dict[type[models.Model], Rule] = {
     m.ConditionRegister: Rule(
         organisation="organisation", providers="own", provider=("organisation",), commissioner=NONE
     ),
+    m.AgeSexRegister: Rule(
+        organisation="organisation", providers="own", provider=("organisation",), commissioner=NONE
+    ),
+    m.Grouping: Rule(community="community", providers="all"),
     m.OrganisationalChange: Rule(community="community"),
     m.Person: Rule(community="communities"),
     m.Service: Rule(community="community", providers="own", provider=("provider",)),

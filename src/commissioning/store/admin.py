@@ -105,6 +105,15 @@ class ObservationAdmin(PolicyAdminMixin, admin.ModelAdmin):
     raw_id_fields = ["organisation", "service"]
 
 
+@admin.register(m.Grouping)
+class GroupingAdmin(PolicyAdminMixin, admin.ModelAdmin):
+    list_display = ["name", "kind", "community", "valid_from", "valid_to"]
+    list_filter = ["kind"]
+    search_fields = ["code", "name"]
+    filter_horizontal = ["members"]
+    raw_id_fields = ["anchor"]
+
+
 class PolicyModelAdmin(PolicyAdminMixin, admin.ModelAdmin):
     """Any other record: what a login may see and change follows the access policy."""
 
@@ -118,6 +127,7 @@ for model in (
     m.IncentiveScheme,
     m.PracticePopulation,
     m.ConditionRegister,
+    m.AgeSexRegister,
     m.OrganisationalChange,
     m.Profile,
 ):

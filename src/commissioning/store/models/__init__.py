@@ -12,6 +12,7 @@ from commissioning.store.models.audit import Action, AuditRecord, Channel
 from commissioning.store.models.changes import ChangeKind, OrganisationalChange
 from commissioning.store.models.communities import CommissioningCommunity
 from commissioning.store.models.conditions import (
+    AgeSexRegister,
     CodeSystem,
     Condition,
     ConditionRegister,
@@ -33,6 +34,7 @@ from commissioning.store.models.developments import (
     ServiceDevelopment,
     SizeOfChange,
 )
+from commissioning.store.models.groupings import Grouping, GroupingKind
 from commissioning.store.models.indicators import (
     Domain,
     Frequency,
@@ -50,6 +52,9 @@ from commissioning.store.models.people import Person, RoleType
 from commissioning.store.models.services import Service, Setting
 
 __all__ = [
+    "AgeSexRegister",
+    "Grouping",
+    "GroupingKind",
     "Action",
     "AuditRecord",
     "Channel",

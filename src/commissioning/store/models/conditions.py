@@ -85,3 +85,37 @@ class ConditionRegister(models.Model):
     @property
     def prevalence(self) -> float | None:
         return self.register_size / self.list_size if self.list_size else None
+
+
+class AgeSexRegister(models.Model):
+    """Patients on a condition register by age band and sex: what direct standardisation needs.
+
+    QOF publishes registers for all ages only; these come from patient-level data (the measures
+    engine) or a local extract, and let pages show directly age-standardised rates.
+    """
+
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="age_sex_registers"
+    )
+    condition = models.ForeignKey(
+        Condition, on_delete=models.CASCADE, related_name="age_sex_registers"
+    )
+    period_end = models.DateField(help_text="End of the reporting period")
+    age_band = models.CharField(max_length=8, help_text="e.g. 0-4, 85-89, 90+")
+    sex = models.CharField(max_length=8, choices=Sex.choices)
+    register_size = models.PositiveIntegerField()
+
+    class Meta:
+        ordering = ["organisation", "condition", "period_end", "sex", "age_band"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "condition", "period_end", "age_band", "sex"],
+                name="age_sex_register_unique",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return (
+            f"{self.organisation.ods_code} {self.condition} {self.period_end} "
+            f"{self.sex} {self.age_band}: {self.register_size}"
+        )

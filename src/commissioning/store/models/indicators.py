@@ -3,6 +3,7 @@
 from django.db import models
 from django.db.models import Q
 
+from commissioning.store.models.communities import CommissioningCommunity
 from commissioning.store.models.conditions import Condition
 from commissioning.store.models.organisations import Organisation
 from commissioning.store.models.services import Service
@@ -40,6 +41,25 @@ class Indicator(models.Model):
     source = models.CharField(max_length=200, blank=True)
     frequency = models.CharField(max_length=12, choices=Frequency.choices)
     conditions = models.ManyToManyField(Condition, blank=True, related_name="indicators")
+    why_it_matters = models.TextField(blank=True, help_text="Why commissioners should watch it")
+    national_driver = models.CharField(
+        max_length=250,
+        blank=True,
+        help_text="The national guidance, standard or programme it serves (e.g. NICE NG28)",
+    )
+    library = models.CharField(
+        max_length=60,
+        blank=True,
+        help_text="The shipped library file it was loaded from; empty for indicators users add",
+    )
+    community = models.ForeignKey(
+        CommissioningCommunity,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="own_indicators",
+        help_text="Set for an indicator a community added for itself; empty for shared ones",
+    )
     patient_counts = models.BooleanField(
         default=True,
         help_text="Numerators and denominators are counts of patients (small numbers suppressed)",
