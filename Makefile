@@ -48,7 +48,8 @@ test: install-dev
 	$(BIN)/ruff check .
 	$(BIN)/python -m pytest -q
 	DATABASE_URL=$$(bash scripts/ensure-postgres.sh) $(BIN)/python -m pytest -q -m "not browser and not slow" \
-		tests/store tests/web tests/demo tests/api tests/security tests/ingest tests/evidence tests/reports
+		tests/store tests/web tests/demo tests/api tests/security tests/ingest tests/evidence tests/reports \
+		tests/groupings tests/surveys tests/indicators
 
 bench: install-dev
 	$(BIN)/python benchmarks/run.py

@@ -4,8 +4,13 @@
 
 Writes, in a temporary folder, synthetic files in the published layouts: a quinary-age GP
 registration file (every practice x 2 sexes x 20 bands, plus the ALL subtotal rows and some
-PCN rows, as published) and a QOF prevalence file (every practice x 21 groups, 2020-21 layout).
-The practices are imported first, untimed; then each file is imported with
+PCN rows, as published), a QOF prevalence file (every practice x 21 groups, 2020-21 layout),
+the single-year-of-age male and female files (every practice x 96 ages 0 … 94, 95+, plus each
+sex's ALL subtotal; imported together, as one upload) and a national QOF achievement file
+(every practice x 70 indicators: 12 register-only with REGISTER and ACHIEVED_POINTS, 58 with
+NUMERATOR, DENOMINATOR, PCAS and ACHIEVED_POINTS; 15 of them are in the database as QOF_
+indicators, so their values are stored and the rest listed as not matched).
+The practices (and the 15 indicators) are imported first, untimed; then each file is imported with
 `commissioning import` in a fresh process, twice (the second time every row is unchanged).
 Times include starting the process. Counts are synthetic. This is not a test and asserts
 nothing about time.
@@ -66,7 +71,51 @@ def write_inputs(folder: Path, practices: int) -> dict[str, Path]:
             size = rnd.randint(2000, 20000)
             for group, list_type in GROUPS.items():
                 f.write(f"{c},{group},{rnd.randint(0, size // 10)},{list_type},{size}\n")
-    return {"organisations": orgs, "quinary": quin, "qof": qof}
+    single = []
+    for sex in ("MALE", "FEMALE"):
+        path = folder / f"gp-reg-pat-prac-sing-age-{sex.lower()}.csv"
+        with path.open("w") as f:
+            f.write(
+                "PUBLICATION,EXTRACT_DATE,TYPE,SUB_ICB_LOCATION_CODE,ONS_SUB_ICB_LOCATION_CODE,"
+                "ORG_CODE,POSTCODE,SEX,AGE,NUMBER_OF_PATIENTS\n"
+            )
+            for c in codes:
+                head = f"GP_PRAC_PAT_LIST,01May2024,GP,16C,E38000247,{c},TS1 1AA,{sex}"
+                ages = [rnd.randint(0, 120) for _ in range(96)]
+                f.write(f"{head},ALL,{sum(ages)}\n")
+                for age, n in zip([*range(95), "95+"], ages, strict=True):
+                    f.write(f"{head},{age},{n}\n")
+        single.append(path)
+    indicators = folder / "indicators.csv"
+    codes_qof = [f"{g}{i:03d}" for g in ("DM", "DEM", "STIA", "CHD", "HYP") for i in range(1, 15)]
+    register_only, fractions = codes_qof[:12], codes_qof[12:70]
+    indicators.write_text(
+        "code,name,domain,unit,polarity,frequency\n"
+        + "".join(
+            f"QOF_{c},QOF indicator {c},quality,%,higher_better,annual\n" for c in fractions[:15]
+        )
+    )
+    achievement = folder / "ACHIEVEMENT_2324.csv"
+    with achievement.open("w") as f:
+        f.write("PRACTICE_CODE,INDICATOR_CODE,MEASURE,VALUE\n")
+        for c in codes:
+            for ind in register_only:
+                f.write(f"{c},{ind},REGISTER,{rnd.randint(0, 900)}\n{c},{ind},ACHIEVED_POINTS,6\n")
+            for ind in fractions:
+                den = rnd.randint(0, 900)
+                num = rnd.randint(0, den)
+                f.write(
+                    f"{c},{ind},NUMERATOR,{num}\n{c},{ind},DENOMINATOR,{den}\n"
+                    f"{c},{ind},PCAS,{rnd.randint(0, 40)}\n{c},{ind},ACHIEVED_POINTS,1.5\n"
+                )
+    return {
+        "organisations": orgs,
+        "indicators": indicators,
+        "quinary": quin,
+        "qof": qof,
+        "single-age": single,
+        "qof-achievement": achievement,
+    }
 
 
 def cli(*args: object, folder: Path) -> tuple[float, str]:
@@ -93,13 +142,16 @@ def main() -> None:
         folder = Path(tmp)
         files = write_inputs(folder, args.practices)
         db = f"sqlite:///{folder / 'bench.sqlite3'}"
-        cli("import", files["organisations"], "--db", db, folder=folder)
-        for name in ("quinary", "qof"):
-            rows = sum(1 for _ in files[name].open()) - 1
+        cli("import", files["organisations"], files["indicators"], "--db", db, folder=folder)
+        for name in ("quinary", "qof", "single-age", "qof-achievement"):
+            paths = files[name] if isinstance(files[name], list) else [files[name]]
+            rows = sum(sum(1 for _ in p.open()) - 1 for p in paths)
             for label in ("first import", "re-import"):
-                seconds, out = cli("import", files[name], "--db", db, folder=folder)
+                seconds, out = cli("import", *paths, "--db", db, folder=folder)
                 counts = [line.strip() for line in out.splitlines() if line.startswith("  ")]
                 print(f"{name}: {rows:,} published rows, {label}: {seconds:.1f} s; {counts}")
+            peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+            print(f"  largest import process so far: {peak:.0f} MB")
         peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
         print(f"peak memory of one import process: {peak:.0f} MB")
 

@@ -61,11 +61,13 @@ INSTALLED_APPS = [
     "commissioning.web",
     "commissioning.evidence",
     "commissioning.reports",
+    "commissioning.surveys",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "commissioning.web.middleware.SecurityHeadersMiddleware",
+    "commissioning.web.middleware.RefuseNulMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",

@@ -15,6 +15,9 @@ Indicators: DM1 (patient counts) and FIN1 (not patient counts). Observations of 
 - South Trust 2024-04-01: 30 / 60 (value 50.0)   -> 30 / 60, value 50.0
 and FIN1 for Trust A 2024-04-01: 3 / 4 (value 75.0): not patient counts, shown as stored.
 
+Groupings: "north-locality" (north: Trust A and the practice), "south-network" (south: South
+Trust) and "shared-peers" (no community, so shared: the practice and South Trust).
+
 Logins (no passwords: tests sign in with force_login): admin (superuser), north_commissioner,
 provider_a (Trust A), north_viewer, south_commissioner, and nobody (signed in, no profile).
 """
@@ -192,6 +195,18 @@ def build_world():
         kind="analysis",
         nature="technical",
     )
+
+    grouping = m.Grouping.objects.create
+    w.grp_n = grouping(
+        code="north-locality", name="North locality", kind="locality", community=w.north
+    )
+    w.grp_n.members.add(w.trust_a, w.practice)
+    w.grp_s = grouping(
+        code="south-network", name="South network", kind="clinical_network", community=w.south
+    )
+    w.grp_s.members.add(w.south_trust)
+    w.grp_shared = grouping(code="shared-peers", name="Shared peers", kind="peer_group")
+    w.grp_shared.members.add(w.practice, w.south_trust)
 
     w.users = {}
     w.users["admin"] = User.objects.create_superuser("admin", password=None)

@@ -71,7 +71,7 @@ ROLES = [
 SKIP_PATH = re.compile(
     r"^/(logout|admin|api|static)/"
     r"|/(export|download)s?(/|$)"
-    r"|\.(csv|xlsx|pdf|json|zip|parquet)$",
+    r"|\.(csv|xlsx|pdf|json|zip|parquet|svg|png)$",
     re.IGNORECASE,
 )
 

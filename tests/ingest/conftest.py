@@ -71,6 +71,9 @@ N85001,2012-04-01,90+,Male,80
     "registers": """ods_code,condition,period_end,register_size,list_size
 N85001,diabetes,2012-03-31,512,"7,650"
 """,
+    "groupings": """grouping_code,grouping_name,kind,valid_from,valid_to,member_ods
+wirral-west,Wirral West locality,locality,2012-04-01,,N85001
+""",
 }
 
 ROWS = {kind: text.strip().count("\n") for kind, text in FILES.items()}

@@ -78,6 +78,11 @@ SEES = {
         "provider_a": {"obs_a_small", "obs_a_round", "obs_a_fin"},
         "south_commissioner": {"obs_s"},
     },
+    "groupings": {
+        "admin": {"grp_n", "grp_s", "grp_shared"},
+        **{r: {"grp_n", "grp_shared"} for r in NORTH},
+        "south_commissioner": {"grp_s", "grp_shared"},
+    },
 }
 KINDS = {  # world attribute names of each kind of record
     "communities": ["north", "south"],
@@ -88,7 +93,9 @@ KINDS = {  # world attribute names of each kind of record
     "activities": ["act_n", "act_s"],
     "indicators": ["dm1", "fin1"],
     "observations": ["obs_a_small", "obs_a_round", "obs_b_service", "obs_s", "obs_a_fin"],
+    "groupings": ["grp_n", "grp_s", "grp_shared"],
 }
+BY_CODE = ("communities", "groupings")  # kinds whose addresses and items use codes, not ids
 
 # Every route in the schema, classified. Lists: (kind of items). Details: (kind of the path id).
 # Nested lists: (kind of the parent, kind of the items, world attribute -> parent attribute).
@@ -100,6 +107,7 @@ LISTS = {
     "/api/developments": "developments",
     "/api/indicators": "indicators",
     "/api/observations": "observations",
+    "/api/groupings": "groupings",
 }
 DETAILS = {
     "/api/communities/{code}": "communities",
@@ -115,6 +123,15 @@ NESTED = {
         "developments",
         "activities",
         {"dev_n": {"act_n"}, "dev_s": {"act_s"}},
+    ),
+    "/api/groupings/{code}/members": (
+        "groupings",
+        "organisations",
+        {
+            "grp_n": {"trust_a", "practice"},
+            "grp_s": {"south_trust"},
+            "grp_shared": {"practice", "south_trust"},
+        },
     ),
 }
 # POST routes: the status each role gets submitting a valid observation for Trust A (north).
@@ -155,7 +172,7 @@ def schema_routes(world) -> list[tuple[str, str]]:
 
 def key(world, kind: str, name: str):
     obj = getattr(world, name)
-    return obj.code if kind == "communities" else obj.pk
+    return obj.code if kind in BY_CODE else obj.pk
 
 
 def names_of(world, kind: str, keys) -> set[str]:
@@ -168,7 +185,7 @@ def fill(path: str, value) -> str:
 
 
 def item_key(kind: str, item: dict):
-    return item["code"] if kind == "communities" else item["id"]
+    return item["code"] if kind in BY_CODE else item["id"]
 
 
 def test_every_route_is_classified(world):
@@ -210,7 +227,8 @@ def test_every_route_as_every_role(world, role):
                     assert response.status_code == 404, (path, parent, role)
                     continue
                 assert response.status_code == 200, (path, parent, role)
-                seen = names_of(world, kind, [i["id"] for i in response.json()["items"]])
+                items = response.json()["items"]
+                seen = names_of(world, kind, [item_key(kind, i) for i in items])
                 assert seen == children[parent] & SEES[kind].get(role, set()), (path, role)
         elif method == "POST" and path in POSTS:
             data = {
@@ -252,12 +270,13 @@ def test_policy_matches_the_table_for_every_role(world):
         "activities": m.Activity,
         "indicators": m.Indicator,
         "observations": m.Observation,
+        "groupings": m.Grouping,
     }
     for role in SIGNED_IN:
         user = world.users[role]
         for kind, model in models.items():
             ids = {key(world, kind, n) for n in KINDS[kind]}
-            field = "code" if kind == "communities" else "pk"
+            field = "code" if kind in BY_CODE else "pk"
             seen = set(policy.visible(user, model).values_list(field, flat=True)) & ids
             assert names_of(world, kind, seen) == SEES[kind].get(role, set()), (role, kind)
     assert not policy.visible(None, m.Contract).exists()

@@ -60,7 +60,7 @@ def test_commissioner_and_admin_see_the_diabetes_needs_page(client, demo):
         assert response.status_code == 200, username
         page = text(response)
         assert "Register and prevalence" in page
-        assert "England stand-in" in page
+        assert "Stand-in for England: all 15 areas in this database (not England)" in page
         assert 'data-chart-spec="funnel-spec"' in response.content.decode()
 
 
@@ -86,10 +86,110 @@ def test_practice_flags_match_the_funnel_engine(client, demo):
     assert (expected["flag"] != "within").any()  # the demo has outliers
 
 
-def test_with_three_communities_no_peers_are_chosen_and_the_page_says_so(client, demo):
-    page = text(login(client, "wirral-commissioner").get(WIRRAL_DIABETES))
-    assert "No peers are shown: the database holds 3 communities" in page
-    assert "cannot be worked out" in page  # no directly standardised rate without age bands
+def area_dsr_inputs(org_ids, slug: str, period_end: dt.date) -> pd.DataFrame:
+    """Registers by age band and sex with each organisation's patients at its latest extract on
+    or before the period end, read straight from the records (not through the page's code)."""
+    from commissioning.store.models import AgeSexRegister, PracticePopulation
+
+    cases = pd.DataFrame(
+        list(
+            AgeSexRegister.objects.filter(
+                organisation_id__in=org_ids, condition__slug=slug, period_end=period_end
+            ).values("organisation_id", "age_band", "sex", "register_size")
+        )
+    ).rename(columns={"register_size": "cases"})
+    pop = pd.DataFrame(
+        list(
+            PracticePopulation.objects.filter(
+                organisation_id__in=org_ids, date__lte=period_end
+            ).values("organisation_id", "date", "age_band", "sex", "count")
+        )
+    ).rename(columns={"count": "population"})
+    pop = pop[pop["date"] == pop.groupby("organisation_id")["date"].transform("max")]
+    keys = ["organisation_id", "age_band", "sex"]
+    out = pop[[*keys, "population"]].merge(cases, on=keys, how="left")
+    return out.fillna({"cases": 0})
+
+
+def dsr_cells(html: str, kind: str) -> tuple[str, str]:
+    row = re.search(rf'data-dsr="{kind}">(.*?)</tr>', html, flags=re.S).group(1)
+    value = re.search(r'data-cell="dsr">(.*?)</td>', row, flags=re.S).group(1).strip()
+    ci = re.search(r'data-cell="dsr-ci">(.*?)</td>', row, flags=re.S).group(1).strip()
+    return value, ci
+
+
+def test_the_standardised_rate_on_the_demo_page_is_the_engines(client, demo):
+    from commissioning.analytics.needs import dsr
+    from commissioning.store.models import Organisation
+
+    period = latest_registers("wirral", "diabetes")["period_end"].max()
+    practices = Organisation.objects.filter(  # those with a register for the latest year
+        kind="gp_practice",
+        registers__condition__slug="diabetes",
+        registers__period_end=period,
+        communities__code="wirral",
+    ).distinct()
+    table = area_dsr_inputs(list(practices.values_list("pk", flat=True)), "diabetes", period)
+    expected = dsr(table.assign(unit="wirral"), by="unit").iloc[0]
+    html = login(client, "wirral-commissioner").get(WIRRAL_DIABETES).content.decode()
+    value, ci = dsr_cells(html, "community")
+    assert value == f"{expected['dsr']:,.1f}"
+    assert ci == f"{expected['dsr_lower']:,.1f} to {expected['dsr_upper']:,.1f}"
+    assert html.count('data-dsr="peer"') == 5
+    assert "(not England)" in re.search(r'data-dsr="england">(.*?)</tr>', html, re.S).group(1)
+
+
+def test_demo_peers_are_stored_nearest_neighbours_on_age_deprivation_and_rurality(client, demo):
+    from commissioning.analytics.needs import peer_groups
+    from commissioning.store.models import CommissioningCommunity, Grouping
+    from commissioning.web.views.needs import all_areas, area_profiles
+
+    wirral = CommissioningCommunity.objects.get(code="wirral")
+    stored = Grouping.objects.get(kind="peer_group", anchor=wirral.commissioner)
+    assert stored.community == wirral
+    assert "AREA_IMD" in stored.method and "AREA_RURAL" in stored.method
+    # the stored members are the five nearest on the four standardised variables
+    profiles = area_profiles(all_areas())
+    variables = ["share_65", "share_under_15", "imd", "rural"]
+    assert profiles[variables].notna().all(axis=None) and len(profiles) == 15
+    peers = peer_groups(profiles, variables, unit="area", k=5)
+    nearest = set(peers[peers["area"] == wirral.commissioner_id]["peer"])
+    assert set(stored.members.values_list("pk", flat=True)) == nearest
+    html = login(client, "wirral-commissioner").get(WIRRAL_DIABETES).content.decode()
+    members = re.search(r'id="peer-members">(.*?)</ul>', html, re.S).group(1)
+    for name in stored.members.values_list("name", flat=True):
+        assert name in members
+    assert html.count('data-area="peer"') == 5
+    assert "nearest neighbours on standardised variables" in text_of(html)
+
+
+def text_of(html: str) -> str:
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html))
+
+
+def test_a_commissioner_can_choose_the_peers_again_and_others_cannot(client, demo):
+    from commissioning.store.models import Grouping
+
+    before = Grouping.objects.get(kind="peer_group", anchor__ods_code="5NK")
+    members = set(before.members.values_list("pk", flat=True))
+    client = login(client, "wirral-commissioner")
+    response = client.post(WIRRAL_DIABETES, {"action": "choose-peers"})
+    assert response.status_code == 302 and response["Location"].endswith("?peers=saved#peers")
+    after = Grouping.objects.get(kind="peer_group", anchor__ods_code="5NK")
+    assert after.pk == before.pk  # replaced in place, still one peer group
+    assert set(after.members.values_list("pk", flat=True)) == members  # same data, same peers
+    assert f"Chosen on {dt.date.today().isoformat()}" in after.method
+    assert "chosen again and stored" in text(client.get(response["Location"]))
+    assert (
+        login(client, "wirral-viewer").post(WIRRAL_DIABETES, {"action": "choose-peers"}).status_code
+        == 403
+    )
+    assert (
+        login(client, "wirral-provider")
+        .post(WIRRAL_DIABETES, {"action": "choose-peers"})
+        .status_code
+        == 404
+    )
 
 
 def test_dementia_page_shows_an_illustrative_diagnosis_gap_and_projection(client, demo):
@@ -175,3 +275,175 @@ def test_a_community_without_registers_says_so(client, mini):
     response = client.get("/communities/minitown/needs/stroke-tia/")
     assert response.status_code == 200
     assert "No Stroke and TIA registers are recorded" in text(response)
+
+
+# ------------------------------------------------- standardised rates worked out by hand
+#
+# Minitown's registers by age band and sex (one sex, two bands, to keep the sums short):
+#   practice          0-64: patients, register    65+: patients, register
+#   Tiny Surgery           300, 1                      100, 2
+#   Big Health Centre    8,000, 160                  2,000, 452
+#   Middle Practice      3,700, 79                   1,300, 184
+#   Minitown            12,000, 240 (2%)             3,400, 638 (18.7647%)
+# ESP2013 weights: 0-64 = 80,500, 65+ = 19,500 (of 100,000), so the DSR per 100,000 is
+# 80,500 × 0.02 + 19,500 × 638 / 3,400 = 1,610 + 3,659.12 = 5,269.1.
+
+BANDS = {
+    "Z00001": {"0-64": (300, 1), "65+": (100, 2)},
+    "Z00002": {"0-64": (8_000, 160), "65+": (2_000, 452)},
+    "Z00003": {"0-64": (3_700, 79), "65+": (1_300, 184)},
+}
+PERIOD = dt.date(2011, 3, 31)
+
+
+def add_populations(code: str, bands: dict[str, tuple[int, int]], *, registers: bool = True):
+    from commissioning.store.models import (
+        AgeSexRegister,
+        Condition,
+        Organisation,
+        PracticePopulation,
+    )
+
+    org = Organisation.objects.get(ods_code=code)
+    for band, (patients, register) in bands.items():
+        PracticePopulation.objects.create(
+            organisation=org, date=dt.date(2011, 1, 1), age_band=band, sex="female", count=patients
+        )
+        if registers:
+            AgeSexRegister.objects.create(
+                organisation=org,
+                condition=Condition.objects.get(slug="diabetes"),
+                period_end=PERIOD,
+                age_band=band,
+                sex="female",
+                register_size=register,
+            )
+
+
+def test_the_standardised_rate_shown_is_the_engines_and_the_hand_worked_one(client, small_world):
+    from commissioning.analytics.needs import dsr
+
+    for code, bands in BANDS.items():
+        add_populations(code, bands)
+    client.force_login(small_world)
+    html = client.get("/communities/minitown/needs/diabetes/").content.decode()
+    value, ci = dsr_cells(html, "community")
+    assert value == "5,269.1"
+    table = pd.DataFrame(
+        [
+            {"unit": "minitown", "age_band": band, "sex": "female", "population": n, "cases": r}
+            for bands in BANDS.values()
+            for band, (n, r) in bands.items()
+        ]
+    )
+    engine = dsr(table).iloc[0]
+    assert engine["dsr"] == pytest.approx(1_610 + 19_500 * 638 / 3_400)
+    assert value == f"{engine['dsr']:,.1f}"
+    assert ci == f"{engine['dsr_lower']:,.1f} to {engine['dsr_upper']:,.1f}"
+    # Minitown is the only area, so the stand-in is Minitown itself, labelled as not England
+    standin = re.search(r'data-dsr="england">(.*?)</tr>', html, re.S).group(1)
+    assert "all 1 areas" in standin and "(not England)" in standin and "5,269.1" in standin
+
+
+def test_without_registers_by_age_the_page_says_so_and_gives_the_indirect_ratio(
+    client, small_world
+):
+    """Another area holds registers by age and sex: 0-64 300 of 20,000 (1.5%), 65+ 1,000 of
+    5,000 (20%). Minitown's patients would then have 12,000 × 1.5% + 3,400 × 20% = 860 on the
+    register; it has 878, a ratio of 1.02."""
+    from commissioning.store.models import Condition, ConditionRegister, Organisation
+
+    for code, bands in BANDS.items():
+        add_populations(code, bands, registers=False)
+    Organisation.objects.create(ods_code="ZZ9", name="Othertown sub-ICB", kind="sub_icb")
+    ConditionRegister.objects.create(
+        organisation=Organisation.objects.get(ods_code="ZZ9"),
+        condition=Condition.objects.get(slug="diabetes"),
+        period_end=PERIOD,
+        register_size=1_300,
+        list_size=25_000,
+    )
+    add_populations("ZZ9", {"0-64": (20_000, 300), "65+": (5_000, 1_000)})
+    client.force_login(small_world)
+    response = client.get("/communities/minitown/needs/diabetes/")
+    page = text(response)
+    assert "Standardised rates need the register by age band and sex" in page
+    assert 'data-dsr="community"' not in response.content.decode()
+    ratio = re.search(r'data-cell="isr">(.*?)</dd>', response.content.decode(), re.S).group(1)
+    assert ratio.startswith(f"{878 / 860:.2f} ")  # 1.02
+    assert "Expected from the other areas' rates" in page and "860" in page
+
+
+def test_with_no_registers_by_age_anywhere_the_page_says_plainly_none_can_be_worked_out(
+    client, small_world
+):
+    client.force_login(small_world)
+    page = text(client.get("/communities/minitown/needs/diabetes/"))
+    assert "Standardised rates need the register by age band and sex" in page
+    assert "no indirectly standardised ratio can be shown" in page
+
+
+def test_a_published_england_figure_is_shown_when_imported(client, small_world):
+    from commissioning.store.models import Indicator, Observation, Organisation
+
+    england = Organisation.objects.create(ods_code="E92000001", name="England", kind="region")
+    indicator = Indicator.objects.create(
+        code="FINGERTIPS-241",
+        name="Diabetes: QOF prevalence (17+)",
+        domain="outcome",
+        unit="%",
+        polarity="neutral",
+        frequency="annual",
+    )
+    Observation.objects.create(
+        indicator=indicator,
+        organisation=england,
+        period=dt.date(2010, 4, 1),
+        value=5.46,
+        lower=5.45,
+        upper=5.47,
+        numerator=2_456_000,
+        denominator=44_980_000,
+    )
+    client.force_login(small_world)
+    html = client.get("/communities/minitown/needs/diabetes/").content.decode()
+    row = re.search(r'data-area="england">(.*?)</tr>', html, re.S).group(1)
+    assert "England (published, OHID Fingertips)" in row and "5.46%" in row
+    assert "5.45% to 5.47%" in row
+    assert "(not England)" in re.search(r'data-area="standin">(.*?)</tr>', html, re.S).group(1)
+
+
+def test_peers_cannot_be_chosen_from_one_area_and_the_page_says_why(client, small_world):
+    client.force_login(small_world)
+    page = text(client.get("/communities/minitown/needs/diabetes/"))
+    assert "No peer group is stored for Minitown CCG yet" in page
+    response = client.post("/communities/minitown/needs/diabetes/", {"action": "choose-peers"})
+    assert response.status_code == 400
+    assert "Peers could not be chosen: Minitown does not have all of" in text(response)
+
+
+def test_registers_by_age_for_only_some_practices_give_no_rate_and_are_not_a_reference(
+    client, small_world
+):
+    """Tiny Surgery's register is held only as a count: no standardised rate for Minitown, and
+    its other practices' age-sex registers do not leak into the reference (still 860 expected)."""
+    from commissioning.store.models import Condition, ConditionRegister, Organisation
+
+    for code, bands in BANDS.items():
+        add_populations(code, bands, registers=code != "Z00001")
+    other = Organisation.objects.create(ods_code="ZZ9", name="Othertown sub-ICB", kind="sub_icb")
+    ConditionRegister.objects.create(
+        organisation=other,
+        condition=Condition.objects.get(slug="diabetes"),
+        period_end=PERIOD,
+        register_size=1_300,
+        list_size=25_000,
+    )
+    add_populations("ZZ9", {"0-64": (20_000, 300), "65+": (5_000, 1_000)})
+    client.force_login(small_world)
+    response = client.get("/communities/minitown/needs/diabetes/")
+    assert "but not all of them" in text(response)
+    assert 'data-dsr="community"' not in response.content.decode()
+    ratio = re.search(r'data-cell="isr">(.*?)</dd>', response.content.decode(), re.S).group(1)
+    assert ratio.startswith(f"{878 / 860:.2f} ")
+    assert "of the 1 area held here" in text(response)

@@ -6,7 +6,9 @@ Roles (on each login's :class:`~commissioning.store.models.Profile`):
   profile): reads and changes everything, except the audit trail, which nobody changes.
 - **commissioner**: reads and changes the records of their own commissioning community. Shared
   records (organisations, conditions, indicators, national drivers, stages, population and
-  register extracts) are read but only administrators change them.
+  register extracts, and groupings of organisations and indicators that belong to no community)
+  are read but only administrators change them; a community's own indicators and groupings are
+  read by that community only and changed by its commissioners.
 - **provider**: reads their community, its organisations and the shared records, plus the
   services, contracts (with their incentive schemes) and indicator observations of their own
   organisation; submits observations for their organisation and its services. Nothing else.
@@ -31,6 +33,7 @@ from django.http import Http404
 
 from commissioning.store import models as m
 from commissioning.store.models import Profile, Role
+from commissioning.surveys import models as surveys
 
 ADD, CHANGE, DELETE = "add", "change", "delete"
 ALL_ACTIONS = frozenset({ADD, CHANGE, DELETE})
@@ -88,6 +91,8 @@ class Rule:
     - ``providers``: ``"all"`` (providers read what their community reads), ``"own"`` (only
       records whose ``provider`` lookups lead to their organisation) or ``"none"``.
     - ``shared``: reference data every role reads and only administrators change.
+    - ``shared_if_empty``: a record whose ``community`` lookup is empty is shared (every role
+      reads it, only administrators change it); one with a community follows the rule above.
     - ``admin_only``: only administrators read it. ``frozen``: nobody changes it.
     - ``commissioner`` / ``provider_actions``: what those roles may do within their scope.
     - ``money``: fields viewers never see.
@@ -98,6 +103,7 @@ class Rule:
     providers: str = "none"
     provider: tuple[str, ...] = ()
     shared: bool = False
+    shared_if_empty: bool = False
     admin_only: bool = False
     frozen: bool = False
     commissioner: frozenset[str] = ALL_ACTIONS
@@ -117,7 +123,7 @@ RULES: dict[type[models.Model], Rule] = {
     m.Condition: SHARED,
     m.Stage: SHARED,
     m.ExternalDriver: SHARED,
-    m.Indicator: SHARED,
+    m.Indicator: Rule(community="community", providers="all", shared_if_empty=True),
     m.PracticePopulation: Rule(
         organisation="organisation", providers="own", provider=("organisation",), commissioner=NONE
     ),
@@ -127,7 +133,7 @@ RULES: dict[type[models.Model], Rule] = {
     m.AgeSexRegister: Rule(
         organisation="organisation", providers="own", provider=("organisation",), commissioner=NONE
     ),
-    m.Grouping: Rule(community="community", providers="all"),
+    m.Grouping: Rule(community="community", providers="all", shared_if_empty=True),
     m.OrganisationalChange: Rule(community="community"),
     m.Person: Rule(community="communities"),
     m.Service: Rule(community="community", providers="own", provider=("provider",)),
@@ -155,6 +161,9 @@ RULES: dict[type[models.Model], Rule] = {
     m.Profile: Rule(admin_only=True, commissioner=NONE),
     m.LoginFailure: Rule(admin_only=True, commissioner=NONE),
     m.AuditRecord: Rule(admin_only=True, frozen=True, commissioner=NONE),
+    surveys.Survey: Rule(community="community"),
+    surveys.SurveyRespondent: Rule(community="survey__community"),
+    surveys.Nomination: Rule(community="respondent__survey__community"),
 }
 ADMIN_ONLY = Rule(admin_only=True, commissioner=NONE)
 
@@ -209,6 +218,8 @@ def condition(user, model: type[models.Model]) -> Q | None:
         return None
     if scope.role == Role.PROVIDER and rule.providers == "own":
         q &= _any(Q(**{lookup: scope.organisation_id}) for lookup in rule.provider)
+    if rule.shared_if_empty and rule.community:
+        q |= Q(**{f"{rule.community}__isnull": True})
     return q
 
 
@@ -307,6 +318,10 @@ def can_edit(user, obj: models.Model, action: str = CHANGE) -> bool:
     if action != ADD:
         if obj.pk is None or not visible(user, type(obj)).filter(pk=obj.pk).exists():
             return False
+        if rule.shared_if_empty:  # readable is not enough: the stored record must be theirs
+            stored = type(obj)._default_manager.get(pk=obj.pk)
+            if not _belongs(scope, rule, stored):
+                return False
         if action == DELETE:
             return True
     return _belongs(scope, rule, obj)

@@ -112,3 +112,147 @@ def suppress(
         shown[mask] = SUPPRESSED
         out[ratio] = shown
     return out
+
+
+def suppress_with_total(
+    df: pd.DataFrame,
+    counts: list[str],
+    *,
+    by: list[str] | None = None,
+    policy: SuppressionPolicy = DEFAULT_POLICY,
+    derived: dict[str, tuple[str, str]] | None = None,
+) -> pd.DataFrame:
+    """:func:`suppress` for a table whose rows add up to a total shown alongside it.
+
+    The one function for every page, report or chart data table that shows patient counts
+    together with their total (a community's practices and the community figure, say): the rows
+    of each count column (within each ``by`` group, else the whole table) are treated as the
+    cells of that total, so a lone suppressed cell gets a second one hidden beside it and cannot
+    be worked out by subtraction. Show the total with :func:`shown_total`.
+    """
+    key = "__disclosure_group"
+    work = df.assign(**{key: 0})
+    out = suppress(work, counts, groups=[*(by or []), key], policy=policy, derived=derived)
+    return out.drop(columns=key)
+
+
+def shown_total(
+    cells: pd.Series, shown: pd.Series, policy: SuppressionPolicy = DEFAULT_POLICY
+) -> object:
+    """The total of ``cells`` as it may be shown beside their ``shown`` (suppressed) values.
+
+    Small totals are suppressed and others rounded like any count. A total is hidden as well
+    when exactly one of its cells is hidden and no other cell could be hidden with it (a total
+    of one non-zero cell gives that cell away).
+    """
+    values = pd.to_numeric(cells, errors="coerce")
+    total = float(values.sum(min_count=1)) if values.notna().any() else float("nan")
+    hidden = shown.astype(object) == SUPPRESSED
+    lone = int(hidden.sum()) == 1 and not bool(((values > 0) & ~hidden).any())
+    if np.isnan(total):
+        return float("nan")
+    if lone or 1 <= total <= policy.threshold:
+        return SUPPRESSED
+    return int(round_counts(pd.Series([total]), policy).iloc[0])
+
+
+OBSERVATION_COUNTS = ("numerator", "denominator")
+OBSERVATION_DERIVED = ("value", "lower", "upper")
+
+
+def disclose_observations(
+    frame: pd.DataFrame, patient_counts: pd.Series, policy: SuppressionPolicy = DEFAULT_POLICY
+) -> pd.DataFrame:
+    """Indicator observations fit to leave the system (a page, the API, a download, a report).
+
+    ``frame`` has numeric ``numerator``, ``denominator`` and ``value`` columns (``lower`` and
+    ``upper`` confidence limits if present); ``patient_counts`` is True on rows whose
+    indicator counts patients. On those rows:
+
+    - numerators and denominators from 1 to ``threshold`` become ``*``, others are rounded;
+    - the value (and any confidence limits) become ``*`` where either count is hidden, since
+      with the other count they would give it back (5 of 40 is 12.5%);
+    - where both counts and the value are known, the value is recomputed from the rounded
+      counts, keeping its scale (a precise 23.47% beside "25 of 100" would give back 23 of 98);
+    - confidence limits are left empty where rounding changed a count, for the same reason.
+
+    Other rows are returned as they are. A boolean ``suppressed`` column says where a count was
+    hidden. Numbers stay floats (NaN when empty); hidden cells hold ``*``.
+    """
+    out = frame.copy()
+    rows = patient_counts.reindex(frame.index).fillna(False).astype(bool)
+    out["suppressed"] = False
+    present = [c for c in OBSERVATION_DERIVED if c in frame.columns]
+    for column in (*OBSERVATION_COUNTS, *present):
+        out[column] = pd.to_numeric(frame[column], errors="coerce").astype(float).astype(object)
+    if not rows.any():
+        return out
+    sub = frame.loc[rows, [*OBSERVATION_COUNTS, *present]].apply(pd.to_numeric, errors="coerce")
+    sub = sub.astype(float)
+    hidden = pd.Series(False, index=sub.index)
+    for column in OBSERVATION_COUNTS:
+        mask = small_mask(sub[column], policy)
+        hidden |= mask
+        rounded = round_counts(sub[column], policy).astype(object)
+        rounded[mask] = SUPPRESSED
+        out.loc[sub.index, column] = rounded
+    if "value" in present:
+        num, den, value = sub["numerator"], sub["denominator"], sub["value"]
+        whole = num.notna() & den.notna() & value.notna() & (den > 0)
+        ratio = (num / den).where(whole)
+        scale = (value / ratio).where(ratio != 0, 1.0)
+        recomputed = round_counts(num, policy) / round_counts(den, policy).replace(0, np.nan)
+        new_value = value.where(~whole, (recomputed * scale).round(6)).astype(object)
+        new_value[hidden] = SUPPRESSED
+        out.loc[sub.index, "value"] = new_value
+    changed = pd.Series(False, index=sub.index)
+    for column in OBSERVATION_COUNTS:
+        changed |= sub[column].notna() & (round_counts(sub[column], policy) != sub[column])
+    for column in ("lower", "upper"):
+        if column in present:
+            limits = sub[column].astype(object)
+            limits[changed] = np.nan
+            limits[hidden] = SUPPRESSED
+            out.loc[sub.index, column] = limits
+    out.loc[sub.index, "suppressed"] = hidden
+    return out
+
+
+def suppress_parts(
+    df: pd.DataFrame,
+    parts: list[str],
+    total: str,
+    *,
+    policy: SuppressionPolicy = DEFAULT_POLICY,
+) -> pd.DataFrame:
+    """:func:`suppress` for rows whose ``parts`` columns add up to their ``total`` column.
+
+    Recorded + undiagnosed = expected, say: with "expected" and "undiagnosed" shown, a hidden
+    "recorded" would be a subtraction away. Every part and the total are suppressed and rounded
+    as counts; then, in each row with exactly one hidden part, the smallest other non-zero part
+    is hidden too, or the total when there is no other part to hide.
+    """
+    out = suppress(df, [*parts, total], policy=policy)
+    values = df[parts].apply(pd.to_numeric, errors="coerce")
+    hidden = pd.DataFrame({p: out[p].astype(object) == SUPPRESSED for p in parts}, index=df.index)
+    lone = hidden.sum(axis=1) == 1
+    for i in df.index[lone]:
+        others = values.loc[i][(~hidden.loc[i]) & (values.loc[i] > 0)]
+        if others.empty:
+            out.at[i, total] = SUPPRESSED
+        else:
+            out.at[i, others.idxmin()] = SUPPRESSED
+    return out
+
+
+def shown_gap(
+    recorded: float, expected: float, policy: SuppressionPolicy = DEFAULT_POLICY
+) -> dict[str, object]:
+    """Recorded, expected and the gap between them (expected - recorded, at least 0), as shown.
+
+    One row of :func:`suppress_parts`: a hidden recorded count is not left a subtraction away.
+    """
+    gap = max(0.0, float(expected) - float(recorded))
+    row = pd.DataFrame({"recorded": [recorded], "gap": [gap], "expected": [expected]})
+    shown = suppress_parts(row, ["recorded", "gap"], "expected", policy=policy)
+    return {k: shown.at[0, k] for k in ("recorded", "expected", "gap")}

@@ -6,7 +6,14 @@ from ninja import NinjaAPI
 from ninja.errors import ValidationError
 from ninja.security import django_auth
 
-from commissioning.api import communities, developments, indicators, observations, services
+from commissioning.api import (
+    communities,
+    developments,
+    groupings,
+    indicators,
+    observations,
+    services,
+)
 from commissioning.api.errors import Refused
 
 api = NinjaAPI(
@@ -47,3 +54,4 @@ api.add_router("/", services.router)
 api.add_router("/", developments.router)
 api.add_router("/", indicators.router)
 api.add_router("/", observations.router)
+api.add_router("/", groupings.router)

@@ -9,14 +9,23 @@ def register(sub) -> None:
 
     p = sub.add_parser(
         "export",
-        help="export one kind of record (or all) to CSV or Excel, ready to re-import",
-        description="Write records in exactly the layout `commissioning import` reads. "
-        "KIND 'all' writes every kind to one workbook, a sheet each (needs -o FILE.xlsx).",
+        help="export one kind of record (or all) to CSV or Excel",
+        description="Write records in the layout `commissioning import` reads. "
+        "KIND 'all' writes every kind to one workbook, a sheet each (needs -o FILE.xlsx). "
+        "Files are written to be read by people, so small counts of patients in indicator "
+        "observations are suppressed (1 to 7 shown as *, others rounded to the nearest 5) and a "
+        "'suppressed' column is added; --full writes the exact, re-importable records instead.",
     )
     p.add_argument("kind", metavar="KIND", help="one of: " + ", ".join(ORDER) + ", or all")
     p.add_argument("--community", metavar="CODE", help="only this community's records")
     p.add_argument(
         "-o", "--output", metavar="FILE", help=".csv or .xlsx (default: CSV to standard output)"
+    )
+    p.add_argument(
+        "--full",
+        action="store_true",
+        help="exact records with no suppression, to re-import or move between databases "
+        "(an administrator's copy: do not share it)",
     )
     add_db_option(p)
     p.set_defaults(func=run)
@@ -36,6 +45,7 @@ def run(args) -> int:
     from commissioning.store.runtime import setup
 
     setup(args.db)
+    from commissioning.analytics.disclosure import DEFAULT_POLICY
     from commissioning.ingest.export import export_all, export_kind
     from commissioning.ingest.kinds import find_kind
     from commissioning.store.models import CommissioningCommunity
@@ -45,11 +55,12 @@ def run(args) -> int:
         raise UserError(f"'{args.kind}' is not a kind we export (one of {', '.join(ORDER)}, all)")
     if args.community and not CommissioningCommunity.objects.filter(code=args.community).exists():
         raise UserError(f"there is no community with the code '{args.community}'")
+    disclosure = None if args.full else DEFAULT_POLICY
     if all_kinds:
-        counts = export_all(Path(args.output), community=args.community)
+        counts = export_all(Path(args.output), community=args.community, disclosure=disclosure)
         print(f"Wrote {sum(counts.values())} records of {len(counts)} kinds to {args.output}")
         return 0
-    n = export_kind(kind, args.output, community=args.community)
+    n = export_kind(kind, args.output, community=args.community, disclosure=disclosure)
     if args.output and args.output != "-":
         print(f"Wrote {n} {kind.title.lower()} to {args.output}", file=sys.stderr)
     return 0

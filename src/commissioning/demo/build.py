@@ -11,10 +11,12 @@ from django.db.models import ProtectedError, Q
 
 from commissioning.demo import logins as login_module
 from commissioning.demo.activities import build_activities
+from commissioning.demo.areas import build_areas
 from commissioning.demo.communities import AREAS, COMMISSIONER_CODES, build_communities
 from commissioning.demo.conditions import build_conditions
 from commissioning.demo.context import Build
 from commissioning.demo.developments import build_developments
+from commissioning.demo.groupings import build_groupings
 from commissioning.demo.indicators import build_indicators, build_observations
 from commissioning.demo.logins import Login, build_logins
 from commissioning.demo.people import build_people
@@ -24,6 +26,7 @@ from commissioning.demo.providers_contracts import (
     build_providers,
     build_services_and_contracts,
 )
+from commissioning.demo.surveys import build_surveys
 from commissioning.errors import UserError
 from commissioning.store import models as m
 from commissioning.store.audit import acting_as
@@ -111,6 +114,7 @@ def remove_demo() -> None:
         m.Service.conditions.through.objects.filter(service__community__in=communities),
         m.PracticePopulation.objects.filter(organisation__in=orgs),
         m.ConditionRegister.objects.filter(organisation__in=orgs),
+        m.AgeSexRegister.objects.filter(organisation__in=orgs),
         m.OrganisationLink.objects.filter(Q(child__in=orgs) | Q(parent__in=orgs)),
         m.Person.communities.through.objects.filter(
             Q(person__synthetic=True) | Q(commissioningcommunity__in=communities)
@@ -167,6 +171,7 @@ def build_demo(
         build_communities(b)
         say("GP practices, registered populations and condition registers")
         build_practices(b)
+        build_areas(b)
         say("Providers, services, contracts and spend")
         build_providers(b)
         build_services_and_contracts(b)
@@ -177,8 +182,10 @@ def build_demo(
         build_observations(b)
         say("Service developments, activities and who took part")
         build_activities(b)
+        build_groupings(b)  # localities and a clinical network (commissioning.demo.groupings)
         say("Logins")
         logins = build_logins(b, password)
+        build_surveys(b)  # influence-network surveys (commissioning.demo.surveys)
     return DemoResult(logins=logins, seed=seed, counts=_counts())
 
 

@@ -14,150 +14,43 @@ import numpy as np
 
 from commissioning.demo.context import MONTHS, Build, month_index
 from commissioning.demo.practices import yearly
-from commissioning.store.models import Domain, Frequency, Indicator, Observation, Polarity
+from commissioning.errors import UserError
+from commissioning.store.models import Indicator, Observation
 
 D = dt.date
 N = len(MONTHS)
 T = np.arange(N)
 CALENDAR_MONTH = np.array([m.month for m in MONTHS])
-SYNTHETIC = "Synthetic demo data"
-
-# code -> definition. Magnitudes are described in docs/guide/demo.md.
-DEFINITIONS = {
-    "DEM_DX": dict(
-        name="Dementia diagnosis rate",
-        description="People on practice dementia registers as a share of the number expected "
-        "from the age and sex of registered patients.",
-        domain=Domain.OUTCOME,
-        unit="%",
-        numerator="Patients on the dementia register (QOF DEM1)",
-        denominator="Expected number of people with dementia (Dementia UK 2007 age-sex rates "
-        "times registered patients)",
-        polarity=Polarity.HIGHER_BETTER,
-        conditions=["dementia"],
-    ),
-    "MEM_WAIT": dict(
-        name="Wait from referral to memory assessment",
-        description="Mean weeks from referral to a memory assessment with a diagnosis.",
-        domain=Domain.QUALITY,
-        unit="weeks",
-        numerator="Total weeks waited by patients assessed in the month",
-        denominator="Patients assessed in the month",
-        polarity=Polarity.LOWER_BETTER,
-        conditions=["dementia"],
-    ),
-    "MEM_REFERRALS": dict(
-        name="Referrals to memory assessment",
-        description="New referrals to memory assessment services in the month.",
-        domain=Domain.ACTIVITY,
-        unit="referrals",
-        numerator="New referrals received",
-        denominator="",
-        polarity=Polarity.NEUTRAL,
-        conditions=["dementia"],
-    ),
-    "DEM_ANTIPSY": dict(
-        name="People with dementia prescribed an antipsychotic",
-        description="Share of people on the dementia register prescribed an antipsychotic in "
-        "the preceding six weeks.",
-        domain=Domain.QUALITY,
-        unit="%",
-        numerator="Patients on the dementia register prescribed an antipsychotic",
-        denominator="Patients on the dementia register",
-        polarity=Polarity.LOWER_BETTER,
-        conditions=["dementia"],
-    ),
-    "DM_8CP": dict(
-        name="People with diabetes receiving all eight care processes",
-        description="HbA1c, blood pressure, cholesterol, serum creatinine, urine albumin, foot "
-        "surveillance, BMI and smoking status all recorded in the last 12 months (National "
-        "Diabetes Audit).",
-        domain=Domain.QUALITY,
-        unit="%",
-        numerator="People with all eight care processes in the last 12 months",
-        denominator="People on the diabetes register",
-        polarity=Polarity.HIGHER_BETTER,
-        conditions=["diabetes"],
-    ),
-    "DM_HBA1C59": dict(
-        name="People with diabetes whose HbA1c is 59 mmol/mol or less",
-        description="Last HbA1c in the previous 15 months 59 mmol/mol (7.5%) or less (QOF "
-        "DM26, 2011/12).",
-        domain=Domain.OUTCOME,
-        unit="%",
-        numerator="People whose last HbA1c was 59 mmol/mol or less",
-        denominator="People on the diabetes register",
-        polarity=Polarity.HIGHER_BETTER,
-        conditions=["diabetes"],
-    ),
-    "DM_FOOT_DAYS": dict(
-        name="Diabetic podiatry: days from referral to assessment",
-        description="Mean days from referral to first podiatry assessment for people with "
-        "diabetes.",
-        domain=Domain.QUALITY,
-        unit="days",
-        numerator="Total days waited by patients assessed in the month",
-        denominator="Patients assessed in the month",
-        polarity=Polarity.LOWER_BETTER,
-        conditions=["diabetes"],
-    ),
-    "DM_AMPUT": dict(
-        name="Amputations in people with diabetes",
-        description="Lower-limb amputations (major and minor) in people with diabetes, "
-        "annualised, per 1,000 people with diabetes.",
-        domain=Domain.OUTCOME,
-        unit="per 1,000 a year",
-        numerator="Amputations in people with diabetes in the month",
-        denominator="People on the diabetes register",
-        polarity=Polarity.LOWER_BETTER,
-        conditions=["diabetes"],
-    ),
-    "STROKE_ESD": dict(
-        name="Stroke patients supported home by early supported discharge",
-        description="Share of stroke patients discharged from hospital who were supported home "
-        "by an early supported discharge team.",
-        domain=Domain.QUALITY,
-        unit="%",
-        numerator="Stroke patients discharged with early supported discharge",
-        denominator="Stroke patients discharged alive from hospital",
-        polarity=Polarity.HIGHER_BETTER,
-        conditions=["stroke-tia"],
-    ),
-    "STROKE_LOS": dict(
-        name="Stroke length of stay",
-        description="Mean days in hospital for stroke patients discharged in the month.",
-        domain=Domain.ACTIVITY,
-        unit="days",
-        numerator="Bed days of stroke patients discharged in the month",
-        denominator="Stroke patients discharged in the month",
-        polarity=Polarity.LOWER_BETTER,
-        conditions=["stroke-tia"],
-    ),
-    "ACSC_EMERG": dict(
-        name="Emergency admissions for chronic ambulatory care sensitive conditions",
-        description="Emergency admissions for conditions that should not usually need a "
-        "hospital stay (e.g. diabetes, dementia, COPD, heart failure), per 100,000 registered "
-        "patients in the month (crude).",
-        domain=Domain.OUTCOME,
-        unit="per 100,000",
-        numerator="Emergency admissions with a chronic ACSC as primary diagnosis",
-        denominator="Registered patients",
-        polarity=Polarity.LOWER_BETTER,
-        conditions=["diabetes", "dementia"],
-    ),
-}
+# The indicators the demo has observations for. Their definitions come from the indicator
+# library (src/commissioning/indicators/library/*.toml), which the demo loads whole, so that
+# the library pages have every shipped definition; the observations below are synthetic.
+# Magnitudes are described in docs/guide/demo.md.
+CODES = (
+    "DEM_DX",
+    "MEM_WAIT",
+    "MEM_REFERRALS",
+    "DEM_ANTIPSY",
+    "DM_8CP",
+    "DM_HBA1C59",
+    "DM_FOOT_DAYS",
+    "DM_AMPUT",
+    "STROKE_ESD",
+    "STROKE_LOS",
+    "ACSC_EMERG",
+)
 
 
 def build_indicators(b: Build) -> None:
-    for code, spec in DEFINITIONS.items():
-        spec = dict(spec)
-        conditions = spec.pop("conditions")
-        indicator, _ = Indicator.objects.update_or_create(
-            code=code,
-            defaults={**spec, "source": SYNTHETIC, "frequency": Frequency.MONTHLY},
-        )
-        indicator.conditions.set([b.conditions[c] for c in conditions])
-        b.indicators[code] = indicator
+    from commissioning.indicators import read_files
+    from commissioning.indicators.load import load_library
+
+    library = read_files()
+    missing = sorted(set(CODES) - set(library.by_code()))
+    if missing:  # a library edit must not leave the demo's series without a definition
+        raise UserError(f"the indicator library no longer defines {', '.join(missing)}")
+    load_library(library)
+    for indicator in Indicator.objects.filter(code__in=CODES):
+        b.indicators[indicator.code] = indicator
 
 
 def ramp(start: dt.date, size: float, months: int) -> np.ndarray:

@@ -13,17 +13,10 @@ import datetime as dt
 
 import numpy as np
 
-from commissioning.demo import rates
+from commissioning.demo import published, rates
 from commissioning.demo.communities import AREAS, CCG_CLOSED, CCG_OPENED, ICB_OPENED, PCT_CLOSED
 from commissioning.demo.context import MONTHS, REGISTER_YEARS, Build, month_index
-from commissioning.store.models import (
-    ConditionRegister,
-    Organisation,
-    OrganisationKind,
-    OrganisationLink,
-    PracticePopulation,
-    Relationship,
-)
+from commissioning.store.models import Organisation
 
 D = dt.date
 
@@ -70,51 +63,43 @@ def dementia_path(code: str, rng: np.random.Generator) -> np.ndarray:
 
 
 def build_practices(b: Build) -> None:
-    links: list[OrganisationLink] = []
-    populations: list[PracticePopulation] = []
-    registers: list[ConditionRegister] = []
+    """Generate the practices, their lists and registers, then load them as published files.
+
+    Everything is generated first (the random draws are the same, in the same order, as when
+    the demo wrote records directly), then written as an ODS practice file per commissioner
+    era, quinary-age GP registration files and QOF prevalence files, and loaded through the
+    published-format importers (:mod:`commissioning.demo.published`).
+    """
+    out = published.Published(snapshots={"pct": [], "ccg": [], "icb": []})
     dm_rates = {y: rates.diabetes_rates(y) for y in REGISTER_YEARS}
     stroke = {y: rates.stroke_rates(y) for y in REGISTER_YEARS}
     dem_rates = rates.dementia_expected_rates()
-    conditions = b.conditions
+    codes: dict[str, list[str]] = {}
+    successors: dict[str, str] = {}
+    row = published.PracticeRow
     for area in AREAS:
         rng = b.rng(f"practices:{area.code}")
         b.dementia_rate[area.code] = dementia_path(area.code, b.rng(f"dementia:{area.code}"))
         sizes = rng.lognormal(0, 0.45, area.practices)
         sizes = np.maximum(1200, np.round(sizes / sizes.sum() * area.registered)).astype(int)
-        pct = b.orgs[f"{area.code}:pct"]
-        ccg = b.orgs[f"{area.code}:ccg"]
-        icb = b.orgs[f"{area.code}:icb"]
-        made = []
-        for i in range(1, area.practices + 1):
+        pct, ccg, icb = (b.orgs[f"{area.code}:{k}"].ods_code for k in ("pct", "ccg", "icb"))
+        closing = CLOSING if CLOSING[0] == area.code else None
+        codes[area.code] = [practice_code(area.number, i) for i in range(1, area.practices + 1)]
+        if closing:
+            successors[codes[area.code][closing[1] - 1]] = codes[area.code][closing[2] - 1]
+        totals = {y: {"registered": 0, "diabetes": 0, "dementia": 0.0} for y in REGISTER_YEARS}
+        for i, code in enumerate(codes[area.code], start=1):
             name = f"{_NAMES[(i * 7 + area.number) % len(_NAMES)]} {_SUFFIXES[i % 4]}"
             if i > len(_NAMES):
                 name = f"{name} {i // len(_NAMES) + 1}"
-            made.append(
-                Organisation(
-                    ods_code=practice_code(area.number, i),
-                    name=name,
-                    kind=OrganisationKind.GP_PRACTICE,
-                    synthetic=True,
-                )
-            )
-        closing = CLOSING if CLOSING[0] == area.code else None
-        if closing:
-            made[closing[1] - 1].valid_to = closing[3]
-        made = Organisation.objects.bulk_create(made)
-        if closing:
-            gone, heir = made[closing[1] - 1], made[closing[2] - 1]
-            gone.successor = heir
-            gone.save(update_fields=["successor"])
-        b.practices[area.code] = made
-        b.communities[area.code].members.add(*made, b.orgs[f"{area.code}:ccg"])
-        totals = {y: {"registered": 0, "diabetes": 0, "dementia": 0.0} for y in REGISTER_YEARS}
-        for i, practice in enumerate(made, start=1):
-            ends = practice.valid_to
-            links.append(_link(practice, pct, None, ends or PCT_CLOSED))
-            if not ends:
-                links.append(_link(practice, ccg, CCG_OPENED, CCG_CLOSED))
-                links.append(_link(practice, icb, ICB_OPENED, None))
+            ends = closing[3] if closing and i == closing[1] else None
+            out.snapshots["pct"].append(row(code, name, pct, None, ends or PCT_CLOSED, ends))
+            if ends:  # a closed practice stays in later files, with its last commissioner
+                out.snapshots["ccg"].append(row(code, name, pct, None, ends, ends))
+                out.snapshots["icb"].append(row(code, name, pct, None, ends, ends))
+            else:
+                out.snapshots["ccg"].append(row(code, name, ccg, CCG_OPENED, CCG_CLOSED))
+                out.snapshots["icb"].append(row(code, name, icb, ICB_OPENED, None))
             special = OUTLIERS.get((area.code, i), {})
             tilt = special.get("tilt", area.age_tilt + rng.normal(0, 0.18))
             shares = rates.age_structure(tilt).ravel()
@@ -132,17 +117,10 @@ def build_practices(b: Build) -> None:
                     continue
                 counts = rng.multinomial(int(round(size)), shares).reshape(2, 19)
                 extract = D(y, 1, 1)
+                listed = out.populations.setdefault(extract, [])
                 for s, sex in enumerate(rates.SEXES):
                     for band, n in zip(rates.AGE_BANDS, counts[s], strict=True):
-                        populations.append(
-                            PracticePopulation(
-                                organisation=practice,
-                                date=extract,
-                                age_band=band,
-                                sex=sex,
-                                count=int(n),
-                            )
-                        )
+                        listed.append((code, sex, band, int(n)))
                 everyone = int(counts.sum())
                 adults = int(round(rates.aged_17_plus(counts)))
                 noise = rng.lognormal(0, 0.03, 3)
@@ -151,41 +129,39 @@ def build_practices(b: Build) -> None:
                 dx = b.dementia_rate[area.code][month_index(D(y, 3, 1))]
                 dem = expected_dem * dx * factor["dementia"] * noise[1]
                 strk = (counts * stroke[y]).sum() * factor["stroke"] * noise[2]
-                period_end = D(y, 3, 31)
-                for slug, mean, listed in (
+                registers = out.registers.setdefault(y, [])
+                for slug, mean, on_list in (
                     ("diabetes", expected_dm, adults),
                     ("dementia", dem, everyone),
                     ("stroke-tia", strk, everyone),
                 ):
-                    registers.append(
-                        ConditionRegister(
-                            organisation=practice,
-                            condition=conditions[slug],
-                            period_end=period_end,
-                            register_size=int(min(rng.poisson(mean), listed)),
-                            list_size=listed,
-                        )
-                    )
+                    registers.append((code, slug, int(min(rng.poisson(mean), on_list)), on_list))
                 t = totals[y]
                 t["registered"] += everyone
-                t["diabetes"] += registers[-3].register_size
+                t["diabetes"] += registers[-3][2]
                 t["dementia"] += expected_dem
         b.registered[area.code] = {y: t["registered"] for y, t in totals.items()}
         b.diabetes[area.code] = {y: t["diabetes"] for y, t in totals.items()}
         b.dementia_expected[area.code] = {y: t["dementia"] for y, t in totals.items()}
-    OrganisationLink.objects.bulk_create(links)
-    PracticePopulation.objects.bulk_create(populations, batch_size=5000)
-    ConditionRegister.objects.bulk_create(registers, batch_size=5000)
+    published.load(out)
+    _mark_synthetic(b, codes, successors)
 
 
-def _link(child, parent, start, end) -> OrganisationLink:
-    return OrganisationLink(
-        child=child,
-        parent=parent,
-        relationship=Relationship.COMMISSIONED_BY,
-        valid_from=start,
-        valid_to=end,
-    )
+def _mark_synthetic(b: Build, codes: dict[str, list[str]], successors: dict[str, str]) -> None:
+    """What the importers loaded is the demo's: flagged synthetic, successors, community members.
+
+    The ODS practice file does not say who took over a closed practice, so the demo records it.
+    """
+    every = [c for area in codes.values() for c in area]
+    Organisation.objects.filter(ods_code__in=every).update(synthetic=True)
+    by_code = Organisation.objects.in_bulk(every, field_name="ods_code")
+    for gone, heir in successors.items():
+        by_code[gone].successor = by_code[heir]
+        by_code[gone].save(update_fields=["successor"])
+    for area in AREAS:
+        made = [by_code[c] for c in codes[area.code]]
+        b.practices[area.code] = made
+        b.communities[area.code].members.add(*made, b.orgs[f"{area.code}:ccg"])
 
 
 def yearly(values: dict[int, float], month: dt.date) -> float:

@@ -21,6 +21,9 @@ FORMAT = "commissioning-backup"
 VERSION = 1
 DATA = "data.jsonl"
 MANIFEST = "manifest.json"
+#: Apps whose records a backup holds: the domain model, then evidence, reports' subscriptions and
+#: inboxes, and network surveys. A community's backup holds only the domain model (see below).
+BACKED_UP_APPS = ("store", "evidence", "reports", "surveys")
 SEEDED = {"store.stage"}  # created by a migration: present in every "empty" database
 
 
@@ -29,7 +32,8 @@ def _models() -> list:
     from django.core.serializers import sort_dependencies
 
     wanted = [apps.get_model("auth", "Group"), apps.get_model("auth", "User")]
-    wanted += list(apps.get_app_config("store").get_models())
+    for app in BACKED_UP_APPS:
+        wanted += list(apps.get_app_config(app).get_models())
     app_list = {}
     for m in wanted:
         app_list.setdefault(m._meta.app_config, []).append(m)
@@ -46,7 +50,7 @@ def applied_migrations() -> dict[str, list[str]]:
 
     out: dict[str, list[str]] = {}
     for app, name in MigrationRecorder(connection).applied_migrations():
-        if app in ("store", "auth", "contenttypes"):
+        if app in ("auth", "contenttypes", *BACKED_UP_APPS):
             out.setdefault(app, []).append(name)
     return {k: sorted(v) for k, v in sorted(out.items())}
 
@@ -76,6 +80,15 @@ def _community_querysets(code: str) -> dict[str, object]:
         .exclude(organisation=None)
         .values_list("organisation_id", flat=True)
     )
+    # its groupings and the peer groups of its commissioner, with their members
+    groupings = m("Grouping").objects.filter(
+        Q(community=comm) | Q(community=None, anchor_id=comm.commissioner_id)
+    )
+    org_ids |= set(
+        m("Grouping")
+        .members.through.objects.filter(grouping__in=groupings)
+        .values_list("organisation_id", flat=True)
+    )
     # successors and link parents of those organisations, so that references resolve
     frontier = set(org_ids)
     while frontier:
@@ -92,6 +105,7 @@ def _community_querysets(code: str) -> dict[str, object]:
         frontier = more - org_ids
         org_ids |= frontier
     profiles = m("Profile").objects.filter(community=comm)
+    indicators = m("Indicator").objects.filter(Q(community=None) | Q(community=comm))
     user_model = apps.get_model("auth", "User")
     return {
         "auth.group": apps.get_model("auth", "Group").objects.none(),
@@ -111,6 +125,8 @@ def _community_querysets(code: str) -> dict[str, object]:
         "store.conditionregister": m("ConditionRegister").objects.filter(
             organisation_id__in=org_ids
         ),
+        "store.agesexregister": m("AgeSexRegister").objects.filter(organisation_id__in=org_ids),
+        "store.grouping": groupings,
         "store.service": services,
         "store.externaldriver": m("ExternalDriver").objects.all(),
         "store.servicedevelopment": m("ServiceDevelopment").objects.filter(community=comm),
@@ -123,9 +139,9 @@ def _community_querysets(code: str) -> dict[str, object]:
         "store.contract": contracts,
         "store.incentivescheme": m("IncentiveScheme").objects.filter(contract__community=comm),
         "store.spend": m("Spend").objects.filter(service__community=comm),
-        "store.indicator": m("Indicator").objects.all(),
+        "store.indicator": indicators,
         "store.observation": m("Observation").objects.filter(
-            Q(organisation_id__in=org_ids) | Q(service__community=comm)
+            Q(organisation_id__in=org_ids) | Q(service__community=comm), indicator__in=indicators
         ),
     }
 

@@ -3,6 +3,17 @@
 Export then import gives "n unchanged": the same columns, the same text for every value. Text
 cells that a spreadsheet would run as a formula (starting =, +, - or @) get a leading single
 quote; the importer takes it off again. Numbers are never altered.
+
+Two uses, two fidelities:
+
+- a **full** export (``disclosure=None``; ``commissioning export --full``) is the lossless copy
+  administrators re-import or move between databases, like ``commissioning backup``;
+- a **disclosure** (``disclosure=DEFAULT_POLICY``: the web downloads and ``commissioning
+  export`` without ``--full``) is what leaves the system for people to read: observations of
+  indicators that count patients go through
+  :func:`commissioning.analytics.disclosure.disclose_observations` and the file gains a
+  ``suppressed`` column (yes/no). The importer does not know that column, so a disclosed file
+  cannot be re-imported by mistake and overwrite true counts with rounded ones.
 """
 
 from __future__ import annotations
@@ -14,12 +25,15 @@ from pathlib import Path
 
 import pandas as pd
 
+from commissioning.analytics.disclosure import SUPPRESSED, SuppressionPolicy, disclose_observations
 from commissioning.errors import UserError
 from commissioning.ingest.kinds import KINDS, Kind
 from commissioning.ingest.validate import number_text
 from commissioning.tables import FORMULA_START
 
 TEXT_TYPES = ("text", "slug", "ods", "choice", "list", "codes")
+DISCLOSURE_COLUMN = "suppressed"
+DISCLOSED_NUMBERS = ("value", "numerator", "denominator", "lower", "upper")
 
 
 def _text(value, col_type: str) -> str:
@@ -102,9 +116,49 @@ def guard_formulas(frame: pd.DataFrame, kind: Kind) -> pd.DataFrame:
     return out
 
 
-def export_kind(kind: Kind, path: str | Path | None, *, community: str | None = None) -> int:
-    """Write one kind to CSV (or XLSX by the file's ending; standard output when None or -)."""
-    frame = guard_formulas(db_frame(kind, community), kind)[kind.names]
+def disclose(frame: pd.DataFrame, kind: Kind, policy: SuppressionPolicy | None) -> pd.DataFrame:
+    """``frame`` (text, as :func:`db_frame` gives it) as it may leave the system.
+
+    With a ``policy``, observations of indicators that count patients have small numbers
+    suppressed (``*``) and others rounded, and a ``suppressed`` column is added. Other kinds, and
+    any kind without a policy (a full export), are returned unchanged.
+    """
+    if policy is None or kind.name != "observations":
+        return frame
+    from commissioning.store.models import Indicator
+
+    counted = set(Indicator.objects.filter(patient_counts=True).values_list("code", flat=True))
+    patient_counts = frame["indicator_code"].astype(str).isin(counted)
+    numbers = [c for c in DISCLOSED_NUMBERS if c in frame.columns]
+    numeric = frame[numbers].apply(
+        lambda s: pd.to_numeric(s.astype(str).str.replace(",", ""), errors="coerce")
+    )
+    shown = disclose_observations(numeric, patient_counts, policy)
+    out = frame.copy()
+    for c in numbers:
+        out[c] = [v if v == SUPPRESSED else number_text(v) for v in shown[c]]
+    out[DISCLOSURE_COLUMN] = ["yes" if v else "no" for v in shown["suppressed"]]
+    return out
+
+
+def columns_of(frame: pd.DataFrame, kind: Kind) -> list[str]:
+    """The kind's columns, and the ``suppressed`` column when the frame is a disclosure."""
+    return kind.names + ([DISCLOSURE_COLUMN] if DISCLOSURE_COLUMN in frame.columns else [])
+
+
+def export_kind(
+    kind: Kind,
+    path: str | Path | None,
+    *,
+    community: str | None = None,
+    disclosure: SuppressionPolicy | None = None,
+) -> int:
+    """Write one kind to CSV (or XLSX by the file's ending; standard output when None or -).
+
+    ``disclosure=None`` writes the full, re-importable records; a policy writes a disclosure.
+    """
+    frame = disclose(guard_formulas(db_frame(kind, community), kind), kind, disclosure)
+    frame = frame[columns_of(frame, kind)]
     if path is None or str(path) == "-":
         import sys
 
@@ -130,10 +184,11 @@ def write_xlsx(frames: dict[str, pd.DataFrame], path: Path, *, kinds: list[Kind]
     for kind in kinds:
         frame = frames[kind.name]
         ws = wb.create_sheet(kind.name)
-        ws.append(kind.names)
+        names = columns_of(frame, kind)
+        ws.append(names)
         numeric = {c.name for c in kind.columns if c.type in ("int", "float", "decimal")}
-        for row in frame[kind.names].itertuples(index=False):
-            ws.append([_cell(v, name in numeric) for v, name in zip(row, kind.names, strict=True)])
+        for row in frame[names].itertuples(index=False):
+            ws.append([_cell(v, name in numeric) for v, name in zip(row, names, strict=True)])
     wb.save(path)
 
 
@@ -149,11 +204,15 @@ def _cell(text: str, numeric: bool):
     return text
 
 
-def export_all(path: Path, *, community: str | None = None) -> dict[str, int]:
-    """Every kind into one workbook, a sheet each, in dependency order."""
+def export_all(
+    path: Path, *, community: str | None = None, disclosure: SuppressionPolicy | None = None
+) -> dict[str, int]:
+    """Every kind into one workbook, a sheet each, in dependency order (see :func:`disclose`)."""
     from commissioning.ingest.kinds import ORDER
 
     kinds = [KINDS[n] for n in ORDER]
-    frames = {k.name: guard_formulas(db_frame(k, community), k) for k in kinds}
+    frames = {
+        k.name: disclose(guard_formulas(db_frame(k, community), k), k, disclosure) for k in kinds
+    }
     write_xlsx(frames, path, kinds=kinds)
     return {k: len(f) for k, f in frames.items()}

@@ -28,6 +28,7 @@ from commissioning.store.models.activities import STAGES, ActivityKind, Nature
 from commissioning.store.models.conditions import CodeSystem, Sex
 from commissioning.store.models.contracts import PaymentForm, ProcurementRoute
 from commissioning.store.models.developments import DevelopmentStatus, SizeOfChange
+from commissioning.store.models.groupings import GroupingKind
 from commissioning.store.models.indicators import Domain, Frequency, Polarity
 from commissioning.store.models.organisations import OrganisationKind, Relationship
 from commissioning.store.models.people import RoleType
@@ -97,6 +98,8 @@ class Kind:
     community_path: str | None = None
     aliases: tuple[str, ...] = ()
     notes: tuple[str, ...] = field(default=())
+    # A list column whose file has one row per item: rows with the same key are one record.
+    gather: str | None = None
 
     def column(self, name: str) -> Column:
         for c in self.columns:
@@ -614,7 +617,10 @@ INDICATORS = Kind(
     name="indicators",
     model="Indicator",
     title="Indicator definitions",
-    description="What is measured: definition, unit, polarity, source and frequency.",
+    description="What is measured: definition, why it matters, unit, polarity, source, frequency "
+    "and the national driver it serves. An indicator with a community is that community's own "
+    "(only it sees it); one without is shared by every community (administrators only). The "
+    "shipped library is loaded with `commissioning indicators load`.",
     columns=(
         Column("code", "text", "code", True, max_length=40, example="DM-ADM"),
         Column(
@@ -650,8 +656,27 @@ INDICATORS = Kind(
             help="Numerators and denominators count patients (empty means yes)",
             example="yes",
         ),
+        Column("why_it_matters", "text", "why_it_matters", help="Why commissioners watch it"),
+        Column(
+            "national_driver",
+            "text",
+            "national_driver",
+            max_length=250,
+            help="The national guidance, standard or programme it serves",
+            example="NICE NG28",
+        ),
+        Column(
+            "community",
+            "slug",
+            "community__code",
+            help="Code of the commissioning community whose own indicator it is; empty for one "
+            "shared by every community (administrators only). On a community's import page, "
+            "and with --community, an empty cell means that community",
+            example="wirral",
+        ),
     ),
     key=("code",),
+    refs=(Ref("community", "communities", ("community",)),),
     lists=(ListRef("conditions", "conditions", "conditions"),),
     aliases=("indicator_definitions",),
 )
@@ -760,6 +785,59 @@ REGISTERS = Kind(
     aliases=("condition_registers",),
 )
 
+GROUPINGS = Kind(
+    name="groupings",
+    model="Grouping",
+    title="Groupings of organisations",
+    description="Named sets of organisations with a date range: localities, GP federations, "
+    "clinical networks, caseloads, peer groups. One row per member: the rows of one grouping "
+    "give its whole membership, which replaces the membership it had.",
+    columns=(
+        Column(
+            "grouping_code",
+            "slug",
+            "code",
+            True,
+            max_length=60,
+            help="Short name used in addresses",
+            example="wirral-west",
+        ),
+        Column(
+            "grouping_name", "text", "name", True, max_length=200, example="Wirral West locality"
+        ),
+        Column("kind", "choice", "kind", True, choices=_choices(GroupingKind), example="locality"),
+        Column(
+            "community",
+            "slug",
+            "community__code",
+            help="Code of the commissioning community that owns it; empty for a grouping every "
+            "community may use (administrators only)",
+            example="wirral",
+        ),
+        Column("valid_from", "date", "valid_from", help="First day in use", example="2012-04-01"),
+        Column(
+            "valid_to",
+            "date",
+            "valid_to",
+            not_before="valid_from",
+            help="Last day in use; empty while still in use",
+        ),
+        Column(
+            "member_ods",
+            "list",
+            "members__ods_code",
+            help=f"{ODS_HELP} one member (one row per member; several may also be given "
+            "separated by semicolons)",
+            example="N85001",
+        ),
+    ),
+    key=("community", "grouping_code"),
+    refs=(Ref("community", "communities", ("community",)),),
+    lists=(ListRef("members", "organisations", "member_ods"),),
+    community_path="community__code",
+    gather="member_ods",
+)
+
 KINDS: dict[str, Kind] = {
     k.name: k
     for k in (
@@ -779,6 +857,7 @@ KINDS: dict[str, Kind] = {
         OBSERVATIONS,
         POPULATIONS,
         REGISTERS,
+        GROUPINGS,
     )
 }
 assert set(ORDER) == set(KINDS)

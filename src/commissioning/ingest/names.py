@@ -20,6 +20,7 @@ ORDER: list[str] = [
     "observations",
     "populations",
     "registers",
+    "groupings",
 ]
 
 # The order of writing: as ORDER, with organisation links (written only by the importers of NHS

@@ -359,6 +359,8 @@ def check_references(batches: dict[str, Batch], problems: Problems) -> None:
 def check_duplicates(batches: dict[str, Batch], problems: Problems) -> None:
     for batch in batches.values():
         frame, key = batch.frame, list(batch.kind.key)
+        if batch.kind.gather:  # one row per item: an item may not repeat within its record
+            key.append(batch.kind.gather)
         keys = key_strings(frame, key)
         dup = keys.duplicated(keep="first")
         if not dup.any():
@@ -379,6 +381,38 @@ def check_duplicates(batches: dict[str, Batch], problems: Problems) -> None:
                 key[-1],
                 f"repeats the {batch.kind.name} record in {where} (same {', '.join(key)})",
             )
+
+
+def gather_rows(kind: Kind, frame: pd.DataFrame, problems: Problems) -> pd.DataFrame:
+    """The rows of one record (same key) as one row, their ``kind.gather`` items joined.
+
+    Every other column must say the same on each of the record's rows; a row that differs is
+    reported against the record's first row. The joined row keeps the first row's location.
+    """
+    keys = key_strings(frame, kind.key)
+    first = ~keys.duplicated(keep="first")
+    lead = frame.loc[first].assign(__k=keys[first]).set_index("__k")
+    for col in kind.columns:
+        if col.name in kind.key or col.name == kind.gather:
+            continue
+        mine = text_of(frame[col.name])
+        expected = keys.map(text_of(lead[col.name]))
+        differs = mine != expected
+        problems.add_rows(
+            frame.assign(__k=keys, __expected=expected, __first=keys.map(lead[ROW])),
+            differs,
+            col.name,
+            lambda r: (
+                f"differs from row {r['__first']} of the same {kind.name} record "
+                f"(expected '{r['__expected']}', as there: every row of one record must agree)"
+            ),
+        )
+    items: dict[str, set[str]] = {}
+    for k, cell in zip(keys, frame[kind.gather], strict=True):
+        items.setdefault(k, set()).update(values.split_list(cell))
+    out = frame.loc[first].copy()
+    out[kind.gather] = [("; ".join(sorted(items[k]))) for k in keys[first]]
+    return out
 
 
 # -- the whole upload --------------------------------------------------------------------------
@@ -420,5 +454,8 @@ def check_upload(
     check_duplicates(batches, problems)
     if not problems:
         check_references(batches, problems)
+    for batch in batches.values():
+        if batch.kind.gather:
+            batch.frame = gather_rows(batch.kind, batch.frame, problems)
     problems.raise_if_any()
     return batches

@@ -33,6 +33,7 @@ import pandas as pd
 from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models import Max
+from django.urls import reverse
 from django.utils import timezone
 
 from commissioning.reports import monitoring
@@ -50,6 +51,7 @@ class Item:
     community: str
     title: str
     detail: str
+    url: str = ""  # the page the item is about (a path in the app), shown in the inbox
 
     def as_dict(self) -> dict:
         return {
@@ -57,6 +59,7 @@ class Item:
             "community": self.community,
             "title": self.title,
             "detail": self.detail,
+            "url": self.url,
         }
 
     def line(self) -> str:
@@ -129,11 +132,13 @@ def _visible_communities(user):
     return visible(user, m.CommissioningCommunity.objects.all())
 
 
-def _targets(sub, communities) -> list[tuple[object, set | None, object | None]]:
+def _targets(sub, communities, user) -> list[tuple[object, set | None, object | None]]:
     """(community, indicator ids or None for all, development or None) the subscription covers."""
+    from commissioning.access.policy import visible
+
     if sub.development_id:
         dev = sub.development
-        if dev.community not in communities:
+        if not visible(user, m.ServiceDevelopment).filter(pk=dev.pk).exists():
             return []
         ids = set(dev.objectives.exclude(indicator=None).values_list("indicator_id", flat=True))
         return [(dev.community, ids, dev)]
@@ -151,9 +156,11 @@ def _series_items(community, observations, state: dict, items: list[Item]) -> No
     points, summary = monitoring.spc(observations)
     seen = state.setdefault("series", {})
     latest_overall = observations.dropna(subset=["value"])["date"].max()
+    page = reverse("community-monitoring", args=[community.code])
     for row in summary.itertuples():
         key = row.series
         name = f"{row.indicator_name} ({row.subject})"
+        url = f"{page}#{row.anchor}"
         before = seen.get(key)
         pts = points[(points["series"] == key) & points["value"].notna()]
         if pts.empty:
@@ -174,6 +181,7 @@ def _series_items(community, observations, state: dict, items: list[Item]) -> No
                     name,
                     f"{len(special)} new point(s) of {kind} (latest {last['date']:%b %Y}: "
                     f"{last['value']:g}, rule: {rule})",
+                    url,
                 )
             )
         assurance = row.assurance
@@ -185,6 +193,7 @@ def _series_items(community, observations, state: dict, items: list[Item]) -> No
                     name,
                     f"assurance was {label(before.get('assurance')).lower()}, "
                     f"now {label(assurance).lower()}",
+                    url,
                 )
             )
         seen[key] = {"last_period": f"{pts['date'].max():%Y-%m-%d}", "assurance": assurance}
@@ -205,6 +214,7 @@ def _series_items(community, observations, state: dict, items: list[Item]) -> No
                     name,
                     f"no value since {last_period:%b %Y}; the community's latest data are for "
                     f"{latest_overall:%b %Y}",
+                    url,
                 ),
             )
 
@@ -233,6 +243,7 @@ def _development_items(community, developments, as_of: dt.date, state, items) ->
                     community.name,
                     dev.title,
                     f"{dev.get_status_display()}, no activity recorded {since}",
+                    reverse("development", args=[community.code, dev.slug]),
                 ),
             )
 
@@ -249,12 +260,20 @@ def _review_items(community, services, as_of: dt.date, state, items) -> None:
                 state,
                 items,
                 f"review:{service.pk}:{last}",
-                Item("review_due", community.name, service.name, f"review {when}"),
+                Item(
+                    "review_due",
+                    community.name,
+                    service.name,
+                    f"review {when}",
+                    reverse("community", args=[community.code]) + "#services",
+                ),
             )
 
 
 def digest_for(user, subscriptions) -> tuple[Digest, dict]:
     """The digest for one user and each subscription's new state (not saved)."""
+    from commissioning.access.policy import visible
+
     communities = set(_visible_communities(user))
     digest = Digest(user)
     states = {}
@@ -262,14 +281,17 @@ def digest_for(user, subscriptions) -> tuple[Digest, dict]:
     for sub in subscriptions:
         state = {k: (dict(v) if isinstance(v, dict) else list(v)) for k, v in sub.state.items()}
         items: list[Item] = []
-        for community, ids, dev in _targets(sub, communities):
-            observations = monitoring.community_observations(community, ids)
+        for community, ids, dev in _targets(sub, communities, user):
+            # Only what the user may read: a provider hears about their own series only.
+            observations = monitoring.community_observations(community, ids, user=user)
             _series_items(community, observations, state, items)
             as_of = reference_date(community)
             if ids is None or dev is not None:
-                devs = [dev] if dev is not None else list(community.developments.all())
+                devs = (
+                    [dev] if dev is not None else list(visible(user, community.developments.all()))
+                )
                 _development_items(community, devs, as_of, state, items)
-                services = dev.services.all() if dev is not None else community.services.all()
+                services = visible(user, (dev if dev is not None else community).services.all())
                 _review_items(community, services, as_of, state, items)
         states[sub.pk] = state
         for item in items:

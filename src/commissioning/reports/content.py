@@ -52,8 +52,11 @@ class NotFound(UserError):
 def _communities(user):
     qs = m.CommissioningCommunity.objects.all()
     if user is not None:
-        from commissioning.access.policy import visible
+        from commissioning.access.policy import scope_of, visible
 
+        scope = scope_of(user)
+        if scope is not None and scope.role == m.Role.PROVIDER:
+            return qs.none()  # reports are of commissioning work, which providers do not see
         qs = visible(user, qs)
     return qs
 

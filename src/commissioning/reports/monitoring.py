@@ -37,16 +37,20 @@ SERIES_COLUMNS = [
     "denominator",
     "target",
     "improvement",
+    "anchor",
 ]
 
 
-def community_observations(community, indicator_ids=None) -> pd.DataFrame:
-    """Every observation of the community's subjects, one row per series and period."""
-    from commissioning.access.policy import community_organisations
+def community_observations(community, indicator_ids=None, *, user=None) -> pd.DataFrame:
+    """Every observation of the community's subjects, one row per series and period (with a
+    ``user``, only those the access policy lets them read)."""
+    from commissioning.access.policy import community_organisations, visible
 
     qs = m.Observation.objects.filter(
         Q(organisation__in=community_organisations(community.pk)) | Q(service__community=community)
     )
+    if user is not None:
+        qs = visible(user, qs)
     if indicator_ids is not None:
         qs = qs.filter(indicator_id__in=list(indicator_ids))
     rows = qs.values_list(
@@ -58,6 +62,8 @@ def community_observations(community, indicator_ids=None) -> pd.DataFrame:
         "indicator__patient_counts",
         "organisation__name",
         "service__name",
+        "organisation_id",
+        "service_id",
         "period",
         "value",
         "numerator",
@@ -75,6 +81,8 @@ def community_observations(community, indicator_ids=None) -> pd.DataFrame:
             "patient_counts",
             "organisation",
             "service",
+            "organisation_id",
+            "service_id",
             "date",
             "value",
             "numerator",
@@ -87,10 +95,22 @@ def community_observations(community, indicator_ids=None) -> pd.DataFrame:
     df["subject"] = df["service"].fillna(df["organisation"]).fillna("")
     df["series"] = df["indicator"] + " | " + df["subject"]
     df["improvement"] = df["polarity"].map(IMPROVEMENT).fillna("neutral")
+    df["anchor"] = [
+        series_anchor(i, o, s)
+        for i, o, s in zip(df["indicator_id"], df["organisation_id"], df["service_id"], strict=True)
+    ]
     df["date"] = pd.to_datetime(df["date"])
     for c in ("value", "numerator", "denominator", "target"):
         df[c] = pd.to_numeric(df[c], errors="coerce").astype(float)
     return df[SERIES_COLUMNS].sort_values(["series", "date"]).reset_index(drop=True)
+
+
+def series_anchor(indicator_id, organisation_id, service_id) -> str:
+    """The id of a series' chart on the monitoring pages (``web.monitoring.Series.anchor``)."""
+    if service_id is not None and not pd.isna(service_id):
+        return f"series-i{int(indicator_id)}-svc{int(service_id)}"
+    organisation = 0 if organisation_id is None or pd.isna(organisation_id) else organisation_id
+    return f"series-i{int(indicator_id)}-org{int(organisation)}"
 
 
 def spc(observations: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -107,6 +127,7 @@ def spc(observations: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
         unit=("unit", "first"),
         subject=("subject", "first"),
         patient_counts=("patient_counts", "first"),
+        anchor=("anchor", "first"),
     )
     latest = (
         observations.dropna(subset=["value"])

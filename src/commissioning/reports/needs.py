@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 from django.db.models import Max, Sum
 
-from commissioning.analytics.disclosure import SUPPRESSED, suppress
+from commissioning.analytics.disclosure import SUPPRESSED, suppress, suppress_parts
 from commissioning.analytics.needs import crude_proportion, diagnosis_rate
 from commissioning.reports.document import COUNT, MONTH, PERCENT, Section, Table
 from commissioning.store import models as m
@@ -137,7 +137,7 @@ def diagnosis_gap_table(observations: pd.DataFrame) -> Table:
     rates = diagnosis_rate(latest.rename(columns={"denominator": "expected"}), latest, by="unit")
     rates = rates.merge(latest[["unit", "indicator_name", "subject", "date"]], on="unit")
     rates["gap"] = (rates["expected"] - rates["recorded"]).clip(lower=0)
-    shown = suppress(rates, ["recorded", "expected", "gap"])
+    shown = suppress_parts(rates, ["recorded", "gap"], "expected")  # recorded + gap = expected
     hidden = (shown["recorded"] == SUPPRESSED) | (shown["expected"] == SUPPRESSED)
     for c in ("diagnosis_rate", "diagnosis_rate_lower", "diagnosis_rate_upper"):
         shown[c] = shown[c].astype(object).where(~hidden, SUPPRESSED)

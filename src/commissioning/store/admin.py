@@ -135,8 +135,8 @@ for model in (
 
 
 @admin.register(m.AuditRecord)
-class AuditRecordAdmin(admin.ModelAdmin):
-    """Read-only: the audit trail cannot be edited from the app."""
+class AuditRecordAdmin(PolicyAdminMixin, admin.ModelAdmin):
+    """Read-only: the audit trail cannot be edited from the app; administrators only read it."""
 
     list_display = ["when", "username", "channel", "action", "model", "object_repr"]
     list_filter = ["channel", "action", "model"]

@@ -2,12 +2,13 @@
 
 from django.conf import settings
 from django.contrib.auth.views import redirect_to_login
-from django.http import JsonResponse
+from django.http import HttpResponseBadRequest, JsonResponse
 
 from commissioning.store.audit import acting_as
 from commissioning.store.models.audit import Channel
 
-OPEN_PATHS = ("/login/", "/health", "/static/")
+# /s/<token>/ is a survey respondent's one-time answer page: the token is their only key.
+OPEN_PATHS = ("/login/", "/health", "/static/", "/s/")
 
 
 class LoginRequiredMiddleware:
@@ -75,3 +76,24 @@ class SecurityHeadersMiddleware:
         response.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
         response.setdefault("Cross-Origin-Opener-Policy", "same-origin")
         return response
+
+
+class RefuseNulMiddleware:
+    """A NUL character in the address or its query string is refused with a plain 400.
+
+    No page has a use for one, and PostgreSQL cannot store or compare text holding it (the query
+    would fail with a server error), so it is stopped here for every page and the API at once.
+    """
+
+    MESSAGE = "The address holds a character that is not allowed (a NUL character)."
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        values = (v for _, vs in request.GET.lists() for v in vs)
+        if "\x00" in request.path or any("\x00" in v for v in values):
+            if request.path.startswith("/api/"):
+                return JsonResponse({"detail": self.MESSAGE}, status=400)
+            return HttpResponseBadRequest(self.MESSAGE, content_type="text/plain; charset=utf-8")
+        return self.get_response(request)

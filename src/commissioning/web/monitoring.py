@@ -224,6 +224,7 @@ def build(
     annotations: dict[int | None, list[dict]] | None = None,
     latest: dt.date | None = None,
     rebase_from: dt.date | None = None,
+    extra_series: pd.DataFrame | None = None,
 ) -> Monitoring:
     """Everything a monitoring page shows for these observations.
 
@@ -232,10 +233,13 @@ def build(
     every chart) to dated labels drawn on the time axis. ``latest`` is the latest period in the
     community's data, against which recency is judged. ``rebase_from`` starts new limits at
     each series' first period on or after that date (a known change to the process, such as a
-    development's go-live).
+    development's go-live). ``extra_series`` adds series made elsewhere (a grouping's totals),
+    in the columns ``_frame`` gives.
     """
     annotations = annotations or {}
     df = _frame(observations)
+    if extra_series is not None and len(extra_series):
+        df = pd.concat([df, extra_series], ignore_index=True) if len(df) else extra_series.copy()
     by_id = {i.pk: i for i in Indicator.objects.filter(pk__in=set(df["indicator_id"]))}
     by_id.update({i.pk: i for i in indicators})
     series: list[Series] = []
@@ -333,6 +337,9 @@ def _point_rows(block: pd.DataFrame, meta: pd.DataFrame, patient_counts: bool) -
                 "denominator": shown_count(_number(raw["denominator"]), patient_counts),
             }
         )
+        if SUPPRESSED in (rows[-1]["numerator"], rows[-1]["denominator"]):
+            # the value and one count would give the other back (12.5% of 40 is 5)
+            rows[-1]["numerator"] = rows[-1]["denominator"] = SUPPRESSED
         previous_period = period
     return rows
 

@@ -8,6 +8,8 @@ from commissioning.web.throttle import ThrottledAuthenticationForm
 from commissioning.web.views import audit as audit_views
 from commissioning.web.views import data as data_views
 from commissioning.web.views import evaluation as evaluation_views
+from commissioning.web.views import groupings as grouping_views
+from commissioning.web.views import indicators as indicator_views
 from commissioning.web.views import monitoring as monitoring_views
 from commissioning.web.views import needs as needs_views
 from commissioning.web.views import practice as practice_views
@@ -28,9 +30,12 @@ urlpatterns = [
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("admin/", admin.site.urls),
     path("audit/", audit_views.audit, name="audit"),
+    path("indicators/", indicator_views.library, name="indicators"),
+    path("indicators/<path:code>/", indicator_views.indicator, name="indicator"),
     path("api/", include("commissioning.api.urls")),
     path("evidence/", include("commissioning.evidence.urls")),
     path("reports/", include("commissioning.reports.urls")),
+    path("", include("commissioning.surveys.urls")),
     path("communities/<slug:code>/", views.community, name="community"),
     path(
         "communities/<slug:code>/developments/", views.developments, name="community-developments"
@@ -65,6 +70,16 @@ urlpatterns = [
         "communities/<slug:code>/developments/<slug:slug>/monitoring/",
         monitoring_views.development_monitoring,
         name="development-monitoring",
+    ),
+    path(
+        "communities/<slug:code>/groupings/",
+        grouping_views.groupings,
+        name="community-groupings",
+    ),
+    path(
+        "communities/<slug:code>/groupings/<slug:grouping>/",
+        grouping_views.grouping,
+        name="community-grouping",
     ),
     path("communities/<slug:code>/import/", data_views.import_page, name="community-import"),
     path(

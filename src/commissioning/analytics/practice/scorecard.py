@@ -421,7 +421,7 @@ def m_clinical_involvement(frames, work, acts, config, **_):
     w = _devs_with_work(work)
     clinical = w.groupby("development_id")["clinical"].any() if not w.empty else pd.Series()
     dd = pd.DataFrame({"development_id": devs})
-    dd["counted"] = dd["development_id"].map(clinical).fillna(False).astype(bool)
+    dd["counted"] = dd["development_id"].isin(clinical[clinical.astype(bool)].index)
     dd = _titles(frames).merge(dd, on="development_id").sort_values("title", ignore_index=True)
     return float(dd["counted"].sum()), float(len(dd)), dd
 

@@ -7,13 +7,16 @@ from types import ModuleType
 
 from commissioning.errors import UserError
 from commissioning.ingest.formats import (
+    dementia_diagnosis,
     fingertips,
     gp_population,
+    gp_population_single_age,
     ods_commissioners,
     ods_pcn_members,
     ods_pcns,
     ods_practices,
     ods_trusts,
+    qof_achievement,
     qof_prevalence,
     qof_prevalence_2013_14,
 )
@@ -33,6 +36,9 @@ FORMATS: dict[str, ModuleType] = {
         qof_prevalence,
         qof_prevalence_2013_14,
         fingertips,
+        gp_population_single_age,
+        qof_achievement,
+        dementia_diagnosis,
     )
 }
 

@@ -155,6 +155,10 @@ def scope_problems(user, community, batches: dict) -> list[Problem]:
                 "reference",
                 "a contract with this reference belongs to another community",
             )
+        if name in ("indicators", "observations"):  # codes are shared by every community
+            from commissioning.web.views.indicators import import_problems
+
+            problems += import_problems(user, community, batches, name)
         if name == "incentives":
             ours = set(
                 policy.visible(user, Contract)
@@ -332,9 +336,13 @@ def export_frame(user, kind: Kind, community) -> pd.DataFrame:
     """The records of ``kind`` in ``community`` that ``user`` may read, in the import layout.
 
     Fields the user may not see (money, for viewers) are left empty; text that a spreadsheet
-    would run as a formula gets a leading single quote.
+    would run as a formula gets a leading single quote. A download is a disclosure for every
+    role, administrators included: small counts of patients in observations are suppressed
+    (:func:`commissioning.ingest.export.disclose`). The exact copy is ``commissioning export
+    --full`` or ``commissioning backup``, on the server.
     """
-    from commissioning.ingest.export import db_frame, guard_formulas
+    from commissioning.analytics.disclosure import DEFAULT_POLICY
+    from commissioning.ingest.export import columns_of, db_frame, disclose, guard_formulas
 
     model = kind.model_class()
     frame = db_frame(kind, community.code)
@@ -345,7 +353,8 @@ def export_frame(user, kind: Kind, community) -> pd.DataFrame:
     for col in kind.columns:
         if col.path in hidden:
             frame[col.name] = ""
-    return guard_formulas(frame, kind)[kind.names]
+    frame = disclose(guard_formulas(frame, kind), kind, DEFAULT_POLICY)
+    return frame[columns_of(frame, kind)]
 
 
 def export_list(request, code: str, kind: str, fmt: str):

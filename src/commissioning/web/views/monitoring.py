@@ -15,6 +15,7 @@ from commissioning.web.monitoring import (
     development_annotations,
     latest_period,
 )
+from commissioning.web.views.groupings import grouping_for_monitoring, grouping_totals
 
 
 def _crumbs(community, *extra):
@@ -45,10 +46,16 @@ def _go_lives(user, community) -> dict:
 def community_monitoring(request, code: str):
     community = community_or_404(request.user, code)
     observations = community_observations(request.user, community)
+    grouping = grouping_for_monitoring(request.user, community, request.GET.get("grouping"))
+    totals = None
+    if grouping is not None:  # only the grouping's GP practices, and the grouping's total
+        practice_ids, totals = grouping_totals(observations, grouping)
+        observations = observations.filter(organisation_id__in=practice_ids, service__isnull=True)
     monitoring = build(
         observations,
         annotations=_go_lives(request.user, community),
         latest=latest_period(request.user, community),
+        extra_series=totals,
     )
     context = {
         "community": community,
@@ -58,6 +65,11 @@ def community_monitoring(request, code: str):
         "crumbs": _crumbs(community),
         "scope": "the services and organisations of this commissioning community",
     }
+    if grouping is not None:
+        context["heading"] = f"Indicators over time: {grouping.name}"
+        context["scope"] = (
+            f"the GP practices of {grouping.name} (those in it in each period) and its total"
+        )
     return render(request, "web/monitoring.html", context)
 
 

@@ -1,41 +1,66 @@
-"""Needs for one condition in a community: register, prevalence, practices, trend, projection.
+"""Needs for one condition in a community: register, prevalence, peers, standardised rates,
+practices, trend, projection.
 
 The figures come from :mod:`commissioning.analytics.needs` (crude prevalence with Wilson limits,
-funnel limits, expected prevalence and diagnosis rate, peer groups, projection); this module only
-reads the records into dataframes, calls those functions and suppresses small numbers for
-display (:mod:`commissioning.analytics.disclosure`).
+directly standardised rates with Dobson limits, indirectly standardised ratios, funnel limits,
+expected prevalence and diagnosis rate, peer groups, projection); this module only reads the
+records into dataframes, calls those functions and suppresses small numbers for display
+(:mod:`commissioning.analytics.disclosure`).
+
+Areas: each community (its practices, under its commissioner) and each commissioner
+organisation holding registers of its own. Peers are the areas nearest to the community's
+commissioner on age structure, deprivation (``AREA_IMD``) and rurality (``AREA_RURAL``); they are
+stored as a peer group (:func:`commissioning.store.groupings.save_peer_group`) and read back.
 
 Access: the community's own practices, registers and lists are read through the access policy.
-The England stand-in (and peers) are totals over every community in the database: they are
-shown only as rounded aggregates, never practice by practice. Providers are refused ("page not
-found"): the page is about the whole community's practices, which they do not see.
+The England stand-in and peers are totals over other areas: they are shown only as rounded
+aggregates, never practice by practice. Providers are refused ("page not found"): the page is
+about the whole community's practices, which they do not see.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import re
+from dataclasses import dataclass
 
 import altair as alt
 import numpy as np
 import pandas as pd
-from django.db.models import Q, Sum
+from django.core.exceptions import PermissionDenied
+from django.db.models import F, Max, Q, Sum
 from django.http import Http404
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 
-from commissioning.access.policy import scope_of, visible
-from commissioning.analytics.disclosure import DEFAULT_POLICY, SUPPRESSED, suppress
+from commissioning.access.policy import ADD, editable, scope_of, visible
+from commissioning.analytics.disclosure import (
+    DEFAULT_POLICY,
+    SUPPRESSED,
+    shown_gap,
+    suppress,
+    suppress_with_total,
+)
 from commissioning.analytics.needs import (
+    DataProblem,
     crude_proportion,
     diagnosis_rate,
+    dsr,
     expected_prevalence,
     funnel,
+    isr,
     peer_groups,
     project_prevalence,
 )
 from commissioning.analytics.needs.funnel import LEVELS, proportion_limits
 from commissioning.store.models import (
+    AgeSexRegister,
+    CommissioningCommunity,
     Condition,
     ConditionRegister,
+    Grouping,
+    GroupingKind,
+    Observation,
     Organisation,
     OrganisationKind,
     PracticePopulation,
@@ -45,9 +70,26 @@ from commissioning.store.models import (
 from commissioning.web.access import community_or_404
 from commissioning.web.charts import NHS_BLUE, NHS_DARK_GREY, NHS_WARM_YELLOW, chart_spec
 
-#: Communities needed before peers are chosen (each gets PEERS of the others).
+#: Peers chosen for each area (so at least PEERS + 1 areas with the variables are needed).
 PEERS = 5
-MIN_COMMUNITIES_FOR_PEERS = PEERS + 1
+IMD_INDICATOR = "AREA_IMD"
+RURAL_INDICATOR = "AREA_RURAL"
+#: The variables peers are chosen on (columns of :func:`area_profiles`), in plain words.
+PEER_VARIABLES = {
+    "share_65": "share of registered patients aged 65 and over",
+    "share_under_15": "share aged under 15",
+    "imd": f"deprivation (Index of Multiple Deprivation average score, {IMD_INDICATOR})",
+    "rural": f"rurality (% of residents in rural areas, {RURAL_INDICATOR})",
+}
+#: England's ONS code, under which the Fingertips importer stores England's values.
+ENGLAND_CODE = "E92000001"
+#: OHID Fingertips indicators of QOF recorded prevalence, by condition slug.
+FINGERTIPS_PREVALENCE = {
+    "diabetes": "FINGERTIPS-241",
+    "dementia": "FINGERTIPS-247",
+    "stroke-tia": "FINGERTIPS-212",
+}
+DSR_PER = 100_000
 PROJECTION_YEARS = 10
 REFERENCE_RATES = {"dementia": "dementia"}  # condition slug -> set in reference_rates.csv
 FLAG_LABELS = {
@@ -152,55 +194,235 @@ def register_frame(registers, populations, units: dict[int, str]) -> pd.DataFram
     return df
 
 
-def _all_units() -> dict[int, str]:
-    """Every community's practices (for the England stand-in and peers): practice -> code."""
-    rows = Organisation.objects.filter(
-        kind=OrganisationKind.GP_PRACTICE, communities__isnull=False
-    ).values_list("pk", "communities__code")
-    return dict(rows)
+# ---------------------------------------------------------------------------------- areas
 
 
-def _comparators(condition, period_end, own_code: str) -> dict:
-    """England stand-in and peers, from every community's registers for the same period."""
-    units = _all_units()
+@dataclass
+class Area:
+    """An area to compare with: a community (its commissioner and practices) or an organisation
+    holding registers of its own (e.g. a sub-ICB location imported with its totals)."""
+
+    org_id: int
+    name: str
+    units: list[int]  # the organisations whose records make up the area
+    community: str | None = None
+
+
+def all_areas() -> dict[int, Area]:
+    """Every area in the database, keyed by its organisation (a community's commissioner).
+
+    Read without the user's scope: other areas are only ever shown as rounded totals.
+    """
+    areas: dict[int, Area] = {}
+    for c in CommissioningCommunity.objects.select_related("commissioner").order_by("pk"):
+        in_area = Q(
+            parent_links__parent_id=c.commissioner_id,
+            parent_links__relationship=Relationship.COMMISSIONED_BY,
+        )
+        ids = (
+            Organisation.objects.filter(kind=OrganisationKind.GP_PRACTICE)
+            .filter(Q(communities=c) | in_area)
+            .distinct()
+            .values_list("pk", flat=True)
+        )
+        areas.setdefault(c.commissioner_id, Area(c.commissioner_id, c.name, list(ids), c.code))
+    own = (
+        Organisation.objects.filter(kind__in=OrganisationKind.commissioners())
+        .filter(registers__isnull=False)
+        .exclude(pk__in=list(areas))
+        .distinct()
+        .values_list("pk", "name")
+    )
+    for pk, name in own:
+        areas[pk] = Area(pk, name, [pk])
+    return areas
+
+
+def _pairs(areas: dict[int, Area]) -> pd.DataFrame:
+    return pd.DataFrame(
+        [(a.org_id, u) for a in areas.values() for u in a.units],
+        columns=["area", "organisation_id"],
+    )
+
+
+def area_registers(areas: dict[int, Area], condition, period_end) -> tuple[pd.DataFrame, pd.Series]:
+    """Register and list size per area, and over every organisation in any area (counted once)."""
+    pairs = _pairs(areas)
+    ids = set(pairs["organisation_id"])
     df = register_frame(
         ConditionRegister.objects.filter(condition=condition, period_end=period_end),
         PracticePopulation.objects.all(),
-        units,
+        {i: i for i in ids},
     )
-    out = {"communities": int(df["unit"].nunique()) if len(df) else 0, "peers": None}
     if df.empty:
-        out["england"] = None
-        return out
-    df = df.assign(england="All communities")
-    out["england"] = crude_proportion(
-        df, "register", "list_size", by="england", per=100, name="prevalence"
-    ).iloc[0]
-    if out["communities"] >= MIN_COMMUNITIES_FOR_PEERS and own_code in set(df["unit"]):
-        older = _share_older(units)
-        per_unit = crude_proportion(
-            df, "register", "list_size", by="unit", per=100, name="prevalence"
+        return pd.DataFrame(columns=["area", "register", "list_size"]), df
+    per_area = pairs.merge(df[["organisation_id", "register", "list_size"]], on="organisation_id")
+    per_area = per_area.groupby("area", as_index=False)[["register", "list_size"]].sum()
+    return per_area, df
+
+
+def populations_at(org_ids, on_or_before=None) -> pd.DataFrame:
+    """Each organisation's registered patients by age band and sex at its latest extract on or
+    before a date (or its latest): organisation_id, date, age_band, sex, population."""
+    qs = PracticePopulation.objects.filter(organisation_id__in=list(org_ids))
+    if on_or_before is not None:
+        qs = qs.filter(date__lte=on_or_before)
+    cols = ["organisation_id", "date", "age_band", "sex", "population"]
+    dates = set(qs.values("organisation_id").annotate(d=Max("date")).values_list("d", flat=True))
+    rows = qs.filter(date__in=dates).values_list(
+        "organisation_id", "date", "age_band", "sex", "count"
+    )
+    pop = pd.DataFrame(list(rows), columns=cols)
+    if pop.empty:
+        return pop
+    latest = pop.groupby("organisation_id")["date"].transform("max")
+    return pop[pop["date"] == latest].reset_index(drop=True)
+
+
+def age_sex_table(org_ids, condition, period_end) -> pd.DataFrame:
+    """Registers by age band and sex with the patients in each band, for the organisations that
+    have registers by age and sex for the period: organisation_id, age_band, sex, population,
+    cases. Bands without anyone on the register have 0 cases."""
+    rows = AgeSexRegister.objects.filter(
+        organisation_id__in=list(org_ids), condition=condition, period_end=period_end
+    ).values_list("organisation_id", "age_band", "sex", "register_size")
+    keys = ["organisation_id", "age_band", "sex"]
+    cases = pd.DataFrame(list(rows), columns=[*keys, "cases"])
+    if cases.empty:
+        return pd.DataFrame(columns=[*keys, "population", "cases"])
+    pop = populations_at(cases["organisation_id"].unique(), period_end)
+    table = pop[[*keys, "population"]].merge(cases, on=keys, how="outer")
+    table["population"] = table["population"].fillna(0)
+    table["cases"] = table["cases"].fillna(0)
+    return table
+
+
+# ---------------------------------------------------------------------------------- peers
+
+
+def area_profiles(areas: dict[int, Area]) -> pd.DataFrame:
+    """The peer-group variables of every area: area, name, share_65, share_under_15 (of the
+    registered patients at the area's latest extract), imd and rural (latest observations of
+    AREA_IMD and AREA_RURAL for the area's organisation; missing when not stored)."""
+    pairs = _pairs(areas)
+    pop = populations_at(pairs["organisation_id"].unique())
+    out = pd.DataFrame({"area": list(areas), "name": [a.name for a in areas.values()]})
+    if not pop.empty:
+        pop = pairs.merge(pop, on="organisation_id")
+        pop = pop[pop["date"] == pop.groupby("area")["date"].transform("max")]
+        age = pop["age_band"].map(age_from)
+        pop = pop.assign(
+            older=pop["population"].where(age >= 65, 0),
+            young=pop["population"].where((age >= 0) & (age < 15), 0),
         )
-        per_unit = per_unit.merge(older, on="unit", how="left").fillna({"share_65": 0.0})
-        peers = peer_groups(per_unit, ["share_65"], unit="unit", k=PEERS)
-        mine = peers[peers["unit"] == own_code]["peer"]
-        out["peers"] = per_unit[per_unit["unit"].isin(mine)].to_dict("records")
+        sums = pop.groupby("area")[["population", "older", "young"]].sum()
+        shares = pd.DataFrame(
+            {
+                "area": sums.index,
+                "share_65": (sums["older"] / sums["population"]).to_numpy(),
+                "share_under_15": (sums["young"] / sums["population"]).to_numpy(),
+            }
+        )
+        out = out.merge(shares, on="area", how="left")
+    else:
+        out = out.assign(share_65=np.nan, share_under_15=np.nan)
+    for column, code in (("imd", IMD_INDICATOR), ("rural", RURAL_INDICATOR)):
+        rows = Observation.objects.filter(
+            indicator__code=code, organisation_id__in=list(areas), value__isnull=False
+        ).values_list("organisation_id", "period", "value")
+        obs = pd.DataFrame(list(rows), columns=["area", "period", column])
+        obs = obs.sort_values("period").drop_duplicates("area", keep="last")
+        out = out.merge(obs[["area", column]], on="area", how="left")
     return out
 
 
-def _share_older(units: dict[int, str]) -> pd.DataFrame:
-    rows = PracticePopulation.objects.filter(organisation_id__in=list(units)).values(
-        "organisation_id", "date", "age_band", "count"
+def choose_peers(anchor_id: int, areas: dict[int, Area], k: int = PEERS):
+    """The ``k`` areas most like ``anchor_id`` on :data:`PEER_VARIABLES` (nearest neighbours on
+    z-scores, :func:`commissioning.analytics.needs.peer_groups`).
+
+    Returns (peers, method): peers a dataframe of area, name, rank, distance; or (None, reason)
+    when they cannot be chosen.
+    """
+    profiles = area_profiles(areas)
+    variables = list(PEER_VARIABLES)
+    usable = profiles.dropna(subset=variables).reset_index(drop=True)
+    anchor = areas[anchor_id].name if anchor_id in areas else "this area"
+    if anchor_id not in set(usable["area"]):
+        return None, (
+            f"{anchor} does not have all of: registered patients by age band, a deprivation "
+            f"score ({IMD_INDICATOR}) and a rurality share ({RURAL_INDICATOR})"
+        )
+    if len(usable) < k + 1:
+        return None, (
+            f"only {len(usable)} area{'s have' if len(usable) != 1 else ' has'} registered "
+            f"patients by age band, a deprivation score and a rurality share; {k} peers need "
+            f"at least {k + 1}"
+        )
+    peers = peer_groups(usable, variables, unit="area", k=k)
+    mine = peers[peers["area"] == anchor_id].merge(
+        usable[["area", "name"]].rename(columns={"area": "peer"}), on="peer"
     )
-    pop = pd.DataFrame(list(rows), columns=["organisation_id", "date", "age_band", "count"])
-    if pop.empty:
-        return pd.DataFrame(columns=["unit", "share_65"])
-    pop = pop[pop["date"] == pop["date"].max()]
-    pop["unit"] = pop["organisation_id"].map(units)
-    pop["older"] = pop["age_band"].map(age_from) >= 65
-    total = pop.groupby("unit")["count"].sum()
-    older = pop[pop["older"]].groupby("unit")["count"].sum()
-    return pd.DataFrame({"unit": total.index, "share_65": (older / total).fillna(0).to_numpy()})
+    mine = mine.sort_values("rank")
+    listed = "; ".join(f"{r.name} ({r.distance:.2f})" for r in mine.itertuples())
+    method = (
+        f"The {k} areas nearest to {anchor} among the {len(usable)} areas with all of: "
+        + ", ".join(PEER_VARIABLES.values())
+        + ". Each is turned into a z-score across those areas and areas are compared by "
+        "Euclidean distance (in standard deviations). Ages are from each area's latest list "
+        f"extract; deprivation and rurality from the latest {IMD_INDICATOR} and "
+        f"{RURAL_INDICATOR} observations. Nearest first, with distances: {listed}."
+    )
+    mine = mine.drop(columns="area").rename(columns={"peer": "area"})
+    return mine[["area", "name", "rank", "distance"]].reset_index(drop=True), method
+
+
+def choose_and_store_peers(community, today: dt.date | None = None):
+    """Choose the community's peers and store them as the peer group of its commissioner.
+
+    Returns (grouping, None), or (None, reason) when peers cannot be chosen."""
+    from commissioning.store.groupings import save_peer_group
+
+    peers, method = choose_peers(community.commissioner_id, all_areas())
+    if peers is None:
+        return None, method
+    today = today or dt.date.today()
+    method = f"{method} Chosen on {today.isoformat()}."
+    grouping = save_peer_group(
+        community.commissioner, list(peers["area"]), method, community=community
+    )
+    return grouping, None
+
+
+def stored_peer_group(user, community):
+    """The peer group stored for the community's commissioner that the user may read (the
+    community's own before a shared one), or None."""
+    return (
+        visible(user, Grouping)
+        .filter(kind=GroupingKind.PEER_GROUP, anchor_id=community.commissioner_id)
+        .order_by(F("community_id").asc(nulls_last=True), "-pk")
+        .first()
+    )
+
+
+# ---------------------------------------------------------------------------------- England
+
+
+def published_england(condition, period_end: dt.date):
+    """England's published recorded prevalence (OHID Fingertips QOF prevalence, imported for the
+    area E92000001) for the year ending ``period_end``, or None."""
+    code = FINGERTIPS_PREVALENCE.get(condition.slug)
+    if code is None:
+        return None
+    return (
+        Observation.objects.filter(
+            indicator__code=code,
+            organisation__ods_code=ENGLAND_CODE,
+            period=dt.date(period_end.year - 1, 4, 1),
+            value__isnull=False,
+        )
+        .select_related("indicator")
+        .first()
+    )
 
 
 def reference_rates(condition) -> pd.DataFrame | None:
@@ -334,7 +556,7 @@ def projection_chart(df: pd.DataFrame, title: str):
 def _funnel_section(latest: pd.DataFrame, condition) -> dict:
     f = funnel(latest, "register", "list_size", kind="proportion")
     f["prevalence"] = f["value"] * 100
-    shown = suppress(
+    shown = suppress_with_total(  # the practices add up to the community's figures
         f, ["register", "list_size"], derived={"prevalence": ("register", "list_size")}
     )
     table = []
@@ -463,9 +685,7 @@ def _diagnosis_section(latest: pd.DataFrame, pop: pd.DataFrame, reference) -> di
     recorded = pd.DataFrame({"unit": ["community"], "recorded": [latest["register"].sum()]})
     dx = diagnosis_rate(expected, recorded, by="unit").iloc[0]
     return {
-        "recorded": shown_count(dx["recorded"]),
-        "expected": shown_count(dx["expected"]),
-        "gap": shown_count(max(0.0, dx["expected"] - dx["recorded"])),
+        **{k: _fmt(v) for k, v in shown_gap(dx["recorded"], dx["expected"]).items()},
         "rate": _pct(dx["diagnosis_rate"], 1),
         "ci": f"{_pct(dx['diagnosis_rate_lower'], 1)} to {_pct(dx['diagnosis_rate_upper'], 1)}",
         "rate_value": float(dx["diagnosis_rate"]),
@@ -525,11 +745,170 @@ def _projection_section(pop: pd.DataFrame, reference, diagnosis: dict | None, co
     }
 
 
+def _rate(value) -> str:
+    if value is None or pd.isna(value):
+        return "Not known"
+    return f"{value:,.1f}"
+
+
+def _dsr_row(label: str, row, kind: str) -> dict:
+    shown = not pd.isna(row["dsr"])
+    return {
+        "label": label,
+        "kind": kind,
+        "cases": shown_count(row["cases"]),
+        "population": shown_count(row["population"]),
+        "dsr": _rate(row["dsr"]) if shown else "Not shown",
+        "ci": f"{_rate(row['dsr_lower'])} to {_rate(row['dsr_upper'])}" if shown else "",
+        "dsr_value": float(row["dsr"]) if shown else None,
+        "note": "" if shown else "fewer than 10 people on the register",
+    }
+
+
+def _complete(units: set[int], with_registers: set[int], with_age_sex: set[int]) -> bool:
+    """An area has a standardised rate when every organisation of it with a register for the
+    period also has that register by age band and sex."""
+    registered = units & with_registers
+    return bool(registered) and registered <= with_age_sex
+
+
+def _standardised_section(
+    latest: pd.DataFrame,
+    condition,
+    period_end: dt.date,
+    areas: dict[int, Area],
+    all_registers: pd.DataFrame,
+    peer_ids: list[int],
+) -> dict:
+    """Directly standardised rates (ESP2013, Dobson limits) when the registers are held by age
+    band and sex; otherwise the indirectly standardised ratio against the other areas' rates."""
+    own_units = set(latest["organisation_id"])
+    own = age_sex_table(own_units, condition, period_end)
+    every = set().union(*(set(a.units) for a in areas.values())) if areas else set()
+    table = age_sex_table(every, condition, period_end)
+    registered = set(all_registers["organisation_id"]) if len(all_registers) else set()
+    with_age_sex = set(table["organisation_id"])
+    out: dict = {"available": False, "per": f"{DSR_PER:,}", "age_sex_held": len(own) > 0}
+    try:
+        if _complete(own_units, own_units, set(own["organisation_id"])):
+            out["available"] = True
+            rows = [
+                _dsr_row(
+                    "This community", dsr(own.assign(unit="c"), by="unit").iloc[0], "community"
+                )
+            ]
+            pairs = _pairs({i: areas[i] for i in peer_ids if i in areas})
+            ok = [
+                i
+                for i in peer_ids
+                if i in areas and _complete(set(areas[i].units), registered, with_age_sex)
+            ]
+            if ok:
+                part = pairs[pairs["area"].isin(ok)].merge(table, on="organisation_id")
+                rates = dsr(part, by="area").set_index("area")
+                rows += [
+                    _dsr_row(f"Peer: {areas[i].name}", rates.loc[i], "peer")
+                    for i in ok
+                    if i in rates.index
+                ]
+            standin_areas = [
+                a for a in areas.values() if _complete(set(a.units), registered, with_age_sex)
+            ]
+            if standin_areas:
+                ids = set().union(*(set(a.units) for a in standin_areas))
+                part = table[table["organisation_id"].isin(ids)].assign(unit="all")
+                label = (
+                    f"Stand-in for England: all {len(standin_areas)} areas in this database "
+                    "with registers by age and sex (not England)"
+                )
+                rows.append(_dsr_row(label, dsr(part, by="unit").iloc[0], "england"))
+            out["rows"] = rows
+            out["value"] = rows[0]["dsr_value"]
+            return out
+        # the age-sex rates of the other areas whose registers are all held by age and sex
+        complete = [
+            a
+            for a in areas.values()
+            if _complete(set(a.units), registered, with_age_sex) and not set(a.units) & own_units
+        ]
+        ref_ids = set().union(*(set(a.units) for a in complete)) if complete else set()
+        reference = (
+            table[table["organisation_id"].isin(ref_ids)]
+            .groupby(["age_band", "sex"], as_index=False)[["cases", "population"]]
+            .sum()
+        )
+        out["reference_areas"] = len(complete)
+        if reference.empty:
+            return out
+        pop = populations_at(own_units, period_end)
+        if pop.empty:
+            out["problem"] = (
+                "no registered patients by age band and sex are held for the community's practices"
+            )
+            return out
+        pop = pop.groupby(["age_band", "sex"], as_index=False)["population"].sum().assign(unit="c")
+        observed = pd.DataFrame({"unit": ["c"], "observed": [latest["register"].sum()]})
+        ratio = isr(
+            pop,
+            reference,
+            by="unit",
+            cases=None,
+            observed=observed,
+            ref_rate=None,
+            ref_cases="cases",
+            ref_population="population",
+        ).iloc[0]
+        out["isr"] = {
+            "observed": shown_count(ratio["observed"]),
+            "expected": shown_count(ratio["expected"]),
+            "ratio": f"{ratio['ratio']:.2f}",
+            "ci": f"{ratio['ratio_lower']:.2f} to {ratio['ratio_upper']:.2f}",
+            "value": float(ratio["ratio"]),
+        }
+    except DataProblem as exc:
+        out["available"] = False
+        out["problem"] = str(exc)
+    return out
+
+
+def _peer_section(user, grouping, areas, per_area) -> dict:
+    members = list(grouping.members.order_by("name").values_list("pk", "name")) if grouping else []
+    peer_ids = [pk for pk, _ in members]
+    rows = []
+    with_data = per_area[per_area["area"].isin(peer_ids)]
+    if len(with_data):
+        crude = crude_proportion(
+            with_data, "register", "list_size", by="area", per=100, name="prevalence"
+        )
+        rows = [
+            _summary_row(areas[r["area"]].name, r)
+            for r in crude.sort_values("area").to_dict("records")
+        ]
+        rows.sort(key=lambda r: r["label"])
+    return {
+        "grouping": grouping,
+        "members": [name for _, name in members],
+        "ids": peer_ids,
+        "rows": rows,
+        "can_choose": editable(user, Grouping, ADD),
+        "variables": list(PEER_VARIABLES.values()),
+        "k": PEERS,
+    }
+
+
 def needs(request, code: str, condition: str):
     refuse_providers(request.user)
     community = community_or_404(request.user, code)
     condition_ = get_object_or_404(Condition, slug=condition)
     user = request.user
+    peers_problem = None
+    if request.method == "POST":
+        if request.POST.get("action") != "choose-peers" or not editable(user, Grouping, ADD):
+            raise PermissionDenied("Only commissioners may choose peer groups.")
+        grouping, peers_problem = choose_and_store_peers(community)
+        if grouping is not None:
+            url = reverse("community-needs", args=[community.code, condition_.slug])
+            return redirect(f"{url}?peers=saved#peers")
     practices = community_practices(user, community)
     units = {pk: community.code for pk in practices.values_list("pk", flat=True)}
     registers = visible(user, ConditionRegister).filter(condition=condition_)
@@ -553,26 +932,41 @@ def needs(request, code: str, condition: str):
         per=100,
         name="prevalence",
     ).iloc[0]
-    comparators = _comparators(condition_, period_end.date(), community.code)
+    areas = all_areas()
+    per_area, all_registers = area_registers(areas, condition_, period_end.date())
+    grouping = stored_peer_group(user, community)
+    peers = _peer_section(user, grouping, areas, per_area)
+    peers["problem"] = peers_problem
+    peers["saved"] = request.GET.get("peers") == "saved" and grouping is not None
+    standin = None
+    if len(all_registers):
+        total = all_registers.assign(u="all")
+        standin = crude_proportion(
+            total, "register", "list_size", by="u", per=100, name="prevalence"
+        ).iloc[0]
+    published = published_england(condition_, period_end.date())
     reference = reference_rates(condition_)
     pop = latest_population(populations, list(units), period_end.date())
     diagnosis = _diagnosis_section(latest, pop, reference)
-    england = comparators["england"]
     context.update(
         {
             "period": f"{period_end.year - 1}/{str(period_end.year)[-2:]}",
             "period_end": period_end.date(),
             "practice_count": len(latest),
             "summary": _summary_row("This community", crude),
-            "england": _summary_row(
-                f"All {comparators['communities']} communities in the database", england
+            "standin": _summary_row(
+                f"Stand-in for England: all {per_area['area'].nunique()} areas in this "
+                "database (not England)",
+                standin,
             )
-            if england is not None
+            if standin is not None
             else None,
-            "community_count": comparators["communities"],
-            "peers": [_summary_row(p["unit"], p) for p in comparators["peers"] or []],
-            "peers_possible": comparators["peers"] is not None,
-            "min_communities_for_peers": MIN_COMMUNITIES_FOR_PEERS,
+            "area_count": int(per_area["area"].nunique()),
+            "england": _published_row(published) if published is not None else None,
+            "peers": peers,
+            "standardised": _standardised_section(
+                latest, condition_, period_end.date(), areas, all_registers, peers["ids"]
+            ),
             "funnel": _funnel_section(latest, condition_),
             "trend": _trend_section(df, condition_),
             "diagnosis": diagnosis,
@@ -580,7 +974,20 @@ def needs(request, code: str, condition: str):
             "projection_years": PROJECTION_YEARS,
         }
     )
-    return render(request, "web/needs.html", context)
+    return render(request, "web/needs.html", context, status=400 if peers_problem else 200)
+
+
+def _published_row(observation) -> dict:
+    lower, upper = observation.lower, observation.upper
+    return {
+        "label": "England (published, OHID Fingertips)",
+        "register": shown_count(observation.numerator),
+        "list_size": shown_count(observation.denominator),
+        "prevalence": _pct(observation.value),
+        "ci": f"{_pct(lower)} to {_pct(upper)}" if lower is not None and upper is not None else "",
+        "prevalence_value": float(observation.value),
+        "period": observation.period,
+    }
 
 
 def _summary_row(label: str, row) -> dict:

@@ -1,0 +1,163 @@
+"""The demo's practices, populations and registers, written in the NHS's published layouts.
+
+The demo makes its GP practices, registered populations and condition registers the way a real
+area's arrive: as an ODS practice file (epraccur, the 27-field layout, one snapshot per
+commissioner era), monthly GP registration files by quinary age band
+(``gp-reg-pat-prac-quin-age.csv``) and QOF prevalence files (``PREVALENCE_YYYY.csv``, the
+2020-21 layout). They are written to a temporary folder and loaded with
+:func:`commissioning.ingest.import_files`, through the same published-format importers, checks
+and all-or-nothing load as real files, so one path serves the demo and real data. The figures
+are synthetic; the builder marks what was loaded as synthetic afterwards.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import tempfile
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from commissioning.ingest import import_files
+from commissioning.ingest.formats.gp_population import BANDS as QUINARY_BANDS
+
+ODS_FIELDS = 27
+GP_PRACTICE = "4"  # prescribing setting (field 26)
+# QOF group and list type of each demo condition (diabetes counts patients aged 17 and over).
+QOF_GROUPS = {
+    "diabetes": ("DM", "17OV"),
+    "dementia": ("DEM", "TOTAL"),
+    "stroke-tia": ("STIA", "TOTAL"),
+}
+# The standard band -> the quinary file's AGE_GROUP_5 (90+ is published as 90_94 and 95+).
+AGE_GROUP_5 = {band: group for group, band in QUINARY_BANDS.items() if band != "90+"}
+
+
+@dataclass
+class PracticeRow:
+    """One practice in one ODS snapshot: its details and its commissioner then."""
+
+    code: str
+    name: str
+    parent: str
+    joined: dt.date | None = None
+    left: dt.date | None = None
+    closed: dt.date | None = None
+
+
+@dataclass
+class Published:
+    """Everything the demo publishes, collected while it is generated."""
+
+    # snapshot label -> the practices in that ODS file, in the order they are written
+    snapshots: dict[str, list[PracticeRow]] = field(default_factory=dict)
+    # extract date -> (practice, sex, standard band, count)
+    populations: dict[dt.date, list[tuple[str, str, str, int]]] = field(default_factory=dict)
+    # year ending 31 March -> (practice, condition slug, register, list size)
+    registers: dict[int, list[tuple[str, str, int, int]]] = field(default_factory=dict)
+
+
+def _day(d: dt.date | None) -> str:
+    return d.strftime("%Y%m%d") if d else ""
+
+
+def write_epraccur(path: Path, rows: Iterable[PracticeRow]) -> Path:
+    """The ODS epraccur layout: no header, 27 quoted fields (see ingest/formats/ods.py)."""
+    with path.open("w", newline="", encoding="utf-8") as fh:
+        out = csv.writer(fh, quoting=csv.QUOTE_ALL, lineterminator="\r\n")
+        for r in rows:
+            cells = [""] * ODS_FIELDS
+            cells[0], cells[1] = r.code, r.name
+            cells[10], cells[11] = "", _day(r.closed)
+            cells[12] = "C" if r.closed else "A"
+            cells[13] = "B"
+            cells[14], cells[15], cells[16] = r.parent, _day(r.joined), _day(r.left)
+            cells[21] = "0"
+            cells[23] = r.parent
+            cells[25] = GP_PRACTICE
+            out.writerow(cells)
+    return path
+
+
+def write_quinary(path: Path, extract: dt.date, rows: list[tuple[str, str, str, int]]) -> Path:
+    """``gp-reg-pat-prac-quin-age.csv``: practice rows by sex and band, with the ALL subtotals.
+
+    The demo's 90+ band is published as 90_94 and 95+ (two thirds and one third), as the NHS
+    publishes it; the importer adds them together again.
+    """
+    date = extract.strftime("%d%b%Y").upper()
+    by_practice: dict[str, dict[str, list[tuple[str, int]]]] = {}
+    for code, sex, band, n in rows:
+        by_practice.setdefault(code, {}).setdefault(sex.upper(), []).append((band, n))
+    with path.open("w", newline="", encoding="utf-8") as fh:
+        out = csv.writer(fh, lineterminator="\r\n")
+        out.writerow(
+            [
+                "PUBLICATION",
+                "EXTRACT_DATE",
+                "ORG_TYPE",
+                "ORG_CODE",
+                "ONS_CODE",
+                "POSTCODE",
+                "SEX",
+                "AGE_GROUP_5",
+                "NUMBER_OF_PATIENTS",
+            ]
+        )
+        for code, sexes in by_practice.items():
+            head = ["GP_PRAC_PAT_LIST", date, "GP", code, "", ""]
+            total = sum(n for bands in sexes.values() for _, n in bands)
+            out.writerow([*head, "ALL", "ALL", total])
+            for sex, bands in sexes.items():
+                out.writerow([*head, sex, "ALL", sum(n for _, n in bands)])
+                for band, n in bands:
+                    if band == "90+":
+                        older = n // 3
+                        out.writerow([*head, sex, "90_94", n - older])
+                        out.writerow([*head, sex, "95+", older])
+                    else:
+                        out.writerow([*head, sex, AGE_GROUP_5[band], n])
+    return path
+
+
+def write_prevalence(path: Path, rows: list[tuple[str, str, int, int]]) -> Path:
+    """``PREVALENCE_YYYY.csv`` in the 2020-21 layout (GROUP_CODE, PRACTICE_LIST_SIZE)."""
+    with path.open("w", newline="", encoding="utf-8") as fh:
+        out = csv.writer(fh, lineterminator="\r\n")
+        out.writerow(
+            ["PRACTICE_CODE", "GROUP_CODE", "REGISTER", "PATIENT_LIST_TYPE", "PRACTICE_LIST_SIZE"]
+        )
+        for code, slug, register, listed in rows:
+            group, list_type = QOF_GROUPS[slug]
+            out.writerow([code, group, register, list_type, listed])
+    return path
+
+
+def prevalence_name(year_end: int) -> str:
+    """The published name of the QOF file for the year ending March ``year_end``: 2009 ->
+    PREVALENCE_0809.csv (2008-09)."""
+    return f"PREVALENCE_{(year_end - 1) % 100:02d}{year_end % 100:02d}.csv"
+
+
+def load(published: Published) -> list[str]:
+    """Write every file to a temporary folder and import it; the importers' notes.
+
+    The ODS snapshots go first, oldest first, one import each (each names every practice once,
+    as the real file does); then every population and register file together, as one upload.
+    """
+    notes: list[str] = []
+    with tempfile.TemporaryDirectory(prefix="commissioning-demo-") as tmp:
+        folder = Path(tmp)
+        for label, rows in published.snapshots.items():
+            path = write_epraccur(folder / f"epraccur-{label}.csv", rows)
+            import_files([path], format="ods-practices", notes=notes)
+        files = []
+        for extract, rows in sorted(published.populations.items()):
+            month = folder / extract.strftime("%Y-%m")
+            month.mkdir()
+            files.append(write_quinary(month / "gp-reg-pat-prac-quin-age.csv", extract, rows))
+        for year_end, rows in sorted(published.registers.items()):
+            files.append(write_prevalence(folder / prevalence_name(year_end), rows))
+        import_files(files, notes=notes)
+    return notes
