@@ -84,3 +84,67 @@ def test_demo_sqlite_to_postgres_and_back_gives_identical_content(tmp_path, fres
         timeout=300,
     )
     assert r.returncode == 1 and "not empty" in r.stderr
+
+
+@pytest.mark.django_db
+def test_a_backup_holds_evidence_inboxes_subscriptions_and_surveys(tmp_path):
+    """Not only the domain model: every app's records come back after a restore."""
+    import datetime as dt
+
+    from django.contrib.auth.models import User
+
+    from commissioning.evidence.models import Evidence
+    from commissioning.ingest.backup import write_backup
+    from commissioning.reports.models import InboxMessage, Subscription
+    from commissioning.store import models as m
+    from commissioning.surveys.models import Nomination, Survey
+
+    icb = m.Organisation.objects.create(ods_code="QX1", name="North ICB", kind="icb")
+    gp = m.Organisation.objects.create(ods_code="X00001", name="A Surgery", kind="gp_practice")
+    north = m.CommissioningCommunity.objects.create(code="north", name="North", commissioner=icb)
+    user = User.objects.create_user("alice", password=None)
+    Evidence.objects.create(
+        community=north,
+        title="Workshop notes",
+        kind="meeting_notes",
+        date=dt.date(2024, 1, 10),
+        filename="notes.txt",
+        content=b"We agreed to redesign diabetes care.",
+        size=36,
+        text="We agreed to redesign diabetes care.",
+    )
+    InboxMessage.objects.create(user=user, subject="Digest", items=[{"kind": "signal"}])
+    Subscription.objects.create(user=user, community=north)
+    survey = Survey.objects.create(community=north, title="Advice", question="Who?")
+    person = survey.respondents.create(name="Dr A", organisation=gp, pseudonym="R-1")
+    Nomination.objects.create(respondent=person, source_name="Nurse B", source_type="specialist_nurse")
+    counts = write_backup(tmp_path / "b.zip")
+    for label in (
+        "evidence.evidence",
+        "reports.inboxmessage",
+        "reports.subscription",
+        "surveys.survey",
+        "surveys.surveyrespondent",
+        "surveys.nomination",
+    ):
+        assert counts[label] == 1, label
+    fresh = f"sqlite:///{tmp_path / 'fresh.sqlite3'}"
+    run("restore", tmp_path / "b.zip", "--db", fresh, folder=tmp_path)
+    run("backup", tmp_path / "again.zip", "--db", fresh, folder=tmp_path)
+    assert data_digest(tmp_path / "again.zip") == data_digest(tmp_path / "b.zip")
+    # the restored evidence can be found by full-text search again
+    out = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "from commissioning.store.runtime import setup; setup(%r);"
+            "from commissioning.evidence.models import Evidence;"
+            "from commissioning.evidence.search import search;"
+            "print(len(search('redesign', Evidence.objects.all())))" % fresh,
+        ],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "COMMISSIONING_DATA": str(tmp_path)},
+        timeout=120,
+    )
+    assert out.stdout.strip() == "1", out.stderr
