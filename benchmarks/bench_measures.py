@@ -4,7 +4,8 @@
 
 Generates the dataset once (cached under benchmarks/results/), then times the whole library
 (median of --runs), and prints a Markdown row for docs/benchmarks.md. Peak memory is the
-largest resident set of this process and its children.
+largest resident set of this process and its children. For the 1M-60M scaling curve, with
+processor time and spill per size, see bench_scaling.py.
 """
 
 from __future__ import annotations
@@ -50,12 +51,17 @@ def main() -> None:
     import pyarrow.parquet as pq
 
     events = pq.ParquetFile(folder / "events.parquet").metadata.num_rows
-    timings = []
+    timings, cpu = [], []
+    load_before = Path("/proc/loadavg").read_text().split()[0]
     for _ in range(args.runs):
-        t = time.perf_counter()
-        table = evaluate(DuckDBEngine(), folder)
+        t, c = time.perf_counter(), time.process_time()
+        engine = DuckDBEngine()
+        table = evaluate(engine, folder)
+        engine.close()
         timings.append(time.perf_counter() - t)
+        cpu.append(time.process_time() - c)
     duck = statistics.median(timings)
+    load_after = Path("/proc/loadavg").read_text().split()[0]
     spark = None
     if args.spark:
         engine = SparkEngine("local[2]")
@@ -66,7 +72,8 @@ def main() -> None:
     print(
         f"| measures, {args.patients:,} patients, {events:,} events, {args.months} months "
         f"| {platform.machine()}, 2 cores | {dt.date.today()} | DuckDB {duck:.1f} s "
-        f"(runs: {', '.join(f'{x:.1f}' for x in timings)}) "
+        f"(runs: {', '.join(f'{x:.1f}' for x in timings)}; processor "
+        f"{', '.join(f'{x:.1f}' for x in cpu)} s; load average {load_before} / {load_after}) "
         f"| {'Spark local[2] ' + format(spark, '.1f') + ' s' if spark else 'Spark not run'} "
         f"| {len(table):,} rows | peak {peak_mb():.0f} MB |"
     )

@@ -45,6 +45,7 @@ def run(args) -> int:
     from commissioning.analytics.measures import evaluate, load_library
     from commissioning.analytics.measures.engines import make_engine
     from commissioning.errors import UserError
+    from commissioning.suppression import configured_policy
     from commissioning.tables import write_table
 
     library = load_library()
@@ -74,6 +75,7 @@ def run(args) -> int:
             first=_month(args.first, "--from"),
             last=_month(args.last, "--to"),
             progress=progress,
+            disclosure=configured_policy(),
         )
     finally:
         engine.close()

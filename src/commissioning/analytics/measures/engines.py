@@ -7,6 +7,7 @@ Both expose the same three operations, so every measure runs unchanged on either
 from __future__ import annotations
 
 import os
+import shutil
 import tempfile
 from pathlib import Path
 
@@ -16,16 +17,30 @@ from commissioning.errors import UserError
 
 
 class DuckDBEngine:
+    """DuckDB with explicit resources, so a national run stays inside a laptop's memory.
+
+    ``memory_limit`` (default 6GB) caps DuckDB's buffer pool; joins and aggregates beyond it
+    spill to ``temp_directory`` (default: a fresh folder under the system temporary folder,
+    removed on ``close``). ``threads`` defaults to the number of processors.
+    """
+
     name = "duckdb"
 
-    def __init__(self, memory_limit: str | None = None, temp_directory: str | None = None):
+    def __init__(
+        self,
+        memory_limit: str | None = None,
+        temp_directory: str | None = None,
+        threads: int | None = None,
+    ):
         import duckdb
 
         self.con = duckdb.connect()
-        self.con.execute(f"SET threads TO {os.cpu_count() or 2}")
+        self.con.execute(f"SET threads TO {threads or os.cpu_count() or 2}")
         self.con.execute(f"SET memory_limit = '{memory_limit or '6GB'}'")
-        spill = temp_directory or tempfile.mkdtemp(prefix="commissioning-duckdb-")
-        self.con.execute(f"SET temp_directory = '{spill}'")
+        self._own_spill = temp_directory is None
+        self.spill = temp_directory or tempfile.mkdtemp(prefix="commissioning-duckdb-")
+        escaped = str(self.spill).replace("'", "''")
+        self.con.execute(f"SET temp_directory = '{escaped}'")
         self.con.execute("SET preserve_insertion_order = false")
 
     def table(self, name: str, path: Path) -> None:
@@ -46,6 +61,8 @@ class DuckDBEngine:
 
     def close(self) -> None:
         self.con.close()
+        if self._own_spill:
+            shutil.rmtree(self.spill, ignore_errors=True)
 
 
 class SparkEngine:

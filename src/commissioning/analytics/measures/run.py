@@ -105,9 +105,25 @@ def data_months(engine) -> tuple[int, int]:
     return int(lo), int(hi)
 
 
-def evaluate_measure(engine, measure: Measure, first: int, last: int) -> pd.DataFrame:
-    num = engine.sql(side_sql(measure.numerator, first, last))
-    den = engine.sql(side_sql(measure.denominator, first, last))
+def side_frame(engine, side: Side, first: int, last: int, cache: dict | None) -> pd.DataFrame:
+    """One side's (organisation, period_idx, weight) rows; identical SQL runs only once.
+
+    Several measures share a side (registered patients of all ages is the denominator of four),
+    so ``cache`` (keyed by the full SQL text) saves a pass over the data for each repeat.
+    """
+    text = side_sql(side, first, last)
+    if cache is None:
+        return engine.sql(text)
+    if text not in cache:
+        cache[text] = engine.sql(text)
+    return cache[text]
+
+
+def evaluate_measure(
+    engine, measure: Measure, first: int, last: int, cache: dict | None = None
+) -> pd.DataFrame:
+    num = side_frame(engine, measure.numerator, first, last, cache)
+    den = side_frame(engine, measure.denominator, first, last, cache)
     num = num.rename(columns={"weight": "numerator"})
     den = den.rename(columns={"weight": "denominator"})
     out = den.merge(num, on=["organisation", "period_idx"], how="outer")
@@ -146,10 +162,11 @@ def evaluate(
     last_idx = month_index(last) if last else hi
     prepare(engine, folder, first_idx, last_idx)
     frames = []
+    cache: dict[str, pd.DataFrame] = {}
     for i, measure in enumerate(measures, start=1):
         if progress:
             progress(i, len(measures), measure.name)
-        frames.append(evaluate_measure(engine, measure, first_idx, last_idx))
+        frames.append(evaluate_measure(engine, measure, first_idx, last_idx, cache))
     table = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=OUTPUT_COLUMNS)
     if disclosure is not None:
         table = apply_disclosure(table, measures, disclosure)
