@@ -71,6 +71,10 @@ N85001,2012-04-01,90+,Male,80
     "registers": """ods_code,condition,period_end,register_size,list_size
 N85001,diabetes,2012-03-31,512,"7,650"
 """,
+    "age_sex_registers": """ods_code,condition,period_end,age_band,sex,register_size
+N85001,diabetes,2012-03-31,65-69,female,48
+N85001,diabetes,2012-03-31,90+,Male,7
+""",
     "groupings": """grouping_code,grouping_name,kind,valid_from,valid_to,member_ods
 wirral-west,Wirral West locality,locality,2012-04-01,,N85001
 """,

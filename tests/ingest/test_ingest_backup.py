@@ -117,7 +117,9 @@ def test_a_backup_holds_evidence_inboxes_subscriptions_and_surveys(tmp_path):
     Subscription.objects.create(user=user, community=north)
     survey = Survey.objects.create(community=north, title="Advice", question="Who?")
     person = survey.respondents.create(name="Dr A", organisation=gp, pseudonym="R-1")
-    Nomination.objects.create(respondent=person, source_name="Nurse B", source_type="specialist_nurse")
+    Nomination.objects.create(
+        respondent=person, source_name="Nurse B", source_type="specialist_nurse"
+    )
     counts = write_backup(tmp_path / "b.zip")
     for label in (
         "evidence.evidence",
@@ -133,15 +135,14 @@ def test_a_backup_holds_evidence_inboxes_subscriptions_and_surveys(tmp_path):
     run("backup", tmp_path / "again.zip", "--db", fresh, folder=tmp_path)
     assert data_digest(tmp_path / "again.zip") == data_digest(tmp_path / "b.zip")
     # the restored evidence can be found by full-text search again
+    script = (
+        f"from commissioning.store.runtime import setup; setup({fresh!r});"
+        "from commissioning.evidence.models import Evidence;"
+        "from commissioning.evidence.search import search;"
+        "print(len(search('redesign', Evidence.objects.all())))"
+    )
     out = subprocess.run(
-        [
-            sys.executable,
-            "-c",
-            "from commissioning.store.runtime import setup; setup(%r);"
-            "from commissioning.evidence.models import Evidence;"
-            "from commissioning.evidence.search import search;"
-            "print(len(search('redesign', Evidence.objects.all())))" % fresh,
-        ],
+        [sys.executable, "-c", script],
         capture_output=True,
         text=True,
         env={**os.environ, "COMMISSIONING_DATA": str(tmp_path)},

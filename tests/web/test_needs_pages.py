@@ -141,8 +141,8 @@ def test_the_standardised_rate_on_the_demo_page_is_the_engines(client, demo):
 
 def test_demo_peers_are_stored_nearest_neighbours_on_age_deprivation_and_rurality(client, demo):
     from commissioning.analytics.needs import peer_groups
+    from commissioning.needs.peers import all_areas, area_profiles
     from commissioning.store.models import CommissioningCommunity, Grouping
-    from commissioning.web.views.needs import all_areas, area_profiles
 
     wirral = CommissioningCommunity.objects.get(code="wirral")
     stored = Grouping.objects.get(kind="peer_group", anchor=wirral.commissioner)

@@ -23,6 +23,16 @@ class IndicatorOut(Schema):
     frequency: str
     conditions: list[str]
     patient_counts: bool = Field(description="Counts of patients: small numbers are suppressed")
+    why_it_matters: str = Field(description="Why commissioners should watch it")
+    national_driver: str = Field(
+        description="The national guidance, standard or programme it serves (e.g. NICE NG28)"
+    )
+    library: str = Field(
+        description="The shipped indicator library it came from; empty for indicators users add"
+    )
+    community: str | None = Field(
+        description="Code of the community that added it for itself; null for a shared indicator"
+    )
 
 
 def indicator_out(i: Indicator) -> dict:
@@ -40,6 +50,10 @@ def indicator_out(i: Indicator) -> dict:
         "frequency": i.frequency,
         "conditions": [c.name for c in i.conditions.all()],
         "patient_counts": i.patient_counts,
+        "why_it_matters": i.why_it_matters,
+        "national_driver": i.national_driver,
+        "library": i.library,
+        "community": i.community.code if i.community_id else None,
     }
 
 
@@ -49,7 +63,8 @@ class IndicatorQuery(PageQuery):
 
 @router.get("/indicators", response=paged(IndicatorOut, "IndicatorPage"), summary="List indicators")
 def list_indicators(request, query: Query[IndicatorQuery]):
-    qs = visible(request.user, Indicator).prefetch_related("conditions")
+    qs = visible(request.user, Indicator)
+    qs = qs.select_related("community").prefetch_related("conditions")
     if query.domain is not None:
         qs = qs.filter(domain=query.domain)
     return page_of(
@@ -59,5 +74,5 @@ def list_indicators(request, query: Query[IndicatorQuery]):
 
 @router.get("/indicators/{indicator_id}", response=IndicatorOut, summary="One indicator")
 def get_indicator(request, indicator_id: int = Path(..., ge=1, le=MAX_ID)):
-    qs = Indicator.objects.prefetch_related("conditions")
+    qs = Indicator.objects.select_related("community").prefetch_related("conditions")
     return indicator_out(visible_or_404(request.user, qs, pk=indicator_id))

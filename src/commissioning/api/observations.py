@@ -17,11 +17,12 @@ except ImportError:  # django-ninja before 1.5 answers (status, body) tuples
 
 
 from commissioning.access.policy import ADD, can_edit, editable, visible, visible_or_404
-from commissioning.analytics.disclosure import DEFAULT_POLICY, SUPPRESSED, suppress
+from commissioning.analytics.disclosure import SUPPRESSED, suppress
 from commissioning.api.communities import OrganisationBrief, brief, id_field
 from commissioning.api.errors import Refused
 from commissioning.api.paging import MAX_ID, PageQuery, page_of, paged
 from commissioning.store.models import Indicator, Observation, Organisation, Service
+from commissioning.suppression import configured_policy
 
 router = Router(tags=["observations"])
 
@@ -79,11 +80,17 @@ def disclosed(observations: list[Observation]) -> list[dict]:
         columns=["value", *COUNTS],
         dtype=float,
     )
-    shown = suppress(frame, COUNTS, policy=DEFAULT_POLICY)
+    policy = configured_policy()
+    shown = suppress(frame, COUNTS, policy=policy)
     shown["value"] = shown["value"].astype(object)
     whole = frame.notna().all(axis=1)
     if whole.any():
-        derived = suppress(frame[whole], COUNTS, derived={"value": ("numerator", "denominator")})
+        derived = suppress(
+            frame[whole],
+            COUNTS,
+            derived={"value": ("numerator", "denominator")},
+            policy=policy,
+        )
         shown.loc[whole, "value"] = derived["value"]
     for position, i in enumerate(counted):
         hidden = any(shown.at[position, c] == SUPPRESSED for c in COUNTS)

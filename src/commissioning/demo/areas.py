@@ -29,6 +29,7 @@ import numpy as np
 from commissioning.demo import rates
 from commissioning.demo.context import REGISTER_YEARS, Build
 from commissioning.errors import UserError
+from commissioning.needs.peers import choose_and_store_peers
 from commissioning.store.models import (
     AgeSexRegister,
     ConditionRegister,
@@ -304,7 +305,5 @@ def _context(b: Build, comparators: list[tuple[Organisation, float, float, int]]
 
 def _peer_groups(b: Build) -> None:
     """Each community's peer group, chosen and stored the way the needs page does."""
-    from commissioning.web.views.needs import choose_and_store_peers
-
     for community in b.communities.values():
         choose_and_store_peers(community, today=D(2013, 4, 1))

@@ -12,7 +12,9 @@ Two uses, two fidelities:
   export`` without ``--full``) is what leaves the system for people to read: observations of
   indicators that count patients go through
   :func:`commissioning.analytics.disclosure.disclose_observations` and the file gains a
-  ``suppressed`` column (yes/no). The importer does not know that column, so a disclosed file
+  ``suppressed`` column (yes/no), and so do condition registers by age band and sex (small
+  counts hidden, the rest rounded, with secondary suppression within each organisation,
+  condition and period). The importer does not know that column, so a disclosed file
   cannot be re-imported by mistake and overwrite true counts with rounded ones.
 """
 
@@ -25,7 +27,12 @@ from pathlib import Path
 
 import pandas as pd
 
-from commissioning.analytics.disclosure import SUPPRESSED, SuppressionPolicy, disclose_observations
+from commissioning.analytics.disclosure import (
+    SUPPRESSED,
+    SuppressionPolicy,
+    disclose_observations,
+    suppress,
+)
 from commissioning.errors import UserError
 from commissioning.ingest.kinds import KINDS, Kind
 from commissioning.ingest.validate import number_text
@@ -59,7 +66,13 @@ def _community_filter(kind: Kind, qs, community: str):
 
     if kind.name in ("conditions", "indicators"):
         return qs
-    if kind.name in ("organisations", "populations", "registers", "observations"):
+    if kind.name in (
+        "organisations",
+        "populations",
+        "registers",
+        "age_sex_registers",
+        "observations",
+    ):
         comm = CommissioningCommunity.objects.filter(code=community).first()
         if comm is None:
             return qs.none()
@@ -123,7 +136,11 @@ def disclose(frame: pd.DataFrame, kind: Kind, policy: SuppressionPolicy | None) 
     suppressed (``*``) and others rounded, and a ``suppressed`` column is added. Other kinds, and
     any kind without a policy (a full export), are returned unchanged.
     """
-    if policy is None or kind.name != "observations":
+    if policy is None:
+        return frame
+    if kind.name == "age_sex_registers":
+        return _disclose_age_sex(frame, policy)
+    if kind.name != "observations":
         return frame
     from commissioning.store.models import Indicator
 
@@ -138,6 +155,30 @@ def disclose(frame: pd.DataFrame, kind: Kind, policy: SuppressionPolicy | None) 
     for c in numbers:
         out[c] = [v if v == SUPPRESSED else number_text(v) for v in shown[c]]
     out[DISCLOSURE_COLUMN] = ["yes" if v else "no" for v in shown["suppressed"]]
+    return out
+
+
+def _disclose_age_sex(frame: pd.DataFrame, policy: SuppressionPolicy) -> pd.DataFrame:
+    """Registers by age band and sex count patients: small counts hidden, the rest rounded.
+
+    The bands of one organisation, condition and period add up to its register, so a lone hidden
+    band there takes the next smallest with it (secondary suppression).
+    """
+    if frame.empty:
+        return frame.assign(**{DISCLOSURE_COLUMN: pd.Series(dtype=str)})
+    numeric = frame.copy()
+    numeric["register_size"] = pd.to_numeric(
+        frame["register_size"].astype(str).str.replace(",", ""), errors="coerce"
+    )
+    shown = suppress(
+        numeric,
+        ["register_size"],
+        groups=["ods_code", "condition", "period_end"],
+        policy=policy,
+    )["register_size"]
+    out = frame.copy()
+    out["register_size"] = [v if v == SUPPRESSED else number_text(v) for v in shown]
+    out[DISCLOSURE_COLUMN] = ["yes" if v == SUPPRESSED else "no" for v in shown]
     return out
 
 

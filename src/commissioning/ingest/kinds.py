@@ -21,6 +21,7 @@ row with the same paths to count added, updated and unchanged records.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from commissioning.ingest.names import ORDER
@@ -785,6 +786,48 @@ REGISTERS = Kind(
     aliases=("condition_registers",),
 )
 
+# The standard age bands of NHS Digital's GP registered patients files, as populations use them.
+STANDARD_AGE_BANDS: tuple[str, ...] = (*(f"{a}-{a + 4}" for a in range(0, 90, 5)), "90+")
+
+AGE_SEX_REGISTERS = Kind(
+    name="age_sex_registers",
+    model="AgeSexRegister",
+    title="Condition registers by age and sex",
+    description="Patients on a condition register at one organisation at the end of one period, "
+    "by age band and sex: what directly age-standardised rates need. From patient-level data or "
+    "a local extract (QOF publishes registers for all ages only).",
+    columns=(
+        Column("ods_code", "ods", "organisation__ods_code", True, example="A81001"),
+        Column("condition", "slug", "condition__slug", True, example="diabetes"),
+        Column(
+            "period_end",
+            "date",
+            "period_end",
+            True,
+            help="End of the reporting period",
+            example="2012-03-31",
+        ),
+        Column(
+            "age_band",
+            "text",
+            "age_band",
+            True,
+            max_length=8,
+            pattern="|".join(re.escape(b) for b in STANDARD_AGE_BANDS),
+            pattern_help="a standard age band: 0-4, 5-9, ... 85-89 or 90+",
+            example="65-69",
+        ),
+        Column("sex", "choice", "sex", True, choices=_choices(Sex), example="female"),
+        Column("register_size", "int", "register_size", True, minimum=0, example="48"),
+    ),
+    key=("ods_code", "condition", "period_end", "age_band", "sex"),
+    refs=(
+        Ref("organisation", "organisations", ("ods_code",)),
+        Ref("condition", "conditions", ("condition",)),
+    ),
+    aliases=("age_sex_condition_registers", "registers_by_age_and_sex"),
+)
+
 GROUPINGS = Kind(
     name="groupings",
     model="Grouping",
@@ -857,6 +900,7 @@ KINDS: dict[str, Kind] = {
         OBSERVATIONS,
         POPULATIONS,
         REGISTERS,
+        AGE_SEX_REGISTERS,
         GROUPINGS,
     )
 }

@@ -20,6 +20,7 @@ ORDER: list[str] = [
     "observations",
     "populations",
     "registers",
+    "age_sex_registers",
     "groupings",
 ]
 

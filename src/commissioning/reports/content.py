@@ -18,7 +18,6 @@ from __future__ import annotations
 import pandas as pd
 from django.utils import timezone
 
-from commissioning.analytics.disclosure import DEFAULT_POLICY
 from commissioning.errors import UserError
 from commissioning.reports import monitoring
 from commissioning.reports.document import (
@@ -41,6 +40,7 @@ from commissioning.reports.practice import (
 )
 from commissioning.reports.sections import evidence_section, impact_section, monitoring_section
 from commissioning.store import models as m
+from commissioning.suppression import configured_policy
 
 SYNTHETIC_NOTE = "SYNTHETIC DATA — made up for demonstration; no real patient or person."
 
@@ -162,7 +162,7 @@ def community_report(code: str, user=None, *, charts: bool = True) -> Report:
         synthetic=bool(community.synthetic),
         generated=timezone.now(),
         sources=_sources(community, observations, as_of),
-        suppression=DEFAULT_POLICY.describe(),
+        suppression=configured_policy().describe(),
         sections=sections,
         key_figures=key,
         audience="administrator" if user is None else user.get_username(),
@@ -231,7 +231,7 @@ def development_report(code: str, slug: str, user=None, *, charts: bool = True) 
         synthetic=bool(community.synthetic),
         generated=timezone.now(),
         sources=_sources(community, observations, as_of),
-        suppression=DEFAULT_POLICY.describe(),
+        suppression=configured_policy().describe(),
         sections=sections,
         key_figures=[("Status", dev.get_status_display()), ("Objectives", str(len(objectives)))],
         audience="administrator" if user is None else user.get_username(),
@@ -359,7 +359,7 @@ def across_report(user=None) -> Report:
         synthetic=synthetic,
         generated=timezone.now(),
         sources=sources,
-        suppression=DEFAULT_POLICY.describe(),
+        suppression=configured_policy().describe(),
         sections=[key_section, monitor, scores],
         key_figures=[("Communities", str(len(communities)))],
         audience="administrator" if user is None else user.get_username(),

@@ -9,6 +9,7 @@ from commissioning.analytics.disclosure import SUPPRESSED, suppress, suppress_pa
 from commissioning.analytics.needs import crude_proportion, diagnosis_rate
 from commissioning.reports.document import COUNT, MONTH, PERCENT, Section, Table
 from commissioning.store import models as m
+from commissioning.suppression import configured_policy
 
 
 def practices_of(community):
@@ -74,7 +75,7 @@ def register_table(community) -> tuple[Table, list]:
     totals = totals.merge(
         crude[["condition", "prevalence", "prevalence_lower", "prevalence_upper"]], on="condition"
     )
-    shown = suppress(totals, ["cases", "population"])
+    shown = suppress(totals, ["cases", "population"], policy=configured_policy())
     hidden = (shown["cases"] == SUPPRESSED) | (shown["population"] == SUPPRESSED)
     for c in ("prevalence", "prevalence_lower", "prevalence_upper"):
         shown[c] = shown[c].astype(object).where(~hidden, SUPPRESSED)
@@ -137,7 +138,8 @@ def diagnosis_gap_table(observations: pd.DataFrame) -> Table:
     rates = diagnosis_rate(latest.rename(columns={"denominator": "expected"}), latest, by="unit")
     rates = rates.merge(latest[["unit", "indicator_name", "subject", "date"]], on="unit")
     rates["gap"] = (rates["expected"] - rates["recorded"]).clip(lower=0)
-    shown = suppress_parts(rates, ["recorded", "gap"], "expected")  # recorded + gap = expected
+    policy = configured_policy()  # recorded + gap = expected
+    shown = suppress_parts(rates, ["recorded", "gap"], "expected", policy=policy)
     hidden = (shown["recorded"] == SUPPRESSED) | (shown["expected"] == SUPPRESSED)
     for c in ("diagnosis_rate", "diagnosis_rate_lower", "diagnosis_rate_upper"):
         shown[c] = shown[c].astype(object).where(~hidden, SUPPRESSED)

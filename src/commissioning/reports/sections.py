@@ -8,6 +8,7 @@ from commissioning.analytics.disclosure import SUPPRESSED, small_mask
 from commissioning.reports import monitoring
 from commissioning.reports.document import COUNT, DATE, MONTH, NUMBER, Section, Table, label
 from commissioning.reports.spc_chart import spc_chart
+from commissioning.suppression import configured_policy
 
 # Impact is evaluated for objectives whose indicator has at least this many monthly points.
 MIN_IMPACT_POINTS = 24
@@ -17,7 +18,10 @@ CHARTS_PER_FIGURE = 4
 def hidden_points(observations: pd.DataFrame) -> pd.Series:
     """Points whose numerator or denominator is a small patient count (never shown)."""
     patient = observations["patient_counts"].astype(bool)
-    small = small_mask(observations["numerator"]) | small_mask(observations["denominator"])
+    policy = configured_policy()
+    small = small_mask(observations["numerator"], policy) | small_mask(
+        observations["denominator"], policy
+    )
     return patient & small
 
 
@@ -97,7 +101,8 @@ def monitoring_section(observations: pd.DataFrame, *, charts: bool = True) -> tu
                 "Upper limit": NUMBER,
                 "Target": NUMBER,
             },
-            note="Values resting on counts of 1 to 7 patients are shown as *.",
+            note=f"Values resting on counts of 1 to {configured_policy().threshold} patients "
+            "are shown as *.",
         )
     )
     if charts:

@@ -27,9 +27,10 @@ from django.views.decorators.http import require_GET, require_POST
 
 from commissioning.access import policy
 from commissioning.access.policy import ADD, CHANGE, scope_of
-from commissioning.analytics.disclosure import DEFAULT_POLICY, suppress
+from commissioning.analytics.disclosure import suppress
 from commissioning.errors import InputError
 from commissioning.store.models import Condition, Person, Role, RoleType
+from commissioning.suppression import configured_policy
 from commissioning.surveys import drawing, logic, network
 from commissioning.surveys.forms import (
     NobodyForm,
@@ -374,7 +375,7 @@ def response_rates(request, code: str, pk: int):
             "can_edit": policy.can_edit(request.user, survey, CHANGE),
             "invited": len(data.invited),
             "answered": int(data.invited["responded"].sum()) if len(data.invited) else 0,
-            "suppression": DEFAULT_POLICY.describe(),
+            "suppression": configured_policy().describe(),
         },
     )
 
@@ -388,7 +389,10 @@ def response_rates_csv(request, code: str, pk: int):
         raise Http404("Nobody is invited yet")
     table = network.response_tables(data.invited)["organisation_kind"]
     shown = suppress(
-        table, ["invited", "responded"], derived={"response_rate": ("responded", "invited")}
+        table,
+        ["invited", "responded"],
+        derived={"response_rate": ("responded", "invited")},
+        policy=configured_policy(),
     )
     out = io.StringIO()
     shown.assign(group=shown["group"].map(neutralise_formula)).to_csv(out, index=False)

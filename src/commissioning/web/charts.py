@@ -34,8 +34,13 @@ THEME_CONFIG: dict[str, Any] = {
 
 
 def chart_spec(chart: alt.TopLevelMixin) -> dict[str, Any]:
-    """The chart's Vega-Lite specification with its data inline, ready to embed as JSON."""
-    spec = chart.to_dict()
+    """The chart's Vega-Lite specification with its data inline, ready to embed as JSON.
+
+    Altair checks each part of a chart against the schema as it is built; checking the whole
+    specification again here took most of a monitoring page's time, so it is skipped
+    (tests/web/test_charts.py still validates specifications against the schema).
+    """
+    spec = chart.to_dict(validate=False)
     config = spec.setdefault("config", {})
     for key, value in THEME_CONFIG.items():
         config.setdefault(key, value)

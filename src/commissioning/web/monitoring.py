@@ -20,9 +20,10 @@ import pandas as pd
 from django.db.models import Max, Q
 
 from commissioning.access.policy import community_organisations, visible
-from commissioning.analytics.disclosure import DEFAULT_POLICY, SUPPRESSED, round_counts
+from commissioning.analytics.disclosure import SUPPRESSED, round_counts
 from commissioning.analytics.spc import short_periods, summarise, xmr
 from commissioning.store.models import Frequency, Indicator, Observation, Polarity
+from commissioning.suppression import configured_policy
 from commissioning.web.charts import NHS_BLUE, NHS_DARK_GREY, chart_spec
 
 IMPROVEMENT = {
@@ -84,6 +85,7 @@ class Series:
     description: str = ""
     trial_limits: bool = False
     annotations: list[dict] = field(default_factory=list)
+    suppression: str = ""  # the small-numbers rule, in words, for the note under the table
 
     @property
     def anchor(self) -> str:
@@ -159,9 +161,10 @@ def shown_count(value: float | None, patient_counts: bool) -> str:
         return ""
     if not patient_counts:
         return f"{value:,.2f}".rstrip("0").rstrip(".")
-    if 1 <= value <= DEFAULT_POLICY.threshold:
+    policy = configured_policy()
+    if 1 <= value <= policy.threshold:
         return SUPPRESSED
-    rounded = round_counts(pd.Series([value]))[0]
+    rounded = round_counts(pd.Series([value]), policy)[0]
     return f"{int(rounded):,}"
 
 
@@ -242,6 +245,7 @@ def build(
         df = pd.concat([df, extra_series], ignore_index=True) if len(df) else extra_series.copy()
     by_id = {i.pk: i for i in Indicator.objects.filter(pk__in=set(df["indicator_id"]))}
     by_id.update({i.pk: i for i in indicators})
+    suppression = configured_policy().describe()
     series: list[Series] = []
     exceptions: list[dict] = []
     if not df.empty:
@@ -268,6 +272,7 @@ def build(
             first = df.loc[df["series"] == key].iloc[0]
             indicator = by_id[int(first["indicator_id"])]
             s = Series(key=key, indicator=indicator, subject=str(first["subject"]))
+            s.suppression = suppression
             s.points = _point_rows(block, meta, indicator.patient_counts)
             s.summary = _summary_row(summary.loc[key])
             s.trial_limits = key in short_series

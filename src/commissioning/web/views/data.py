@@ -341,8 +341,8 @@ def export_frame(user, kind: Kind, community) -> pd.DataFrame:
     (:func:`commissioning.ingest.export.disclose`). The exact copy is ``commissioning export
     --full`` or ``commissioning backup``, on the server.
     """
-    from commissioning.analytics.disclosure import DEFAULT_POLICY
     from commissioning.ingest.export import columns_of, db_frame, disclose, guard_formulas
+    from commissioning.suppression import configured_policy
 
     model = kind.model_class()
     frame = db_frame(kind, community.code)
@@ -353,7 +353,7 @@ def export_frame(user, kind: Kind, community) -> pd.DataFrame:
     for col in kind.columns:
         if col.path in hidden:
             frame[col.name] = ""
-    frame = disclose(guard_formulas(frame, kind), kind, DEFAULT_POLICY)
+    frame = disclose(guard_formulas(frame, kind), kind, configured_policy())
     return frame[columns_of(frame, kind)]
 
 

@@ -9,8 +9,9 @@ records into dataframes, calls those functions and suppresses small numbers for 
 
 Areas: each community (its practices, under its commissioner) and each commissioner
 organisation holding registers of its own. Peers are the areas nearest to the community's
-commissioner on age structure, deprivation (``AREA_IMD``) and rurality (``AREA_RURAL``); they are
-stored as a peer group (:func:`commissioning.store.groupings.save_peer_group`) and read back.
+commissioner on age structure, deprivation (``AREA_IMD``) and rurality (``AREA_RURAL``), chosen
+and stored as a peer group by :func:`commissioning.needs.peers.choose_and_store_peers` and read
+back.
 
 Access: the community's own practices, registers and lists are read through the access policy.
 The England stand-in and peers are totals over other areas: they are shown only as rounded
@@ -21,21 +22,18 @@ about the whole community's practices, which they do not see.
 from __future__ import annotations
 
 import datetime as dt
-import re
-from dataclasses import dataclass
 
 import altair as alt
 import numpy as np
 import pandas as pd
 from django.core.exceptions import PermissionDenied
-from django.db.models import F, Max, Q, Sum
+from django.db.models import F, Q, Sum
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 
 from commissioning.access.policy import ADD, editable, scope_of, visible
 from commissioning.analytics.disclosure import (
-    DEFAULT_POLICY,
     SUPPRESSED,
     shown_gap,
     suppress,
@@ -49,13 +47,21 @@ from commissioning.analytics.needs import (
     expected_prevalence,
     funnel,
     isr,
-    peer_groups,
     project_prevalence,
 )
 from commissioning.analytics.needs.funnel import LEVELS, proportion_limits
+from commissioning.needs.peers import (
+    PEER_VARIABLES,
+    PEERS,
+    Area,
+    age_from,
+    all_areas,
+    area_pairs,
+    choose_and_store_peers,
+    populations_at,
+)
 from commissioning.store.models import (
     AgeSexRegister,
-    CommissioningCommunity,
     Condition,
     ConditionRegister,
     Grouping,
@@ -67,20 +73,10 @@ from commissioning.store.models import (
     Relationship,
     Role,
 )
+from commissioning.suppression import configured_policy
 from commissioning.web.access import community_or_404
 from commissioning.web.charts import NHS_BLUE, NHS_DARK_GREY, NHS_WARM_YELLOW, chart_spec
 
-#: Peers chosen for each area (so at least PEERS + 1 areas with the variables are needed).
-PEERS = 5
-IMD_INDICATOR = "AREA_IMD"
-RURAL_INDICATOR = "AREA_RURAL"
-#: The variables peers are chosen on (columns of :func:`area_profiles`), in plain words.
-PEER_VARIABLES = {
-    "share_65": "share of registered patients aged 65 and over",
-    "share_under_15": "share aged under 15",
-    "imd": f"deprivation (Index of Multiple Deprivation average score, {IMD_INDICATOR})",
-    "rural": f"rurality (% of residents in rural areas, {RURAL_INDICATOR})",
-}
 #: England's ONS code, under which the Fingertips importer stores England's values.
 ENGLAND_CODE = "E92000001"
 #: OHID Fingertips indicators of QOF recorded prevalence, by condition slug.
@@ -101,12 +97,6 @@ FLAG_LABELS = {
 }
 
 
-def age_from(band: str) -> int:
-    """The first age of a band label such as 65-69 or 90+ (-1 when unreadable)."""
-    found = re.match(r"\s*(\d+)", str(band))
-    return int(found.group(1)) if found else -1
-
-
 def refuse_providers(user) -> None:
     scope = scope_of(user)
     if scope is not None and scope.role == Role.PROVIDER:
@@ -117,7 +107,8 @@ def shown_count(value) -> str:
     """One count of patients as it may be shown: 1-7 as *, others rounded to 5."""
     if value is None or (isinstance(value, float) and np.isnan(value)):
         return "Not known"
-    out = suppress(pd.DataFrame({"n": [int(round(value))]}), ["n"])["n"].iloc[0]
+    out = suppress(pd.DataFrame({"n": [int(round(value))]}), ["n"], policy=configured_policy())
+    out = out["n"].iloc[0]
     return out if out == SUPPRESSED else f"{int(out):,}"
 
 
@@ -197,57 +188,9 @@ def register_frame(registers, populations, units: dict[int, str]) -> pd.DataFram
 # ---------------------------------------------------------------------------------- areas
 
 
-@dataclass
-class Area:
-    """An area to compare with: a community (its commissioner and practices) or an organisation
-    holding registers of its own (e.g. a sub-ICB location imported with its totals)."""
-
-    org_id: int
-    name: str
-    units: list[int]  # the organisations whose records make up the area
-    community: str | None = None
-
-
-def all_areas() -> dict[int, Area]:
-    """Every area in the database, keyed by its organisation (a community's commissioner).
-
-    Read without the user's scope: other areas are only ever shown as rounded totals.
-    """
-    areas: dict[int, Area] = {}
-    for c in CommissioningCommunity.objects.select_related("commissioner").order_by("pk"):
-        in_area = Q(
-            parent_links__parent_id=c.commissioner_id,
-            parent_links__relationship=Relationship.COMMISSIONED_BY,
-        )
-        ids = (
-            Organisation.objects.filter(kind=OrganisationKind.GP_PRACTICE)
-            .filter(Q(communities=c) | in_area)
-            .distinct()
-            .values_list("pk", flat=True)
-        )
-        areas.setdefault(c.commissioner_id, Area(c.commissioner_id, c.name, list(ids), c.code))
-    own = (
-        Organisation.objects.filter(kind__in=OrganisationKind.commissioners())
-        .filter(registers__isnull=False)
-        .exclude(pk__in=list(areas))
-        .distinct()
-        .values_list("pk", "name")
-    )
-    for pk, name in own:
-        areas[pk] = Area(pk, name, [pk])
-    return areas
-
-
-def _pairs(areas: dict[int, Area]) -> pd.DataFrame:
-    return pd.DataFrame(
-        [(a.org_id, u) for a in areas.values() for u in a.units],
-        columns=["area", "organisation_id"],
-    )
-
-
 def area_registers(areas: dict[int, Area], condition, period_end) -> tuple[pd.DataFrame, pd.Series]:
     """Register and list size per area, and over every organisation in any area (counted once)."""
-    pairs = _pairs(areas)
+    pairs = area_pairs(areas)
     ids = set(pairs["organisation_id"])
     df = register_frame(
         ConditionRegister.objects.filter(condition=condition, period_end=period_end),
@@ -259,24 +202,6 @@ def area_registers(areas: dict[int, Area], condition, period_end) -> tuple[pd.Da
     per_area = pairs.merge(df[["organisation_id", "register", "list_size"]], on="organisation_id")
     per_area = per_area.groupby("area", as_index=False)[["register", "list_size"]].sum()
     return per_area, df
-
-
-def populations_at(org_ids, on_or_before=None) -> pd.DataFrame:
-    """Each organisation's registered patients by age band and sex at its latest extract on or
-    before a date (or its latest): organisation_id, date, age_band, sex, population."""
-    qs = PracticePopulation.objects.filter(organisation_id__in=list(org_ids))
-    if on_or_before is not None:
-        qs = qs.filter(date__lte=on_or_before)
-    cols = ["organisation_id", "date", "age_band", "sex", "population"]
-    dates = set(qs.values("organisation_id").annotate(d=Max("date")).values_list("d", flat=True))
-    rows = qs.filter(date__in=dates).values_list(
-        "organisation_id", "date", "age_band", "sex", "count"
-    )
-    pop = pd.DataFrame(list(rows), columns=cols)
-    if pop.empty:
-        return pop
-    latest = pop.groupby("organisation_id")["date"].transform("max")
-    return pop[pop["date"] == latest].reset_index(drop=True)
 
 
 def age_sex_table(org_ids, condition, period_end) -> pd.DataFrame:
@@ -298,99 +223,6 @@ def age_sex_table(org_ids, condition, period_end) -> pd.DataFrame:
 
 
 # ---------------------------------------------------------------------------------- peers
-
-
-def area_profiles(areas: dict[int, Area]) -> pd.DataFrame:
-    """The peer-group variables of every area: area, name, share_65, share_under_15 (of the
-    registered patients at the area's latest extract), imd and rural (latest observations of
-    AREA_IMD and AREA_RURAL for the area's organisation; missing when not stored)."""
-    pairs = _pairs(areas)
-    pop = populations_at(pairs["organisation_id"].unique())
-    out = pd.DataFrame({"area": list(areas), "name": [a.name for a in areas.values()]})
-    if not pop.empty:
-        pop = pairs.merge(pop, on="organisation_id")
-        pop = pop[pop["date"] == pop.groupby("area")["date"].transform("max")]
-        age = pop["age_band"].map(age_from)
-        pop = pop.assign(
-            older=pop["population"].where(age >= 65, 0),
-            young=pop["population"].where((age >= 0) & (age < 15), 0),
-        )
-        sums = pop.groupby("area")[["population", "older", "young"]].sum()
-        shares = pd.DataFrame(
-            {
-                "area": sums.index,
-                "share_65": (sums["older"] / sums["population"]).to_numpy(),
-                "share_under_15": (sums["young"] / sums["population"]).to_numpy(),
-            }
-        )
-        out = out.merge(shares, on="area", how="left")
-    else:
-        out = out.assign(share_65=np.nan, share_under_15=np.nan)
-    for column, code in (("imd", IMD_INDICATOR), ("rural", RURAL_INDICATOR)):
-        rows = Observation.objects.filter(
-            indicator__code=code, organisation_id__in=list(areas), value__isnull=False
-        ).values_list("organisation_id", "period", "value")
-        obs = pd.DataFrame(list(rows), columns=["area", "period", column])
-        obs = obs.sort_values("period").drop_duplicates("area", keep="last")
-        out = out.merge(obs[["area", column]], on="area", how="left")
-    return out
-
-
-def choose_peers(anchor_id: int, areas: dict[int, Area], k: int = PEERS):
-    """The ``k`` areas most like ``anchor_id`` on :data:`PEER_VARIABLES` (nearest neighbours on
-    z-scores, :func:`commissioning.analytics.needs.peer_groups`).
-
-    Returns (peers, method): peers a dataframe of area, name, rank, distance; or (None, reason)
-    when they cannot be chosen.
-    """
-    profiles = area_profiles(areas)
-    variables = list(PEER_VARIABLES)
-    usable = profiles.dropna(subset=variables).reset_index(drop=True)
-    anchor = areas[anchor_id].name if anchor_id in areas else "this area"
-    if anchor_id not in set(usable["area"]):
-        return None, (
-            f"{anchor} does not have all of: registered patients by age band, a deprivation "
-            f"score ({IMD_INDICATOR}) and a rurality share ({RURAL_INDICATOR})"
-        )
-    if len(usable) < k + 1:
-        return None, (
-            f"only {len(usable)} area{'s have' if len(usable) != 1 else ' has'} registered "
-            f"patients by age band, a deprivation score and a rurality share; {k} peers need "
-            f"at least {k + 1}"
-        )
-    peers = peer_groups(usable, variables, unit="area", k=k)
-    mine = peers[peers["area"] == anchor_id].merge(
-        usable[["area", "name"]].rename(columns={"area": "peer"}), on="peer"
-    )
-    mine = mine.sort_values("rank")
-    listed = "; ".join(f"{r.name} ({r.distance:.2f})" for r in mine.itertuples())
-    method = (
-        f"The {k} areas nearest to {anchor} among the {len(usable)} areas with all of: "
-        + ", ".join(PEER_VARIABLES.values())
-        + ". Each is turned into a z-score across those areas and areas are compared by "
-        "Euclidean distance (in standard deviations). Ages are from each area's latest list "
-        f"extract; deprivation and rurality from the latest {IMD_INDICATOR} and "
-        f"{RURAL_INDICATOR} observations. Nearest first, with distances: {listed}."
-    )
-    mine = mine.drop(columns="area").rename(columns={"peer": "area"})
-    return mine[["area", "name", "rank", "distance"]].reset_index(drop=True), method
-
-
-def choose_and_store_peers(community, today: dt.date | None = None):
-    """Choose the community's peers and store them as the peer group of its commissioner.
-
-    Returns (grouping, None), or (None, reason) when peers cannot be chosen."""
-    from commissioning.store.groupings import save_peer_group
-
-    peers, method = choose_peers(community.commissioner_id, all_areas())
-    if peers is None:
-        return None, method
-    today = today or dt.date.today()
-    method = f"{method} Chosen on {today.isoformat()}."
-    grouping = save_peer_group(
-        community.commissioner, list(peers["area"]), method, community=community
-    )
-    return grouping, None
 
 
 def stored_peer_group(user, community):
@@ -557,7 +389,10 @@ def _funnel_section(latest: pd.DataFrame, condition) -> dict:
     f = funnel(latest, "register", "list_size", kind="proportion")
     f["prevalence"] = f["value"] * 100
     shown = suppress_with_total(  # the practices add up to the community's figures
-        f, ["register", "list_size"], derived={"prevalence": ("register", "list_size")}
+        f,
+        ["register", "list_size"],
+        derived={"prevalence": ("register", "list_size")},
+        policy=configured_policy(),
     )
     table = []
     points = []
@@ -645,7 +480,7 @@ def _trend_section(df: pd.DataFrame, condition) -> dict:
     df = df.assign(year=df["period_end"].dt.year)
     per_year = crude_proportion(df, "register", "list_size", by="year", per=100, name="prevalence")
     per_year = per_year.sort_values("year")
-    shown = suppress(per_year, ["register", "list_size"])
+    shown = suppress(per_year, ["register", "list_size"], policy=configured_policy())
     rows = [
         {
             "year": f"{y - 1}/{str(y)[-2:]}",
@@ -685,7 +520,10 @@ def _diagnosis_section(latest: pd.DataFrame, pop: pd.DataFrame, reference) -> di
     recorded = pd.DataFrame({"unit": ["community"], "recorded": [latest["register"].sum()]})
     dx = diagnosis_rate(expected, recorded, by="unit").iloc[0]
     return {
-        **{k: _fmt(v) for k, v in shown_gap(dx["recorded"], dx["expected"]).items()},
+        **{
+            k: _fmt(v)
+            for k, v in shown_gap(dx["recorded"], dx["expected"], configured_policy()).items()
+        },
         "rate": _pct(dx["diagnosis_rate"], 1),
         "ci": f"{_pct(dx['diagnosis_rate_lower'], 1)} to {_pct(dx['diagnosis_rate_upper'], 1)}",
         "rate_value": float(dx["diagnosis_rate"]),
@@ -797,7 +635,7 @@ def _standardised_section(
                     "This community", dsr(own.assign(unit="c"), by="unit").iloc[0], "community"
                 )
             ]
-            pairs = _pairs({i: areas[i] for i in peer_ids if i in areas})
+            pairs = area_pairs({i: areas[i] for i in peer_ids if i in areas})
             ok = [
                 i
                 for i in peer_ids
@@ -918,7 +756,7 @@ def needs(request, code: str, condition: str):
         "community": community,
         "condition": condition_,
         "has_data": not df.empty,
-        "suppression": DEFAULT_POLICY.describe(),
+        "suppression": configured_policy().describe(),
     }
     if df.empty:
         return render(request, "web/needs.html", context)
