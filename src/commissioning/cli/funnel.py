@@ -14,8 +14,7 @@ import sys
 import numpy as np
 import pandas as pd
 
-from commissioning.analytics.needs import DataProblem, funnel
-from commissioning.analytics.needs.funnel import OVERDISPERSION
+from commissioning.analytics.needs._data import OVERDISPERSION
 from commissioning.errors import InputError, Problem, UserError, located
 from commissioning.tables import (
     display_name,
@@ -106,6 +105,8 @@ def register(subparsers) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    from commissioning.analytics.needs import DataProblem, funnel  # SciPy: only when run
+
     if args.target is not None and args.kind == "ratio":
         raise UserError("--target is for proportions; a ratio is always compared with 1")
     name = display_name(args.input)

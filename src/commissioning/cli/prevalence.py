@@ -13,7 +13,6 @@ import argparse
 import numpy as np
 import pandas as pd
 
-from commissioning.analytics.needs import DataProblem, crude_proportion, crude_rate, dsr
 from commissioning.analytics.needs.standard_population import STANDARDS
 from commissioning.errors import InputError, Problem, located
 from commissioning.tables import (
@@ -110,6 +109,9 @@ def register(subparsers) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    # SciPy: only when run
+    from commissioning.analytics.needs import DataProblem, crude_proportion, crude_rate, dsr
+
     name = display_name(args.input)
     table = read_table(args.input)
     if table.empty:

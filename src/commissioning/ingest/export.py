@@ -133,8 +133,9 @@ def disclose(frame: pd.DataFrame, kind: Kind, policy: SuppressionPolicy | None) 
     """``frame`` (text, as :func:`db_frame` gives it) as it may leave the system.
 
     With a ``policy``, observations of indicators that count patients have small numbers
-    suppressed (``*``) and others rounded, and a ``suppressed`` column is added. Other kinds, and
-    any kind without a policy (a full export), are returned unchanged.
+    suppressed (``*``) and others rounded, and a ``suppressed`` column is added; so do condition
+    registers by age band and sex. Other kinds, and any kind without a policy (a full export),
+    are returned unchanged.
     """
     if policy is None:
         return frame

@@ -59,6 +59,9 @@ ASSURANCES = [
 FREQUENCY_MONTHS = {Frequency.MONTHLY: 1, Frequency.QUARTERLY: 3, Frequency.ANNUAL: 12}
 RECENT_MONTHS = 3
 ANNOTATED_KINDS = {"decision", "procurement"}
+# Charts on one page of a monitoring page: every series is in the summary matrix, but charts and
+# their tables are drawn a page at a time (an ICB's practices give over a thousand series).
+PAGE_SIZE = 20
 
 
 @dataclass(frozen=True)
@@ -86,6 +89,9 @@ class Series:
     trial_limits: bool = False
     annotations: list[dict] = field(default_factory=list)
     suppression: str = ""  # the small-numbers rule, in words, for the note under the table
+    observed: list[dt.date] = field(default_factory=list)  # periods with a value
+    page: int = 1  # the page of its indicator's charts (``?indicator=CODE&page=N``) it is on
+    href: str = ""  # where the matrix links to its chart; set by the view
 
     @property
     def anchor(self) -> str:
@@ -103,6 +109,14 @@ class Monitoring:
     exceptions: list[dict]
     latest_period: dt.date | None
     assurance_columns: tuple = tuple(ASSURANCES)
+    shown: list[Series] = field(default_factory=list)  # this page's series: charts and tables
+    page: int = 1
+    pages: int = 1
+    page_size: int = PAGE_SIZE
+    indicator: Indicator | None = None  # the indicator the charts are narrowed to
+    indicators: list[Indicator] = field(default_factory=list)  # those with a series here
+    first: int = 0  # the number of the first chart shown (from 1), 0 when none
+    total: int = 0  # the charts there are to page through
 
 
 # --- choosing observations ----------------------------------------------------------------
@@ -228,6 +242,9 @@ def build(
     latest: dt.date | None = None,
     rebase_from: dt.date | None = None,
     extra_series: pd.DataFrame | None = None,
+    page: int = 1,
+    indicator: str | None = None,
+    page_size: int = PAGE_SIZE,
 ) -> Monitoring:
     """Everything a monitoring page shows for these observations.
 
@@ -238,6 +255,11 @@ def build(
     each series' first period on or after that date (a known change to the process, such as a
     development's go-live). ``extra_series`` adds series made elsewhere (a grouping's totals),
     in the columns ``_frame`` gives.
+
+    Every series gets its SPC summary, icons and data-quality checks (the matrix and the
+    exceptions cover them all), but only the ``page_size`` series of page ``page`` (counted
+    from 1, kept within the pages there are) get their points, chart and description: those of
+    one indicator when ``indicator`` is the code of one with a series here.
     """
     annotations = annotations or {}
     df = _frame(observations)
@@ -265,41 +287,72 @@ def build(
         summary = summarise(points).set_index("series")
         short = short_periods(points)
         short_series = set(short["series"].astype(str)) if len(short) else set()
-        extra = df.set_index(["series", "date"])
+        firsts = df.drop_duplicates("series").set_index("series")
+        blocks: dict[str, pd.DataFrame] = {}
         for key, block in points.groupby("series", observed=True, sort=True):
             key = str(key)
-            meta = extra.loc[key]
-            first = df.loc[df["series"] == key].iloc[0]
-            indicator = by_id[int(first["indicator_id"])]
-            s = Series(key=key, indicator=indicator, subject=str(first["subject"]))
+            first = firsts.loc[key]
+            series_indicator = by_id[int(first["indicator_id"])]
+            s = Series(key=key, indicator=series_indicator, subject=str(first["subject"]))
             s.suppression = suppression
-            s.points = _point_rows(block, meta, indicator.patient_counts)
             s.summary = _summary_row(summary.loc[key])
             s.trial_limits = key in short_series
-            observed = [p for p in s.points if p["value"] is not None]
-            latest_point = observed[-1] if observed else None
+            valued = block[block["value"].notna()]
+            s.observed = [pd.Timestamp(d).date() for d in valued["date"]]
+            last = valued.iloc[-1] if len(valued) else None
             s.variation = variation_icon(
-                latest_point["point_type"] if latest_point else None,
-                latest_point["signal"] if latest_point else None,
+                None if last is None else _text(last["point_type"]),
+                None if last is None else _text(last["signal"]),
             )
             s.assurance = assurance_icon(s.summary["assurance"])
-            s.annotations = _dated(
-                annotations.get(None, []) + annotations.get(indicator.pk, []), s.points
-            )
-            s.description = describe(s)
-            s.chart = chart_spec(spc_chart(s))
             series.append(s)
+            blocks[key] = block
             problem = recency_problem(s, latest)
             if problem:
-                exceptions.append({"series": s, "indicator": indicator, "reason": problem})
+                exceptions.append({"series": s, "indicator": series_indicator, "reason": problem})
     seen = {s.indicator.pk for s in series}
-    for indicator in indicators:
-        if indicator.pk not in seen:
+    for missing in indicators:
+        if missing.pk not in seen:
             exceptions.append(
-                {"series": None, "indicator": indicator, "reason": "No observations recorded."}
+                {"series": None, "indicator": missing, "reason": "No observations recorded."}
             )
     series.sort(key=lambda s: (s.indicator.code, s.subject))
-    return Monitoring(series, matrix(series), exceptions, latest)
+    present = list({s.indicator.code: s.indicator for s in series}.values())
+    chosen = next((i for i in present if i.code == indicator), None)
+    within: dict[int, int] = {}
+    for s in series:  # each series' page among its own indicator's charts
+        within[s.indicator.pk] = within.get(s.indicator.pk, 0) + 1
+        s.page = (within[s.indicator.pk] - 1) // page_size + 1
+    listed = [s for s in series if chosen is None or s.indicator.pk == chosen.pk]
+    pages = max(1, math.ceil(len(listed) / page_size))
+    page = min(max(1, page), pages)
+    shown = listed[(page - 1) * page_size : page * page_size]
+    extra = df.set_index(["series", "date"]) if shown else None
+    for s in shown:  # only these get points, a chart and a table
+        s.points = _point_rows(blocks[s.key], extra.loc[s.key], s.indicator.patient_counts)
+        s.annotations = _dated(
+            annotations.get(None, []) + annotations.get(s.indicator.pk, []), s.points
+        )
+        s.description = describe(s)
+        s.chart = chart_spec(spc_chart(s))
+    return Monitoring(
+        series,
+        matrix(series),
+        exceptions,
+        latest,
+        shown=shown,
+        page=page,
+        pages=pages,
+        page_size=page_size,
+        indicator=chosen,
+        indicators=present,
+        first=(page - 1) * page_size + 1 if shown else 0,
+        total=len(listed),
+    )
+
+
+def _text(value) -> str | None:
+    return None if pd.isna(value) else str(value)
 
 
 def _first_on_or_after(df: pd.DataFrame, when: dt.date) -> pd.Series:
@@ -376,7 +429,7 @@ def _dated(annotations: list[dict], points: list[dict]) -> list[dict]:
 
 def recency_problem(s: Series, latest: dt.date | None) -> str:
     """Why a series' data is out of date or patchy, or "" when it is not."""
-    observed = [p["period"] for p in s.points if p["value"] is not None]
+    observed = s.observed
     if not observed:
         return "No values recorded."
     problems = []

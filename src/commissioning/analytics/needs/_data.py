@@ -24,6 +24,9 @@ from commissioning.analytics.needs.standard_population import (
     parse_age_bands,
 )
 
+#: over-dispersion adjustments of funnel limits (see funnel.py)
+OVERDISPERSION = ("none", "multiplicative", "additive")
+
 SEX_CODES = {MALE: 0, FEMALE: 1, PERSONS: 2}
 
 

@@ -49,10 +49,16 @@ import pandas as pd
 from scipy.special import ndtri, pdtrik
 from scipy.stats import binom
 
-from commissioning.analytics.needs._data import DataProblem, as_list, group_codes, numeric, require
+from commissioning.analytics.needs._data import (
+    OVERDISPERSION,
+    DataProblem,
+    as_list,
+    group_codes,
+    numeric,
+    require,
+)
 
 KINDS = ("proportion", "ratio")
-OVERDISPERSION = ("none", "multiplicative", "additive")
 FLAGS = ("high_998", "high_95", "within", "low_95", "low_998")
 
 #: two-sided levels and their tail probabilities

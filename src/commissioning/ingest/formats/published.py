@@ -174,15 +174,11 @@ def parse_dates(
 ) -> pd.Series:
     """ISO dates (yyyy-mm-dd) from the NHS's spellings; '' where blank; problems if unknown."""
     s = table.frame[column]
-    out = pd.Series("", index=s.index, dtype=object)
-    cache: dict[str, str | None] = {}
-    for idx, text in s.items():
-        if text == "":
-            continue
-        if text not in cache:
-            cache[text] = _date(text)
-        out[idx] = cache[text] if cache[text] is not None else ""
-    bad = s.map(lambda t: t != "" and cache.get(t) is None)
+    # a national file repeats a handful of spellings: parse each distinct one once
+    cache: dict[str, str | None] = {t: _date(t) for t in s.unique() if t != ""}
+    parsed = s.map(cache)
+    out = parsed.where(parsed.notna(), "").astype(object)
+    bad = (s != "") & parsed.isna()
     problems.add_rows(
         table.frame,
         bad,

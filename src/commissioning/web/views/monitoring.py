@@ -26,6 +26,63 @@ def _crumbs(community, *extra):
     ]
 
 
+def _paging(request) -> dict:
+    """The ``page`` and ``indicator`` asked for: a page that is not a whole number is the first."""
+    raw = request.GET.get("page", "")
+    page = int(raw) if raw.isascii() and raw.isdigit() and len(raw) < 10 else 1
+    return {"page": page, "indicator": request.GET.get("indicator") or None}
+
+
+def _query(request, **values) -> str:
+    """This page's query (its grouping, its limits) with ``values`` set: a link's ``?...``."""
+    query = request.GET.copy()
+    for name in ("page", "indicator"):
+        query.pop(name, None)
+    for name, value in values.items():
+        if value not in (None, ""):
+            query[name] = str(value)
+    return query.urlencode()
+
+
+def _page_context(request, monitoring) -> dict:
+    """Links from the matrix and exceptions to each chart, and the pagination of the charts."""
+    shown = {s.key for s in monitoring.shown}
+    for s in monitoring.series:
+        s.href = f"#{s.anchor}"
+        if s.key not in shown:
+            s.href = f"?{_query(request, indicator=s.indicator.code, page=s.page)}#{s.anchor}"
+    code = monitoring.indicator.code if monitoring.indicator else None
+    current = monitoring.page
+
+    def link(number):
+        return f"?{_query(request, indicator=code, page=number)}#charts"
+
+    numbers = sorted(
+        {1, monitoring.pages, current - 1, current, current + 1}
+        & set(range(1, monitoring.pages + 1))
+    )
+    items, previous = [], 0
+    for number in numbers:
+        if number - previous > 1:
+            items.append({"ellipsis": True})
+        items.append({"number": number, "url": link(number), "current": number == current})
+        previous = number
+    asked = request.GET.get("indicator")
+    hidden = request.GET.copy()
+    for name in ("page", "indicator"):
+        hidden.pop(name, None)
+    return {
+        "pagination": {
+            "items": items,
+            "previous": link(current - 1) if current > 1 else None,
+            "next": link(current + 1) if current < monitoring.pages else None,
+            "last": min(monitoring.first + len(monitoring.shown) - 1, monitoring.total),
+        },
+        "unknown_indicator": asked if asked and monitoring.indicator is None else None,
+        "kept": [(name, value) for name, values in hidden.lists() for value in values],
+    }
+
+
 def _go_lives(user, community) -> dict:
     """Go-live dates of the community's developments, on the charts of their objectives."""
     marks: dict = {}
@@ -56,8 +113,10 @@ def community_monitoring(request, code: str):
         annotations=_go_lives(request.user, community),
         latest=latest_period(request.user, community),
         extra_series=totals,
+        **_paging(request),
     )
     context = {
+        **_page_context(request, monitoring),
         "community": community,
         "monitoring": monitoring,
         "caption": f"Monitoring in {community.name}",
@@ -91,8 +150,10 @@ def development_monitoring(request, code: str, slug: str):
         annotations={None: development_annotations(dev, activities)},
         latest=latest_period(user, community),
         rebase_from=dev.go_live_date if rebased else None,
+        **_paging(request),
     )
     context = {
+        **_page_context(request, monitoring),
         "community": community,
         "development": dev,
         "monitoring": monitoring,
@@ -124,9 +185,13 @@ def contract_monitoring(request, code: str, reference: str):
         {"date": d.go_live_date, "label": f"Go-live: {d.title}"} for d in developments.distinct()
     ]
     monitoring = build(
-        observations, annotations={None: marks}, latest=latest_period(user, community)
+        observations,
+        annotations={None: marks},
+        latest=latest_period(user, community),
+        **_paging(request),
     )
     context = {
+        **_page_context(request, monitoring),
         "community": community,
         "contract": contract,
         "monitoring": monitoring,
