@@ -273,13 +273,13 @@ def test_run_my_digest_puts_a_signal_in_the_inbox_with_a_link_to_its_chart(
     assert page.status_code == 200
     assert "New signal" in text(page) and item["detail"] in text(page)
     path, anchor = item["url"].split("#")
-    assert path == "/communities/wirral/monitoring/"
+    assert path == f"/communities/wirral/monitoring/?series={anchor}"
     assert f'href="{item["url"]}"' in page.content.decode()
     msg.refresh_from_db()
     assert msg.read and "unread" not in text(commissioner.get("/"))
 
     # The link leads to the chart whose latest point is the special-cause point of the alert.
-    monitoring = commissioner.get(path).content.decode()
+    monitoring = commissioner.get(path, follow=True).content.decode()  # the chart's own page
     section = monitoring[monitoring.index(f'id="{anchor}"') :]
     section = section[: section.index("</section>")]
     assert dementia_dx.name in section

@@ -177,3 +177,18 @@ def test_a_few_series_have_no_paging(client, big):
     html = get(client, big)
     assert len(charts(html)) == 3
     assert "nhsuk-pagination" not in html and "Charts 1 to" not in html
+
+
+def test_a_link_to_one_series_opens_the_page_that_has_its_chart(client, big):
+    """Alerts link to ``?series=<anchor>``: the page redirects to the chart's own page."""
+    client.force_login(big["user"])
+    anchor = key(big, "CCC", 7)
+    response = client.get(URL, {"series": anchor})
+    assert response.status_code == 302
+    assert response["Location"] == f"{URL}?indicator=CCC&page=1#{anchor}"
+    page = client.get(response["Location"].split("#")[0]).content.decode()
+    assert anchor in charts(page)
+    # a series already on the first page needs no redirect; an unknown one shows the page
+    first = key(big, "AAA", 0)
+    assert client.get(URL, {"series": first}).status_code == 200
+    assert client.get(URL, {"series": "series-nothing"}).status_code == 200

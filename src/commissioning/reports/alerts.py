@@ -160,7 +160,7 @@ def _series_items(community, observations, state: dict, items: list[Item]) -> No
     for row in summary.itertuples():
         key = row.series
         name = f"{row.indicator_name} ({row.subject})"
-        url = f"{page}#{row.anchor}"
+        url = f"{page}?series={row.anchor}#{row.anchor}"  # the page that has its chart
         before = seen.get(key)
         pts = points[(points["series"] == key) & points["value"].notna()]
         if pts.empty:

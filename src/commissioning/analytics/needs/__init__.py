@@ -7,45 +7,27 @@ diagnosis rates, funnel plot limits with over-dispersion, register projections a
 See docs/guide/needs.md.
 """
 
-from importlib import import_module
-
-#: where each public name lives; submodules are imported on first use (PEP 562), so that a
-#: command-line verb can read a constant without loading SciPy
-_WHERE = {
-    "DataProblem": "_data",
-    "crude_proportion": "crude",
-    "crude_rate": "crude",
-    "dsr": "dsr",
-    "diagnosis_rate": "expected",
-    "expected_prevalence": "expected",
-    "funnel": "funnel",
-    "byar": "intervals",
-    "dobson": "intervals",
-    "exact_poisson": "intervals",
-    "poisson_interval": "intervals",
-    "wilson": "intervals",
-    "expected_counts": "isr",
-    "isr": "isr",
-    "peer_groups": "peers",
-    "project_prevalence": "projection",
-    "ESP2013_BANDS": "standard_population",
-    "ESP2013_WEIGHTS": "standard_population",
-    "esp2013": "standard_population",
-    "parse_age_band": "standard_population",
-}
-
-
-def __getattr__(name: str):
-    if name not in _WHERE:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    value = getattr(import_module(f"{__name__}.{_WHERE[name]}"), name)
-    globals()[name] = value
-    return value
-
-
-def __dir__() -> list[str]:
-    return sorted(__all__)
-
+from commissioning.analytics.needs._data import DataProblem
+from commissioning.analytics.needs.crude import crude_proportion, crude_rate
+from commissioning.analytics.needs.dsr import dsr
+from commissioning.analytics.needs.expected import diagnosis_rate, expected_prevalence
+from commissioning.analytics.needs.funnel import funnel
+from commissioning.analytics.needs.intervals import (
+    byar,
+    dobson,
+    exact_poisson,
+    poisson_interval,
+    wilson,
+)
+from commissioning.analytics.needs.isr import expected_counts, isr
+from commissioning.analytics.needs.peers import peer_groups
+from commissioning.analytics.needs.projection import project_prevalence
+from commissioning.analytics.needs.standard_population import (
+    ESP2013_BANDS,
+    ESP2013_WEIGHTS,
+    esp2013,
+    parse_age_band,
+)
 
 __all__ = [
     "DataProblem",

@@ -47,7 +47,6 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 from scipy.special import ndtri, pdtrik
-from scipy.stats import binom
 
 from commissioning.analytics.needs._data import (
     OVERDISPERSION,
@@ -82,6 +81,8 @@ def proportion_limits(target, n, tail: float, limits: str = "wilson"):
 
 
 def _binomial_limit(t: np.ndarray, n: np.ndarray, p: float) -> np.ndarray:
+    from scipy.stats import binom  # loaded on first use: SciPy's stats take a second
+
     r = binom.ppf(p, n, t)
     cdf = binom.cdf(r, n, t)
     pmf = binom.pmf(r, n, t)

@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import numpy as np
 from scipy.special import ndtri
-from scipy.stats import chi2
 
 POISSON_METHODS = ("phe", "byar", "exact")
 
@@ -57,6 +56,8 @@ def exact_poisson(count, confidence: float = 0.95) -> tuple[np.ndarray, np.ndarr
     alpha = 1 - confidence
     o = np.asarray(count, dtype=float)
     with np.errstate(invalid="ignore"):
+        from scipy.stats import chi2  # loaded on first use: SciPy's stats take a second
+
         lower = np.where(o > 0, chi2.ppf(alpha / 2, 2 * np.maximum(o, 1e-300)) / 2, 0.0)
         upper = chi2.ppf(1 - alpha / 2, 2 * o + 2) / 2
     return lower, upper

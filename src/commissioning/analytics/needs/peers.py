@@ -16,7 +16,6 @@ from collections.abc import Mapping, Sequence
 
 import numpy as np
 import pandas as pd
-from scipy.spatial import cKDTree
 
 from commissioning.analytics.needs._data import DataProblem, numeric, require
 
@@ -63,6 +62,8 @@ def peer_groups(
         if unknown:
             raise ValueError(f"weights given for unknown variables: {', '.join(sorted(unknown))}")
         z = z * np.sqrt([float(weights.get(v, 1.0)) for v in variables])
+    from scipy.spatial import cKDTree  # loaded on first use
+
     tree = cKDTree(z)
     distance, index = tree.query(z, k=k + 1)
     own = index == np.arange(n)[:, None]

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django.db.models import Q
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 
 from commissioning.access.policy import visible, visible_or_404
@@ -36,7 +36,7 @@ def _paging(request) -> dict:
 def _query(request, **values) -> str:
     """This page's query (its grouping, its limits) with ``values`` set: a link's ``?...``."""
     query = request.GET.copy()
-    for name in ("page", "indicator"):
+    for name in ("page", "indicator", "series"):
         query.pop(name, None)
     for name, value in values.items():
         if value not in (None, ""):
@@ -115,6 +115,12 @@ def community_monitoring(request, code: str):
         extra_series=totals,
         **_paging(request),
     )
+    wanted = request.GET.get("series")  # a link to one chart (from an alert): go to its page
+    if wanted and "page" not in request.GET:
+        target = next((s for s in monitoring.series if s.anchor == wanted), None)
+        if target is not None and target not in monitoring.shown:
+            query = _query(request, indicator=target.indicator.code, page=target.page)
+            return redirect(f"{request.path}?{query}#{target.anchor}")
     context = {
         **_page_context(request, monitoring),
         "community": community,
