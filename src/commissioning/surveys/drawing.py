@@ -100,6 +100,7 @@ def network_spec(
     node_mark: dict[str, Any] = {
         "name": "nodes",
         "type": "symbol",
+        "aria": False,  # the chart's description speaks for it; the table beside lists nodes
         "zindex": 1,
         "from": {"data": "node-data"},
         "encode": {
@@ -172,6 +173,7 @@ def network_spec(
         ]
     link_mark = {
         "type": "path",
+        "aria": False,
         "from": {"data": "link-data"},
         "interactive": False,
         "encode": {
