@@ -149,3 +149,16 @@ def test_a_backup_holds_evidence_inboxes_subscriptions_and_surveys(tmp_path):
         timeout=120,
     )
     assert out.stdout.strip() == "1", out.stderr
+
+
+def test_times_with_microseconds_back_up_the_same_after_a_restore():
+    """Django writes times to the millisecond: 57.000500 is written "57.000Z" and comes back as
+    57 exactly, written "57Z". The backup writes both the same way (this made the SQLite ->
+    PostgreSQL round trip differ about once in a thousand timestamps)."""
+    from commissioning.ingest.backup import _canonical
+
+    first = _canonical('{"when": "2026-11-23T08:55:57.000Z", "t": "12:00:00.000"}')
+    again = _canonical('{"when": "2026-11-23T08:55:57Z", "t": "12:00:00.000"}')
+    assert first == again
+    kept = _canonical('{"when": "2026-11-23T08:55:57.123+01:00"}')
+    assert "57.123+01:00" in kept

@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import json
+import re
 import zipfile
 from pathlib import Path
 
@@ -146,9 +147,18 @@ def _community_querysets(code: str) -> dict[str, object]:
     }
 
 
+#: a timestamp Django's serializer wrote with a zero millisecond part (".000")
+_ZERO_MILLISECONDS = re.compile(r'("\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2})\.000(Z|[+-]\d{2}:\d{2})"')
+
+
 def _canonical(line: str) -> str:
     """One record with its keys sorted: PostgreSQL's jsonb reorders keys inside JSON fields,
-    so sorting makes the same records give the same bytes whichever engine they came from."""
+    so sorting makes the same records give the same bytes whichever engine they came from.
+
+    Django writes times to the millisecond, so a time with 1 to 999 microseconds is written
+    "…:57.000Z" and, once restored (with no microseconds), "…:57Z": both are written the second
+    way, so a restored database backs up byte for byte as its source did."""
+    line = _ZERO_MILLISECONDS.sub(r'\1\2"', line)
     return json.dumps(json.loads(line), sort_keys=True, ensure_ascii=False) + "\n"
 
 
