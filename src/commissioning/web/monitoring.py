@@ -20,7 +20,6 @@ import pandas as pd
 from django.db.models import Max, Q
 
 from commissioning.access.policy import community_organisations, visible
-from commissioning.analytics.disclosure import SUPPRESSED, round_counts
 from commissioning.analytics.spc import short_periods, summarise, xmr
 from commissioning.store.models import Frequency, Indicator, Observation, Polarity
 from commissioning.suppression import configured_policy
@@ -169,17 +168,19 @@ def assurance_icon(assurance: str | None) -> Icon:
 # --- counts -------------------------------------------------------------------------------
 
 
-def shown_count(value: float | None, patient_counts: bool) -> str:
-    """A numerator or denominator as a page shows it: suppressed when it counts patients."""
+def shown_count(value: float | None, patient_counts: bool) -> str | None:
+    """A numerator or denominator as the chart's table shows it, or None when it is not shown.
+
+    Counts of patients are never shown beside the chart: its values are exact (SPC needs them),
+    and an exact value beside a count, even a rounded one, gives the exact counts back (23.47%
+    beside "25 of 100" can only be 23 of 98). Downloads of observations show rounded counts
+    with values worked out from them instead.
+    """
+    if patient_counts:
+        return None
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return ""
-    if not patient_counts:
-        return f"{value:,.2f}".rstrip("0").rstrip(".")
-    policy = configured_policy()
-    if 1 <= value <= policy.threshold:
-        return SUPPRESSED
-    rounded = round_counts(pd.Series([value]), policy)[0]
-    return f"{int(rounded):,}"
+    return f"{value:,.2f}".rstrip("0").rstrip(".")
 
 
 # --- building series ----------------------------------------------------------------------
@@ -395,9 +396,6 @@ def _point_rows(block: pd.DataFrame, meta: pd.DataFrame, patient_counts: bool) -
                 "denominator": shown_count(_number(raw["denominator"]), patient_counts),
             }
         )
-        if SUPPRESSED in (rows[-1]["numerator"], rows[-1]["denominator"]):
-            # the value and one count would give the other back (12.5% of 40 is 5)
-            rows[-1]["numerator"] = rows[-1]["denominator"] = SUPPRESSED
         previous_period = period
     return rows
 
