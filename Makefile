@@ -46,10 +46,7 @@ test: install-dev
 	bash scripts/ensure-debian-packages.sh $(TEST_SYSTEM_PACKAGES)
 	bash scripts/ensure-java.sh
 	$(BIN)/ruff check .
-	$(BIN)/python -m pytest -q
-	DATABASE_URL=$$(bash scripts/ensure-postgres.sh) $(BIN)/python -m pytest -q -m "not browser and not slow" \
-		tests/store tests/web tests/demo tests/api tests/security tests/ingest tests/evidence tests/reports \
-		tests/groupings tests/surveys tests/indicators
+	bash scripts/test-both-databases.sh $(BIN)/python
 
 bench: install-dev
 	$(BIN)/python benchmarks/run.py
