@@ -9,27 +9,9 @@ from __future__ import annotations
 
 import numpy as np
 
-AGE_BANDS = [
-    "0-4",
-    "5-9",
-    "10-14",
-    "15-19",
-    "20-24",
-    "25-29",
-    "30-34",
-    "35-39",
-    "40-44",
-    "45-49",
-    "50-54",
-    "55-59",
-    "60-64",
-    "65-69",
-    "70-74",
-    "75-79",
-    "80-84",
-    "85-89",
-    "90+",
-]
+from commissioning.analytics.needs.standard_population import ESP2013_BANDS
+
+AGE_BANDS = list(ESP2013_BANDS)  # 0-4 ... 85-89, 90+
 BAND_MID = np.array([2.5 + 5 * i for i in range(18)] + [93.0])
 SEXES = ("male", "female")
 

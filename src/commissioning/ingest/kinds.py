@@ -24,6 +24,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from commissioning.analytics.needs.standard_population import ESP2013_BANDS
 from commissioning.ingest.names import ORDER
 from commissioning.store.models.activities import STAGES, ActivityKind, Nature
 from commissioning.store.models.conditions import CodeSystem, Sex
@@ -786,8 +787,9 @@ REGISTERS = Kind(
     aliases=("condition_registers",),
 )
 
-# The standard age bands of NHS Digital's GP registered patients files, as populations use them.
-STANDARD_AGE_BANDS: tuple[str, ...] = (*(f"{a}-{a + 4}" for a in range(0, 90, 5)), "90+")
+# The standard age bands of NHS Digital's GP registered patients files, as populations use them:
+# those of the 2013 European Standard Population.
+STANDARD_AGE_BANDS: tuple[str, ...] = ESP2013_BANDS
 
 AGE_SEX_REGISTERS = Kind(
     name="age_sex_registers",

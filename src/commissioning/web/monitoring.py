@@ -186,36 +186,27 @@ def shown_count(value: float | None, patient_counts: bool) -> str | None:
 # --- building series ----------------------------------------------------------------------
 
 
+# The observation fields a series is built from; FRAME_COLUMNS are the columns of ``_frame``'s
+# result (and of any ``extra_series`` given to ``build``).
+OBSERVATION_FIELDS = (
+    "indicator_id",
+    "organisation_id",
+    "organisation__name",
+    "service_id",
+    "service__name",
+    "period",
+    "value",
+    "numerator",
+    "denominator",
+    "target",
+)
+FRAME_COLUMNS = (*OBSERVATION_FIELDS, "series", "subject", "date")
+NUMBERS = ("value", "numerator", "denominator", "target")
+
+
 def _frame(observations) -> pd.DataFrame:
-    rows = list(
-        observations.values(
-            "indicator_id",
-            "organisation_id",
-            "organisation__name",
-            "service_id",
-            "service__name",
-            "period",
-            "value",
-            "numerator",
-            "denominator",
-            "target",
-        ).order_by()
-    )
-    df = pd.DataFrame(
-        rows,
-        columns=[
-            "indicator_id",
-            "organisation_id",
-            "organisation__name",
-            "service_id",
-            "service__name",
-            "period",
-            "value",
-            "numerator",
-            "denominator",
-            "target",
-        ],
-    )
+    rows = list(observations.values(*OBSERVATION_FIELDS).order_by())
+    df = pd.DataFrame(rows, columns=list(OBSERVATION_FIELDS))
     if df.empty:
         return df.assign(series=pd.Series(dtype=str))
     subject = np.where(
@@ -226,7 +217,7 @@ def _frame(observations) -> pd.DataFrame:
     df["series"] = "i" + df["indicator_id"].astype(str) + "-" + subject
     df["subject"] = df["service__name"].where(df["service_id"].notna(), df["organisation__name"])
     df["date"] = pd.to_datetime(df["period"])
-    for column in ("value", "numerator", "denominator", "target"):
+    for column in NUMBERS:
         df[column] = pd.to_numeric(df[column], errors="coerce").astype(float)
     return df.sort_values(["series", "date"], kind="stable").reset_index(drop=True)
 

@@ -19,6 +19,7 @@ from commissioning.ingest.formats.published import (
     parse_dates,
     require_columns,
 )
+from commissioning.ingest.kinds import STANDARD_AGE_BANDS
 from commissioning.ingest.problems import Problems
 from commissioning.ingest.readers import FILE, ROW
 
@@ -27,7 +28,11 @@ TITLE = "Patients registered at a GP practice by quinary age band and sex: pract
 HEADER = True
 PRACTICE_TYPES = {"GP", "GP_PRACTICE", "PRACTICE"}
 SEXES = {"MALE": "male", "FEMALE": "female"}
-BANDS = {f"{a}_{a + 4}": f"{a}-{a + 4}" for a in range(0, 90, 5)} | {"90_94": "90+", "95+": "90+"}
+# the file's spellings ("0_4" ... "85_89", "90_94", "95+") of the standard bands (the last is 90+)
+BANDS = {band.replace("-", "_"): band for band in STANDARD_AGE_BANDS[:-1]} | {
+    "90_94": "90+",
+    "95+": "90+",
+}
 
 
 def detect(rows: list[list[str]]) -> bool:

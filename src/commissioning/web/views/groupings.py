@@ -28,6 +28,7 @@ from commissioning.access import policy
 from commissioning.store.groupings import members_on, practices_of
 from commissioning.store.models import Grouping, GroupingKind, Organisation, OrganisationKind
 from commissioning.web.access import community_or_404
+from commissioning.web.monitoring import FRAME_COLUMNS, NUMBERS
 
 # --- finding groupings --------------------------------------------------------------------
 
@@ -280,21 +281,7 @@ def grouping_totals(observations, grouping: Grouping) -> tuple[list[int], pd.Dat
         ),
         columns=["indicator_id", "organisation_id", "period", "value", "numerator", "denominator"],
     )
-    columns = [
-        "indicator_id",
-        "organisation_id",
-        "organisation__name",
-        "service_id",
-        "service__name",
-        "period",
-        "value",
-        "numerator",
-        "denominator",
-        "target",
-        "series",
-        "subject",
-        "date",
-    ]
+    columns = list(FRAME_COLUMNS)
     if rows.empty:
         return ever, pd.DataFrame(columns=columns)
     inside = [
@@ -335,6 +322,6 @@ def grouping_totals(observations, grouping: Grouping) -> tuple[list[int], pd.Dat
                 }
             )
     frame = pd.DataFrame(out, columns=columns)
-    for c in ("value", "numerator", "denominator", "target"):
+    for c in NUMBERS:
         frame[c] = pd.to_numeric(frame[c], errors="coerce").astype(float)
     return ever, frame.sort_values(["series", "date"], kind="stable").reset_index(drop=True)
