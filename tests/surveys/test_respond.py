@@ -63,6 +63,19 @@ def test_a_link_works_once_without_an_account(world, client):
     ]
 
 
+def test_an_answer_is_audited_under_the_respondents_pseudonym_not_their_name(world, client):
+    from commissioning.store.models import AuditRecord
+
+    delta = world.r["Delta"]
+    token = logic.issue_link(delta)
+    before = AuditRecord.objects.count()
+    assert client.post(f"/s/{token}/", GOOD).status_code == 200
+    records = AuditRecord.objects.order_by("pk")[before:]
+    assert {r.username for r in records} == {f"survey respondent {delta.pseudonym}"}
+    assert {r.channel for r in records} == {"web"} and all(r.user_id is None for r in records)
+    assert delta.name not in {r.username for r in records}
+
+
 def test_the_form_shows_nobody_elses_answers(world, client):
     token = logic.issue_link(world.r["Delta"])
     html = client.get(f"/s/{token}/").content.decode()

@@ -29,7 +29,9 @@ from commissioning.access import policy
 from commissioning.access.policy import ADD, CHANGE, scope_of
 from commissioning.analytics.disclosure import suppress
 from commissioning.errors import InputError
+from commissioning.store.audit import acting_as
 from commissioning.store.models import Condition, Person, Role, RoleType
+from commissioning.store.models.audit import Channel
 from commissioning.suppression import configured_policy
 from commissioning.surveys import drawing, logic, network
 from commissioning.surveys.forms import (
@@ -506,7 +508,11 @@ def respond(request, token: str):
                             "An answer has already been given with this link.",
                             410,
                         )
-                    logic.save_answer(locked, answers, "web")
+                    # no account: the audit trail names the respondent by pseudonym only
+                    with acting_as(
+                        None, Channel.WEB, username=f"survey respondent {locked.pseudonym}"
+                    ):
+                        logic.save_answer(locked, answers, "web")
                 return _message(
                     request,
                     "Thank you",
