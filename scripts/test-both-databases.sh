@@ -11,7 +11,7 @@
 set -uo pipefail
 PY="${1:-.venv/bin/python}"
 mkdir -p build
-rm -rf build/test-sqlite build/test-browser build/test-postgres
+rm -rf build/test-sqlite build/test-browser build/test-postgres build/test-*.log
 pg_url=$(bash scripts/ensure-postgres.sh) || { echo "PostgreSQL did not start" >&2; exit 1; }
 
 (
@@ -31,8 +31,8 @@ echo "Browser tests (SQLite) and the PostgreSQL pass started in the background"
 echo "(output in build/test-browser.log and build/test-postgres.log)."
 echo "Every other test, on SQLite:"
 COMMISSIONING_DATA="$PWD/build/test-sqlite/data" \
-  "$PY" -m pytest -q -m "not browser" --basetemp=build/test-sqlite/tmp
-sqlite_status=$?
+  "$PY" -m pytest -q -m "not browser" --basetemp=build/test-sqlite/tmp 2>&1 | tee build/test-sqlite.log
+sqlite_status=${PIPESTATUS[0]}
 wait "$browser_pid"
 browser_status=$?
 wait "$pg_pid"
@@ -45,4 +45,11 @@ echo "PostgreSQL pass ($pg_url):"
 cat build/test-postgres.log
 echo
 echo "Exit status: SQLite $sqlite_status, browser $browser_status, PostgreSQL $pg_status"
+# The failures of all three passes together, last, so that a short tail of the output names them.
+failures=$(grep -h -E "^(FAILED|ERROR) " build/test-sqlite.log build/test-browser.log \
+  build/test-postgres.log 2>/dev/null)
+if [ -n "$failures" ]; then
+  echo "Failed tests, all passes:"
+  echo "$failures"
+fi
 [ "$sqlite_status" -eq 0 ] && [ "$browser_status" -eq 0 ] && [ "$pg_status" -eq 0 ]
