@@ -143,6 +143,23 @@ if os.environ.get("COMMISSIONING_HTTPS") == "1":
     SECURE_HSTS_SECONDS = 31536000
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
+# Worked-out results of the heavy pages, kept in each server process's memory until the records
+# change (commissioning.store.computed); COMMISSIONING_CACHE_SECONDS=0 turns keeping off.
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "commissioning",
+        "OPTIONS": {"MAX_ENTRIES": 500},
+    }
+}
+_cache_seconds = os.environ.get("COMMISSIONING_CACHE_SECONDS", "600")
+if not _cache_seconds.strip().isdigit():
+    raise SystemExit(
+        "COMMISSIONING_CACHE_SECONDS must be a whole number of seconds (0 turns keeping off), "
+        f"not {_cache_seconds!r}"
+    )
+COMMISSIONING_CACHE_SECONDS = int(_cache_seconds)
+
 DATA_UPLOAD_MAX_MEMORY_SIZE = 50 * 1024 * 1024
 
 LOGGING = {

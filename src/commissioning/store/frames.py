@@ -259,6 +259,15 @@ def get_community(code: str):
 
 
 def load_community(code: str) -> CommunityFrames:
+    """Every record of community ``code`` as :class:`CommunityFrames`: read from the database,
+    or kept from an earlier read while no record has changed (:mod:`.computed`)."""
+    from commissioning.store.computed import remembered
+
+    get_community(code)
+    return remembered("community frames", (code,), lambda: read_community(code))
+
+
+def read_community(code: str) -> CommunityFrames:
     """Read every record of community ``code`` into :class:`CommunityFrames`."""
     from commissioning.store.models import (
         Activity,

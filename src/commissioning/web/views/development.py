@@ -6,11 +6,12 @@ from django.db.models import Count, Sum
 from django.shortcuts import render
 
 from commissioning.access.policy import visible_or_404
+from commissioning.store.computed import remembered
 from commissioning.store.models import Participation, RoleType, ServiceDevelopment, Stage
 from commissioning.web.access import community_or_404
 from commissioning.web.charts import chart_spec
 from commissioning.web.timeline import activity_lanes, describe, lane_hours, timeline_chart
-from commissioning.web.views.practice import development_labour
+from commissioning.web.views.practice import development_labour, sees_money
 
 
 def _participants(development) -> list[dict]:
@@ -48,6 +49,28 @@ def development(request, code: str, slug: str):
         community=community,
         slug=slug,
     )
+    money = sees_money(request.user)
+    sections = remembered(
+        "development page",
+        (dev.pk, money),
+        lambda: development_sections(request.user, community, dev),
+    )
+    context = {
+        "community": community,
+        "development": dev,
+        "children": dev.children.order_by("start_date", "title"),
+        "conditions": dev.conditions.order_by("name"),
+        "services": dev.services.select_related("provider").order_by("name"),
+        "objectives": dev.objectives.select_related("indicator").order_by("target_date", "id"),
+        "drivers": dev.drivers.all(),
+        **sections,
+    }
+    return render(request, "web/development.html", context)
+
+
+def development_sections(user, community, dev) -> dict:
+    """The timeline, participants and labour of development ``dev`` (costs only for logins
+    that see money)."""
     stages = list(Stage.objects.order_by("order"))
     lanes = activity_lanes(dev)
     hours = lane_hours(lanes, stages)
@@ -62,14 +85,7 @@ def development(request, code: str, slug: str):
         for row in hours.itertuples()
     ]
     participants = _participants(dev)
-    context = {
-        "community": community,
-        "development": dev,
-        "children": dev.children.order_by("start_date", "title"),
-        "conditions": dev.conditions.order_by("name"),
-        "services": dev.services.select_related("provider").order_by("name"),
-        "objectives": dev.objectives.select_related("indicator").order_by("target_date", "id"),
-        "drivers": dev.drivers.all(),
+    return {
         "participants": participants,
         "total_hours": sum((p["hours"] for p in participants), 0),
         "lane_hours": hours.to_dict("records"),
@@ -77,6 +93,5 @@ def development(request, code: str, slug: str):
         "activity_count": int(lanes["activity"].nunique()),
         "chart": chart,
         "chart_description": description,
-        "labour": development_labour(request.user, community, dev),
+        "labour": development_labour(user, community, dev),
     }
-    return render(request, "web/development.html", context)

@@ -60,6 +60,7 @@ from commissioning.needs.peers import (
     choose_and_store_peers,
     populations_at,
 )
+from commissioning.store.computed import remembered
 from commissioning.store.models import (
     AgeSexRegister,
     Condition,
@@ -747,19 +748,41 @@ def needs(request, code: str, condition: str):
         if grouping is not None:
             url = reverse("community-needs", args=[community.code, condition_.slug])
             return redirect(f"{url}?peers=saved#peers")
+    # Everything worked out depends on the records this login may see (its scope), the
+    # community and the condition: kept until a record changes (store.computed).
+    sections = remembered(
+        "needs page",
+        (repr(scope_of(user)), community.code, condition_.slug),
+        lambda: needs_sections(user, community, condition_),
+    )
+    context = {
+        "community": community,
+        "condition": condition_,
+        "has_data": sections is not None,
+        "suppression": configured_policy().describe(),
+    }
+    if sections is None:
+        return render(request, "web/needs.html", context)
+    context.update(sections)
+    grouping = sections["peers"]["grouping"]
+    context["peers"] = {
+        **sections["peers"],
+        "problem": peers_problem,
+        "saved": request.GET.get("peers") == "saved" and grouping is not None,
+    }
+    return render(request, "web/needs.html", context, status=400 if peers_problem else 200)
+
+
+def needs_sections(user, community, condition_) -> dict | None:
+    """The needs page's figures, tables and charts for ``community`` and one condition, from
+    the records ``user`` may see; None when there are no registers to work from."""
     practices = community_practices(user, community)
     units = {pk: community.code for pk in practices.values_list("pk", flat=True)}
     registers = visible(user, ConditionRegister).filter(condition=condition_)
     populations = visible(user, PracticePopulation)
     df = register_frame(registers, populations, units)
-    context = {
-        "community": community,
-        "condition": condition_,
-        "has_data": not df.empty,
-        "suppression": configured_policy().describe(),
-    }
     if df.empty:
-        return render(request, "web/needs.html", context)
+        return None
     period_end = df["period_end"].max()
     latest = df[df["period_end"] == period_end].copy()
     crude = crude_proportion(
@@ -774,8 +797,6 @@ def needs(request, code: str, condition: str):
     per_area, all_registers = area_registers(areas, condition_, period_end.date())
     grouping = stored_peer_group(user, community)
     peers = _peer_section(user, grouping, areas, per_area)
-    peers["problem"] = peers_problem
-    peers["saved"] = request.GET.get("peers") == "saved" and grouping is not None
     standin = None
     if len(all_registers):
         total = all_registers.assign(u="all")
@@ -786,33 +807,30 @@ def needs(request, code: str, condition: str):
     reference = reference_rates(condition_)
     pop = latest_population(populations, list(units), period_end.date())
     diagnosis = _diagnosis_section(latest, pop, reference)
-    context.update(
-        {
-            "period": f"{period_end.year - 1}/{str(period_end.year)[-2:]}",
-            "period_end": period_end.date(),
-            "practice_count": len(latest),
-            "summary": _summary_row("This community", crude),
-            "standin": _summary_row(
-                f"Stand-in for England: all {per_area['area'].nunique()} areas in this "
-                "database (not England)",
-                standin,
-            )
-            if standin is not None
-            else None,
-            "area_count": int(per_area["area"].nunique()),
-            "england": _published_row(published) if published is not None else None,
-            "peers": peers,
-            "standardised": _standardised_section(
-                latest, condition_, period_end.date(), areas, all_registers, peers["ids"]
-            ),
-            "funnel": _funnel_section(latest, condition_),
-            "trend": _trend_section(df, condition_),
-            "diagnosis": diagnosis,
-            "projection": _projection_section(pop, reference, diagnosis, condition_),
-            "projection_years": PROJECTION_YEARS,
-        }
-    )
-    return render(request, "web/needs.html", context, status=400 if peers_problem else 200)
+    return {
+        "period": f"{period_end.year - 1}/{str(period_end.year)[-2:]}",
+        "period_end": period_end.date(),
+        "practice_count": len(latest),
+        "summary": _summary_row("This community", crude),
+        "standin": _summary_row(
+            f"Stand-in for England: all {per_area['area'].nunique()} areas in this "
+            "database (not England)",
+            standin,
+        )
+        if standin is not None
+        else None,
+        "area_count": int(per_area["area"].nunique()),
+        "england": _published_row(published) if published is not None else None,
+        "peers": peers,
+        "standardised": _standardised_section(
+            latest, condition_, period_end.date(), areas, all_registers, peers["ids"]
+        ),
+        "funnel": _funnel_section(latest, condition_),
+        "trend": _trend_section(df, condition_),
+        "diagnosis": diagnosis,
+        "projection": _projection_section(pop, reference, diagnosis, condition_),
+        "projection_years": PROJECTION_YEARS,
+    }
 
 
 def _published_row(observation) -> dict:

@@ -30,6 +30,7 @@ from commissioning.analytics.practice import (
     spend,
 )
 from commissioning.analytics.practice.pay_rates import load_pay_rates
+from commissioning.store.computed import remembered
 from commissioning.store.frames import load_community
 from commissioning.store.models import RoleType, Spend, Stage
 from commissioning.web.access import community_or_404
@@ -189,9 +190,21 @@ def _labour(frames, split, stages) -> dict:
 
 
 def practice(request, code: str):
-    community, f = _frames_for(request, code)
+    refuse_providers(request.user)
+    community = community_or_404(request.user, code)
     money = sees_money(request.user)
     stages = _stage_names()
+    sections = remembered(
+        "practice page",
+        (community.code, money, tuple(sorted(stages.items()))),
+        lambda: practice_sections(load_community(community.code), money, stages),
+    )
+    return render(request, "web/practice.html", {"community": community, **sections})
+
+
+def practice_sections(f, money: bool, stages: dict[str, str]) -> dict:
+    """Every table, chart and figure of the practice-of-commissioning page for one community
+    (money left out unless ``money``)."""
     split = labour.stage_hours(f.activities, f.activity_stages, f.participations)
     as_of = scorecard.default_as_of(f)
     work = _labour(f, split, stages)
@@ -275,8 +288,7 @@ def practice(request, code: str):
         indicator_conditions=f.indicator_conditions,
     )
     card = scorecard.scorecard(f, as_of=as_of)
-    context = {
-        "community": community,
+    return {
         "as_of": as_of,
         "show_money": money,
         "labour": work,
@@ -328,7 +340,6 @@ def practice(request, code: str):
         "scorecard": _scorecard_rows(card, money),
         "changes": table(card.changes, ["date", "kind", "organisation", "description"]),
     }
-    return render(request, "web/practice.html", context)
 
 
 def _count(value, measure_id: str, money: bool) -> str:

@@ -1,0 +1,92 @@
+"""Worked-out results are kept between requests only while no record changes."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.db.models import Sum
+
+from commissioning.store.audit import acting_as
+from commissioning.store.computed import data_version, remembered
+from commissioning.store.models import Condition
+
+pytestmark = pytest.mark.django_db
+
+
+class Counter:
+    def __init__(self):
+        self.calls = 0
+
+    def __call__(self):
+        self.calls += 1
+        return {"calls": self.calls}
+
+
+def test_a_result_is_kept_until_a_record_changes(db):
+    work = Counter()
+    assert remembered("sum", ("a",), work) == {"calls": 1}
+    assert remembered("sum", ("a",), work) == {"calls": 1}
+    assert work.calls == 1
+    # Other parts (another community, another scope) are worked out separately.
+    assert remembered("sum", ("b",), work) == {"calls": 2}
+    before = data_version()
+    Condition.objects.create(name="Heart failure", slug="heart-failure")  # audited
+    assert data_version() != before
+    assert remembered("sum", ("a",), work) == {"calls": 3}
+    assert remembered("sum", ("a",), work) == {"calls": 3}
+
+
+def test_a_kept_result_is_a_copy_the_caller_may_change(db):
+    first = remembered("table", (), lambda: {"rows": [1, 2]})
+    first["rows"].append(3)
+    assert remembered("table", (), lambda: {"rows": []}) == {"rows": [1, 2]}
+
+
+def test_none_is_kept_too(db):
+    work = Counter()
+
+    def nothing():
+        work()
+        return None
+
+    assert remembered("empty", (), nothing) is None
+    assert remembered("empty", (), nothing) is None
+    assert work.calls == 1
+
+
+def test_zero_seconds_turns_keeping_off(db, settings):
+    settings.COMMISSIONING_CACHE_SECONDS = 0
+    work = Counter()
+    remembered("sum", ("a",), work)
+    remembered("sum", ("a",), work)
+    assert work.calls == 2
+
+
+def _text(response) -> str:
+    html = re.sub(r"<script.*?</script>", " ", response.content.decode(), flags=re.S)
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html))
+
+
+def test_the_practice_page_shows_a_change_at_once(client, demo):
+    """The page is kept after the first request; an edit (audited like every change through
+    the app) shows on the next one."""
+    from commissioning.store.models import Participation
+
+    client.force_login(get_user_model().objects.get(username="wirral-commissioner"))
+    url = "/communities/wirral/practice/"
+    wirral = Participation.objects.filter(activity__community__code="wirral")
+
+    def shown(total) -> str:
+        return f"{float(total):,.2f}".rstrip("0").rstrip(".") + " hours of commissioning work"
+
+    total = wirral.aggregate(h=Sum("hours"))["h"]
+    assert shown(total) in _text(client.get(url))
+    assert shown(total) in _text(client.get(url))  # kept
+
+    one = wirral.order_by("id").first()
+    with acting_as(username="test editor"):
+        one.hours = one.hours + 100
+        one.save()
+    assert shown(total + 100) in _text(client.get(url))
