@@ -127,6 +127,17 @@ def browser():
         pytest.fail("Chromium is not installed: run `make test`, which installs it")
     with sync_playwright() as p:
         b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+        opened = b.new_context
+
+        def new_context(**options):
+            # CI runs three test processes on two cores: a heavy page can take longer than
+            # Playwright's default 30 s to arrive. Tests check what a page shows, never how fast.
+            context = opened(**options)
+            context.set_default_navigation_timeout(120_000)
+            context.set_default_timeout(60_000)
+            return context
+
+        b.new_context = new_context
         yield b
         b.close()
 

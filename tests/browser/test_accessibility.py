@@ -125,7 +125,7 @@ def wait_for_charts(page) -> None:
             "() => [...document.querySelectorAll('[data-chart-spec]')]"
             ".every(c => c.dataset.chartDrawn === 'true' || !c.querySelector('svg'))"
             " && !document.querySelector('[data-chart-spec]:empty')",
-            timeout=30_000,
+            timeout=60_000,
         )
 
 

@@ -45,7 +45,7 @@ def test_wirral_commissioner_sees_the_memory_service_timeline(demo_server, page)
     page.wait_for_url(re.compile(r"/developments/[\w-]+/$"))
 
     chart = page.locator("#timeline-chart[data-chart-drawn='true']")
-    chart.wait_for(timeout=20_000)
+    chart.wait_for(timeout=60_000)
     assert chart.locator("svg, canvas").count() >= 1
     assert chart.locator("svg .mark-symbol path").count() > 10  # one point per activity lane
     assert "Timeline of" in (chart.get_attribute("aria-label") or "")
@@ -93,7 +93,7 @@ def test_pages_work_under_a_strict_content_security_policy(demo_server, page):
     page.get_by_text("No service developments with this status").wait_for()
     page.get_by_label("Show developments that are").select_option("")
     page.get_by_role("link", name=re.compile("memory assessment", re.I)).first.click()
-    page.locator("#timeline-chart[data-chart-drawn='true'] svg").wait_for(timeout=20_000)
+    page.locator("#timeline-chart[data-chart-drawn='true'] svg").wait_for(timeout=60_000)
     page.locator("#timeline-chart svg .mark-symbol path").nth(5).hover(force=True)
     page.locator("#vg-tooltip-element.visible").wait_for()
     assert blocked == []

@@ -89,7 +89,7 @@ def open_page(page, base: str, path: str) -> None:
         pytest.skip(f"{path} does not exist in this build (404)")
     assert response is not None and response.ok, f"{path} answered {response and response.status}"
     if page.locator("[data-chart-spec]").count():
-        page.locator("[data-chart-spec][data-chart-drawn='true']").first.wait_for(timeout=30_000)
+        page.locator("[data-chart-spec][data-chart-drawn='true']").first.wait_for(timeout=60_000)
     page.evaluate(LABEL_ELEMENTS)
     page.evaluate("() => { document.activeElement && document.activeElement.blur(); }")
 

@@ -31,7 +31,7 @@ def test_wirral_monitoring_charts_draw(demo_server, page):
     assert charts.count() >= 10
     first = page.locator(".app-spc-series").first
     drawn = first.locator("[data-chart-drawn='true']")
-    drawn.wait_for(timeout=30_000)
+    drawn.wait_for(timeout=60_000)
     assert drawn.locator("svg .mark-symbol path").count() >= 12  # one point per month at least
     assert first.locator("svg[role='img'] title").count() == 2  # variation and assurance icons
     assert page.locator("#spc-matrix a[href^='#series-']").count() == charts.count()
@@ -45,7 +45,7 @@ def test_wirral_monitoring_charts_draw(demo_server, page):
     page.get_by_role("link", name=re.compile("^Monitoring: this development")).click()
     page.wait_for_url(re.compile(r"/monitoring/$"))
     series = page.locator(".app-spc-series:has(.app-spc-events)").first
-    series.locator("[data-chart-drawn='true']").wait_for(timeout=30_000)
+    series.locator("[data-chart-drawn='true']").wait_for(timeout=60_000)
     assert series.locator(".app-spc-events li").count() >= 1
     assert series.locator("svg .mark-rule line, svg .mark-rule path").count() >= 1
     series.scroll_into_view_if_needed()

@@ -26,13 +26,13 @@ def test_needs_funnel_and_practice_effort_charts_are_drawn(demo_server, page):
     page.get_by_role("link", name="Diabetes", exact=True).click()
     page.wait_for_url(re.compile(r"/needs/diabetes/$"))
     funnel = page.locator("#funnel-chart[data-chart-drawn='true']")
-    funnel.wait_for(timeout=20_000)
+    funnel.wait_for(timeout=60_000)
     assert funnel.locator("svg .mark-symbol path").count() > 10  # one point per practice
-    page.locator("#trend-chart[data-chart-drawn='true']").wait_for(timeout=20_000)
+    page.locator("#trend-chart[data-chart-drawn='true']").wait_for(timeout=60_000)
 
     page.goto(f"{demo_server}/communities/wirral/practice/")
     effort = page.locator("#effort-chart[data-chart-drawn='true']")
-    effort.wait_for(timeout=20_000)
+    effort.wait_for(timeout=60_000)
     assert effort.locator("svg").count() >= 1
 
     assert errors == []

@@ -72,7 +72,7 @@ def test_page_reflows_at_320_pixels(demo_server, narrow, path):
     page = narrow
     page.goto(demo_server + path)
     if page.locator("[data-chart-spec]").count():
-        page.locator("[data-chart-spec][data-chart-drawn='true']").first.wait_for(timeout=30_000)
+        page.locator("[data-chart-spec][data-chart-drawn='true']").first.wait_for(timeout=60_000)
     scroll_width = page.evaluate("() => document.documentElement.scrollWidth")
     wide = page.evaluate(OVERFLOW, WIDTH)
     assert scroll_width <= WIDTH + 1 and not wide, (

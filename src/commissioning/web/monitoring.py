@@ -10,6 +10,7 @@ exceptions. The views stay thin: they only choose which observations a page cove
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import math
 from dataclasses import dataclass, field
 from itertools import pairwise
@@ -326,7 +327,7 @@ def build(
             annotations.get(None, []) + annotations.get(s.indicator.pk, []), s.points
         )
         s.description = describe(s)
-        s.chart = chart_spec(spc_chart(s))
+        s.chart = spc_spec(s)
     return Monitoring(
         series,
         matrix(series),
@@ -491,26 +492,53 @@ def describe(s: Series) -> str:
     return text
 
 
-def spc_chart(s: Series) -> alt.LayerChart:
-    """The Making Data Count chart: values, mean, process limits, target and annotations."""
-    data = pd.DataFrame(
-        [
-            {
-                "Period": p["period"].isoformat(),
-                "Value": p["value"],
-                "Mean": p["mean"],
-                "Lower limit": p["lpl"],
-                "Upper limit": p["upl"],
-                "Target": p["target"],
-                "Point type": p["point_label"],
-                "Limits": p["limits_period"],
-            }
-            for p in s.points
-        ]
-    )
+POINTS = "points"
+MARKS = "marks"
+
+
+def spc_spec(s: Series) -> dict:
+    """The Making Data Count chart of one series as a Vega-Lite specification: values, mean,
+    process limits, target and annotations.
+
+    The chart's design (:func:`spc_chart`, built with Altair) depends only on the unit and on
+    whether there is a target and are annotations; it is built once for each and the series'
+    figures are given as the specification's named datasets. Building an Altair chart for each
+    series cost about 0.2 s of processor time, most of a monitoring page's.
+    """
+    points = [
+        {
+            "Period": p["period"].isoformat(),
+            "Value": p["value"],
+            "Mean": p["mean"],
+            "Lower limit": p["lpl"],
+            "Upper limit": p["upl"],
+            "Target": p["target"],
+            "Point type": p["point_label"],
+            "Limits": p["limits_period"],
+        }
+        for p in s.points
+    ]
+    marks = [
+        {"Date": p["period"].isoformat(), "Label": "Limits recalculated", "Number": "R"}
+        for p in s.points
+        if p["rebase"]
+    ] + [
+        {"Date": a["date"].isoformat(), "Label": a["label"], "Number": str(a["number"])}
+        for a in s.annotations
+    ]
+    has_target = any(p["Target"] is not None for p in points)
+    design = spc_chart(s.indicator.unit or "Value", has_target, bool(marks))
+    datasets = {POINTS: points}
+    if marks:
+        datasets[MARKS] = marks
+    return {**design, "datasets": datasets}
+
+
+@functools.lru_cache(maxsize=64)
+def spc_chart(y_title: str, has_target: bool, has_marks: bool) -> dict:
+    """The design of a Making Data Count chart (Altair), its data left to named datasets."""
     x = alt.X("Period:T", title="Period", axis=alt.Axis(format="%b %Y", labelAngle=0))
-    y_title = s.indicator.unit or "Value"
-    base = alt.Chart(data).encode(x=x)
+    base = alt.Chart(alt.Data(name=POINTS)).encode(x=x)
     layers = [
         base.mark_line(color=NHS_DARK_GREY, strokeDash=[6, 4], strokeWidth=1.5).encode(
             y=alt.Y("Upper limit:Q", title=y_title, scale=alt.Scale(zero=False)),
@@ -521,7 +549,7 @@ def spc_chart(s: Series) -> alt.LayerChart:
         ),
         base.mark_line(color=DARK_TEXT, strokeWidth=1.5).encode(y="Mean:Q", detail="Limits:N"),
     ]
-    if data["Target"].notna().any():
+    if has_target:
         layers.append(
             base.transform_filter("isValid(datum.Target)")
             .mark_line(color=NHS_BLUE, strokeDash=[2, 2], strokeWidth=2)
@@ -557,16 +585,8 @@ def spc_chart(s: Series) -> alt.LayerChart:
             ],
         )
     )
-    marks = [
-        {"Date": p["period"].isoformat(), "Label": "Limits recalculated", "Number": "R"}
-        for p in s.points
-        if p["rebase"]
-    ] + [
-        {"Date": a["date"].isoformat(), "Label": a["label"], "Number": str(a["number"])}
-        for a in s.annotations
-    ]
-    if marks:
-        events = alt.Chart(pd.DataFrame(marks)).encode(
+    if has_marks:
+        events = alt.Chart(alt.Data(name=MARKS)).encode(
             x=alt.X("Date:T"), tooltip=[alt.Tooltip("Date:T", format="%d %B %Y"), "Label:N"]
         )
         layers.append(events.mark_rule(color=DARK_TEXT, strokeDash=[1, 3], strokeWidth=1.5))
@@ -575,7 +595,7 @@ def spc_chart(s: Series) -> alt.LayerChart:
                 align="left", dx=3, baseline="top", fontSize=13, color=DARK_TEXT
             ).encode(y=alt.value(0), text="Number:N")
         )
-    return alt.layer(*layers).properties(width="container", height=260)
+    return chart_spec(alt.layer(*layers).properties(width="container", height=260))
 
 
 # --- annotations --------------------------------------------------------------------------
