@@ -174,7 +174,7 @@ def rule_for(model: type[models.Model]) -> Rule:
 
 
 def community_organisations(community_id: int) -> models.QuerySet:
-    """Ids of the organisations taking part in a community (a subquery, not a list)."""
+    """The organisations taking part in a community (their ids, as a query)."""
     return (
         m.Organisation.objects.filter(
             Q(communities=community_id)
@@ -184,6 +184,23 @@ def community_organisations(community_id: int) -> models.QuerySet:
         )
         .order_by()
         .values("pk")
+    )
+
+
+def community_organisation_ids(community_id: int) -> list[int]:
+    """The ids of the organisations taking part in a community, as a list.
+
+    A list, not a subquery, where it stands beside OR: PostgreSQL then combines index scans
+    instead of reading the whole table (docs/benchmarks.md, web app under load).
+    """
+    return list(community_organisations(community_id).values_list("pk", flat=True))
+
+
+def observations_of_community(community_id: int) -> Q:
+    """The observations of a community: those of its services and of its organisations."""
+    services = m.Service.objects.filter(community=community_id).values_list("pk", flat=True)
+    return Q(service_id__in=list(services)) | Q(
+        organisation_id__in=community_organisation_ids(community_id)
     )
 
 
@@ -209,10 +226,18 @@ def condition(user, model: type[models.Model]) -> Q | None:
         return None
     cid = scope.community_id
     parts = []
-    if rule.community:
+    if rule.community and rule.organisation and "__" in rule.community:
+        # Either of two conditions: as ids on the record's own columns, so that the database
+        # can combine two index scans (a join or a subquery on either side of OR makes
+        # PostgreSQL read the whole table: 0.47 s against 0.02 s for 2.8M observations).
+        relation, rest = rule.community.split("__", 1)
+        related = model._meta.get_field(relation).related_model
+        ids = related._default_manager.filter(**{rest: cid}).values_list("pk", flat=True)
+        parts.append(Q(**{f"{relation}__in": list(ids)}))
+    elif rule.community:
         parts.append(Q(**{rule.community: cid}))
     if rule.organisation:
-        parts.append(Q(**{f"{rule.organisation}__in": community_organisations(cid)}))
+        parts.append(Q(**{f"{rule.organisation}__in": community_organisation_ids(cid)}))
     q = _any(parts)
     if q is None:
         return None

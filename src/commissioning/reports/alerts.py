@@ -117,13 +117,11 @@ def reference_date(community) -> dt.date:
 
 
 def _observation_dates(community):
-    from django.db.models import Q
+    from commissioning.access.policy import observations_of_community
 
-    from commissioning.access.policy import community_organisations
-
-    return m.Observation.objects.filter(
-        Q(organisation__in=community_organisations(community.pk)) | Q(service__community=community)
-    ).aggregate(d=Max("period"))["d"]
+    return m.Observation.objects.filter(observations_of_community(community.pk)).aggregate(
+        d=Max("period")
+    )["d"]
 
 
 def _visible_communities(user):

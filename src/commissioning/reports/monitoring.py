@@ -10,7 +10,6 @@ alarms by being at the bottom of a league table.
 from __future__ import annotations
 
 import pandas as pd
-from django.db.models import Q
 
 from commissioning.analytics.spc import summarise, xmr
 from commissioning.store import models as m
@@ -44,11 +43,9 @@ SERIES_COLUMNS = [
 def community_observations(community, indicator_ids=None, *, user=None) -> pd.DataFrame:
     """Every observation of the community's subjects, one row per series and period (with a
     ``user``, only those the access policy lets them read)."""
-    from commissioning.access.policy import community_organisations, visible
+    from commissioning.access.policy import observations_of_community, visible
 
-    qs = m.Observation.objects.filter(
-        Q(organisation__in=community_organisations(community.pk)) | Q(service__community=community)
-    )
+    qs = m.Observation.objects.filter(observations_of_community(community.pk))
     if user is not None:
         qs = visible(user, qs)
     if indicator_ids is not None:

@@ -18,9 +18,9 @@ from itertools import pairwise
 import altair as alt
 import numpy as np
 import pandas as pd
-from django.db.models import Max, Q
+from django.db.models import Max
 
-from commissioning.access.policy import community_organisations, visible
+from commissioning.access.policy import observations_of_community, visible
 from commissioning.analytics.spc import short_periods, summarise, xmr
 from commissioning.store.models import Frequency, Indicator, Observation, Polarity
 from commissioning.suppression import configured_policy
@@ -124,10 +124,7 @@ class Monitoring:
 
 def community_observations(user, community):
     """The observations of a community that ``user`` may read: its services' and organisations'."""
-    return visible(user, Observation).filter(
-        Q(service__community=community)
-        | Q(organisation_id__in=community_organisations(community.pk))
-    )
+    return visible(user, Observation).filter(observations_of_community(community.pk))
 
 
 def latest_period(user, community) -> dt.date | None:
