@@ -19,8 +19,7 @@ One command does everything:
 5. signs in the users (12 in Calderdale, 4 each in Wirral and Somerset; commissioners and
    viewers) and drives each main page with wrk, one page at a time and then all pages mixed.
    Each user waits a random 0.5-2.5 s between requests (think time); a response other than
-   200, or none within 10 s, counts as an error. The community monitoring page is driven
-   last and left out of the mix: at ICB scale one request takes minutes.
+   200, or none within 10 s, counts as an error.
 
 `--profile` (or `--profile-only --reuse`, on the database already built) first serves each page
 alone, in-process, and records its processor time, queries and size: the figure that other
@@ -374,7 +373,7 @@ def main() -> int:
     p.add_argument("--profile-only", action="store_true", help="--profile, then stop")
     p.add_argument(
         "--mixed",
-        default=",".join(p for p in PAGES if p != "monitoring"),
+        default=",".join(PAGES),
         help="pages in the mixed run (empty: no mixed run)",
     )
     args = p.parse_args()
@@ -441,15 +440,13 @@ def main() -> int:
         record["server"] = "commissioning serve (waitress 3, 8 threads)"
         record["pages"] = {}
         if args.profile:
-            profiled = [x for x in args.pages.split(",") if x and x != "monitoring"]
+            profiled = [x for x in args.pages.split(",") if x]
             record["profile"] = profile_pages(users, profiled)
             if args.profile_only:
                 return _write(record)
         mixed = [m for m in args.mixed.split(",") if m]
         singles = [x for x in args.pages.split(",") if x]
-        # the monitoring page is driven last: its requests can outlast the run by minutes
-        phases = [x for x in singles if x != "monitoring"] + ([""] if mixed else [])
-        for page in phases + [x for x in singles if x == "monitoring"]:
+        for page in singles + ([""] if mixed else []):
             seconds = args.seconds if page else args.mixed_seconds
             drain(base)
             result = drive(base, users, page, seconds, server.pid, mixed)
