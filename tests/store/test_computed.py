@@ -90,3 +90,34 @@ def test_the_practice_page_shows_a_change_at_once(client, demo):
         one.hours = one.hours + 100
         one.save()
     assert shown(total + 100) in _text(client.get(url))
+
+
+def test_requests_at_once_work_a_result_out_once(monkeypatch):
+    """Twenty threads asking at the same moment: one works it out, the others wait for it."""
+    import threading
+    import time
+
+    from commissioning.store import computed
+
+    monkeypatch.setattr(computed, "data_version", lambda: (1, "then"))
+    calls = []
+
+    def slow():
+        calls.append(1)
+        time.sleep(0.3)
+        return "result"
+
+    start = threading.Barrier(20)
+    results = []
+
+    def ask():
+        start.wait()
+        results.append(remembered("slow", (), slow))
+
+    threads = [threading.Thread(target=ask) for _ in range(20)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert results == ["result"] * 20
+    assert len(calls) == 1

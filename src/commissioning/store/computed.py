@@ -16,6 +16,7 @@ keeping off). That limit also bounds how long a change made outside the app and 
 from __future__ import annotations
 
 import hashlib
+import threading
 from collections.abc import Callable
 from typing import TypeVar
 
@@ -24,6 +25,8 @@ from django.core.cache import cache
 
 T = TypeVar("T")
 _MISSING = object()
+_LOCKS: dict[str, threading.Lock] = {}
+_LOCKS_GUARD = threading.Lock()
 
 
 def data_version() -> tuple:
@@ -51,7 +54,19 @@ def remembered(name: str, parts: tuple, compute: Callable[[], T]) -> T:
         return compute()
     key = _key((name, parts, data_version()))
     value = cache.get(key, _MISSING)
-    if value is _MISSING:
-        value = compute()
-        cache.set(key, value, seconds)
+    if value is not _MISSING:
+        return value
+    # One thread works a result out; others asking for it meanwhile wait for it rather than
+    # work it out again (20 users opening a page at once would otherwise each pay for it).
+    with _LOCKS_GUARD:
+        lock = _LOCKS.setdefault(key, threading.Lock())
+    try:
+        with lock:
+            value = cache.get(key, _MISSING)
+            if value is _MISSING:
+                value = compute()
+                cache.set(key, value, seconds)
+    finally:
+        with _LOCKS_GUARD:
+            _LOCKS.pop(key, None)
     return value

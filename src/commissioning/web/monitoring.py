@@ -19,6 +19,7 @@ import altair as alt
 import numpy as np
 import pandas as pd
 from django.db.models import Max
+from django.template.loader import render_to_string
 
 from commissioning.access.policy import observations_of_community, visible
 from commissioning.analytics.spc import short_periods, summarise, xmr
@@ -92,6 +93,7 @@ class Series:
     observed: list[dt.date] = field(default_factory=list)  # periods with a value
     page: int = 1  # the page of its indicator's charts (``?indicator=CODE&page=N``) it is on
     href: str = ""  # where the matrix links to its chart; set by the view
+    points_html: str = ""  # the rows of its table (shown series only), rendered once
 
     @property
     def anchor(self) -> str:
@@ -343,6 +345,7 @@ def build(
         )
         s.description = describe(s)
         s.chart = spc_spec(s)
+        s.points_html = render_to_string("web/_monitoring_points.html", {"s": s})
     return Monitoring(
         series,
         matrix(series),

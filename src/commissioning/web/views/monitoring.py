@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 from django.db.models import Q
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -49,10 +51,13 @@ def _query(request, **values) -> str:
 def _page_context(request, monitoring) -> dict:
     """Links from the matrix and exceptions to each chart, and the pagination of the charts."""
     shown = {s.key for s in monitoring.shown}
+    kept = _query(request)  # what every link keeps (grouping, limits); the same for each
+    kept = f"{kept}&" if kept else ""
     for s in monitoring.series:
         s.href = f"#{s.anchor}"
         if s.key not in shown:
-            s.href = f"?{_query(request, indicator=s.indicator.code, page=s.page)}#{s.anchor}"
+            asked = urlencode({"indicator": s.indicator.code, "page": s.page})
+            s.href = f"?{kept}{asked}#{s.anchor}"
     for row in monitoring.matrix:  # made here, not in the template: 1,300 links at ICB scale
         for cell in row["cells"]:
             cell["links"] = format_html_join(
