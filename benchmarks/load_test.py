@@ -14,8 +14,9 @@ One command does everything:
    national or 10M run of `bench_scaling.py`) becomes practices outside any community, so the
    observation table has national size. Periods are moved back 11 years onto the demo's
    months (April 2008 to March 2013). Rows go in with PostgreSQL COPY, then ANALYZE;
-4. serves the app with `commissioning serve` (waitress, 8 threads: the production server the
-   project ships) on 127.0.0.1;
+4. serves the app with `commissioning serve --workers N` (N server processes, default one per
+   core: gunicorn with 4 threads each; `--workers 1` is the single waitress process) on
+   127.0.0.1;
 5. signs in the users (12 in Calderdale, 4 each in Wirral and Somerset; commissioners and
    viewers), has each open each page once (the first request after a change works the page
    out and keeps it; its cost is reported separately), then drives each main page with wrk,
@@ -114,9 +115,16 @@ def say(message: str) -> None:
 
 
 def cpu_seconds(pid: int) -> float:
-    """Processor time of a process and its live children (waitress runs in one process)."""
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    """Processor time of a process and its live children (the server's worker processes)."""
+    total = 0
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if stat.parent.name == str(pid) or fields[1] == str(pid):  # fields[1]: parent's id
+            total += int(fields[11]) + int(fields[12])
+    return total / os.sysconf("SC_CLK_TCK")
 
 
 def database(name: str) -> str:
@@ -389,6 +397,9 @@ def main() -> int:
     p.add_argument("--seconds", type=int, default=25, help="per page")
     p.add_argument("--mixed-seconds", type=int, default=60)
     p.add_argument("--port", type=int, default=8765)
+    p.add_argument(
+        "--workers", type=int, default=os.cpu_count() or 1, help="server processes (default: cores)"
+    )
     p.add_argument("--db-name", default="loadtest")
     p.add_argument("--reuse", action="store_true", help="keep the database already built")
     p.add_argument("--pages", default=",".join(PAGES), help="pages driven one at a time")
@@ -441,7 +452,8 @@ def main() -> int:
     base = f"http://127.0.0.1:{args.port}"
     log = open(RESULTS / "load_test_server.log", "w")  # noqa: SIM115 (closed below)
     server = subprocess.Popen(
-        [str(BIN / "commissioning"), "serve", "--db", url, "--port", str(args.port)],
+        [str(BIN / "commissioning"), "serve", "--db", url, "--port", str(args.port)]
+        + ["--workers", str(args.workers)],
         stdout=subprocess.DEVNULL,
         stderr=log,
     )
@@ -459,8 +471,13 @@ def main() -> int:
                 {"community": code, "username": f"{code}-{roles[i % 2]}", "cookie": cookie}
                 | {"paths": paths[code]}
             )
-        say(f"signed in {len(users)} users; server: waitress (commissioning serve), 8 threads")
-        record["server"] = "commissioning serve (waitress 3, 8 threads)"
+        server_kind = (
+            f"commissioning serve --workers {args.workers} (gunicorn, 4 threads each)"
+            if args.workers > 1
+            else "commissioning serve (waitress, 8 threads)"
+        )
+        say(f"signed in {len(users)} users; server: {server_kind}")
+        record["server"] = server_kind
         record["pages"] = {}
         if args.profile:
             profiled = [x for x in args.pages.split(",") if x]

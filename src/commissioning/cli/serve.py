@@ -1,4 +1,10 @@
-"""``commissioning serve``: serve the web app on an existing database."""
+"""``commissioning serve``: serve the web app on an existing database.
+
+One process (waitress, 8 threads) by default. Python runs one thread at a time in a process, so
+on a machine with several cores ``--workers N`` serves with N processes instead (gunicorn, each
+with 4 threads; not on Windows). Each process keeps its own worked-out results
+(store.computed).
+"""
 
 from __future__ import annotations
 
@@ -13,6 +19,12 @@ def register(sub) -> None:
     p.add_argument(
         "--https", action="store_true", help="behind a TLS proxy: secure cookies and HSTS"
     )
+    p.add_argument(
+        "--workers",
+        type=int,
+        default=1,
+        help="processes serving requests (default 1; use the number of cores on a busy server)",
+    )
     p.set_defaults(func=run)
 
 
@@ -24,14 +36,58 @@ def serve(host: str, port: int) -> None:
     waitress.serve(application, host=host, port=port, threads=8, ident="commissioning")
 
 
+def serve_processes(host: str, port: int, workers: int) -> None:
+    """Serve with ``workers`` processes (gunicorn, pre-forked, 4 threads each)."""
+    from django.db import connections
+    from gunicorn.app.base import BaseApplication
+
+    from commissioning.wsgi import application
+
+    class Server(BaseApplication):
+        def load_config(self):
+            settings = {
+                "bind": f"{host}:{port}",
+                "workers": workers,
+                "worker_class": "gthread",
+                "threads": 4,
+                "timeout": 300,
+                "graceful_timeout": 10,
+                "accesslog": None,
+                "errorlog": "-",
+                "loglevel": "warning",
+                "proc_name": "commissioning",
+                # each process opens its own database connections
+                "post_fork": lambda server, worker: connections.close_all(),
+            }
+            for name, value in settings.items():
+                self.cfg.set(name, value)
+
+        def load(self):
+            return application
+
+    connections.close_all()  # none may be shared with the processes about to start
+    Server().run()
+
+
 def run(args) -> int:
     import os
+    import sys
 
+    from commissioning.errors import UserError
+
+    if args.workers < 1:
+        raise UserError(f"--workers must be 1 or more, not {args.workers}")
+    if args.workers > 1 and sys.platform == "win32":
+        raise UserError("--workers above 1 needs Linux or macOS; on Windows serve with one")
     if args.https:
         os.environ["COMMISSIONING_HTTPS"] = "1"
     from commissioning.store.runtime import setup
 
     setup(args.db)
-    print(f"Serving on http://{args.host}:{args.port}/ (press Ctrl+C to stop)", flush=True)
-    serve(args.host, args.port)
+    how = f" with {args.workers} processes" if args.workers > 1 else ""
+    print(f"Serving on http://{args.host}:{args.port}/{how} (press Ctrl+C to stop)", flush=True)
+    if args.workers > 1:
+        serve_processes(args.host, args.port, args.workers)
+    else:
+        serve(args.host, args.port)
     return 0
