@@ -51,6 +51,9 @@ def serve_processes(host: str, port: int, workers: int) -> None:
                 "worker_class": "gthread",
                 "threads": 4,
                 "timeout": 300,
+                # keep idle connections open as browsers expect (gunicorn's 2 s default closes
+                # them while a user reads the page, and their next request fails)
+                "keepalive": 75,
                 "graceful_timeout": 10,
                 "accesslog": None,
                 "errorlog": "-",

@@ -7,7 +7,8 @@ from itertools import groupby
 from django.db.models import Count, Q, Sum
 from django.shortcuts import render
 
-from commissioning.access.policy import visible
+from commissioning.access.policy import scope_of, visible
+from commissioning.store.computed import remembered
 from commissioning.store.models import (
     Condition,
     Contract,
@@ -96,7 +97,12 @@ def community(request, code: str):
     )
     context = {
         "community": community,
-        "groups": _organisation_groups(user, community),
+        # 200 or more practices with their list sizes at ICB scale: kept until a record changes
+        "groups": remembered(
+            "community organisations",
+            (repr(scope_of(user)), community.code),
+            lambda: _organisation_groups(user, community),
+        ),
         "conditions": conditions,
         "services": services.select_related("provider").prefetch_related("conditions"),
         "contracts": visible(user, Contract)
