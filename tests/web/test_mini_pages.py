@@ -136,3 +136,19 @@ def test_server_error_page_is_plain_and_styled(rf, mini):
     html = response.content.decode()
     assert "Sorry, there is a problem with the service" in html
     assert "nhsuk-frontend.min.css" in html
+
+
+def test_development_page_shows_a_renamed_stage_at_once(as_commissioner):
+    """Stages are outside the audit trail, so their names are part of the kept page's key."""
+    from commissioning.store.models import AuditRecord, Stage
+
+    assert "Scoping" in text(as_commissioner.get(DEVELOPMENT))
+    latest = AuditRecord.objects.order_by("-id").values_list("id", flat=True).first()
+    stage = Stage.objects.get(code="scoping")
+    stage.name = "Early scoping"
+    stage.save()
+    # The rename wrote no audit record: only the stage names in the key can show it.
+    assert AuditRecord.objects.order_by("-id").values_list("id", flat=True).first() == latest
+    html = as_commissioner.get(DEVELOPMENT).content.decode()
+    lanes = re.findall(r'data-stage="([^"]+)"', html)
+    assert "Early scoping" in lanes and "Scoping" not in lanes

@@ -196,17 +196,35 @@ def community_organisation_ids(community_id: int) -> list[int]:
     return list(community_organisations(community_id).values_list("pk", flat=True))
 
 
-def observations_of_community(community_id: int) -> Q:
-    """The observations of a community: those of its services and of its organisations."""
-    services = m.Service.objects.filter(community=community_id).values_list("pk", flat=True)
-    return Q(service_id__in=list(services)) | Q(
-        organisation_id__in=community_organisation_ids(community_id)
-    )
-
-
 def _any(parts: Iterable[Q]) -> Q | None:
     parts = list(parts)
     return reduce(or_, parts) if parts else None
+
+
+def _of_community(model: type[models.Model], rule: Rule, community_id: int) -> Q | None:
+    """The filter that keeps the records of ``model`` belonging to a community under ``rule``
+    (its ``community`` and ``organisation`` lookups), or None if it has neither.
+
+    With both lookups, either of two conditions: as ids on the record's own columns, so that the
+    database can combine two index scans (a join or a subquery on either side of OR makes
+    PostgreSQL read the whole table: 0.47 s against 0.02 s for 2.8M observations).
+    """
+    parts = []
+    if rule.community and rule.organisation and "__" in rule.community:
+        relation, rest = rule.community.split("__", 1)
+        related = model._meta.get_field(relation).related_model
+        ids = related._default_manager.filter(**{rest: community_id}).values_list("pk", flat=True)
+        parts.append(Q(**{f"{relation}__in": list(ids)}))
+    elif rule.community:
+        parts.append(Q(**{rule.community: community_id}))
+    if rule.organisation:
+        parts.append(Q(**{f"{rule.organisation}__in": community_organisation_ids(community_id)}))
+    return _any(parts)
+
+
+def observations_of_community(community_id: int) -> Q:
+    """The observations of a community: those of its services and of its organisations."""
+    return _of_community(m.Observation, rule_for(m.Observation), community_id)
 
 
 def condition(user, model: type[models.Model]) -> Q | None:
@@ -224,21 +242,7 @@ def condition(user, model: type[models.Model]) -> Q | None:
         return None
     if scope.role == Role.PROVIDER and (rule.providers == "none" or scope.organisation_id is None):
         return None
-    cid = scope.community_id
-    parts = []
-    if rule.community and rule.organisation and "__" in rule.community:
-        # Either of two conditions: as ids on the record's own columns, so that the database
-        # can combine two index scans (a join or a subquery on either side of OR makes
-        # PostgreSQL read the whole table: 0.47 s against 0.02 s for 2.8M observations).
-        relation, rest = rule.community.split("__", 1)
-        related = model._meta.get_field(relation).related_model
-        ids = related._default_manager.filter(**{rest: cid}).values_list("pk", flat=True)
-        parts.append(Q(**{f"{relation}__in": list(ids)}))
-    elif rule.community:
-        parts.append(Q(**{rule.community: cid}))
-    if rule.organisation:
-        parts.append(Q(**{f"{rule.organisation}__in": community_organisation_ids(cid)}))
-    q = _any(parts)
+    q = _of_community(model, rule, scope.community_id)
     if q is None:
         return None
     if scope.role == Role.PROVIDER and rule.providers == "own":

@@ -11,7 +11,7 @@ from commissioning.store.models import Participation, RoleType, ServiceDevelopme
 from commissioning.web.access import community_or_404
 from commissioning.web.charts import chart_spec
 from commissioning.web.timeline import activity_lanes, describe, lane_hours, timeline_chart
-from commissioning.web.views.practice import development_labour, sees_money
+from commissioning.web.views.practice import development_labour, sees_money, stage_names
 
 
 def _participants(development) -> list[dict]:
@@ -50,9 +50,12 @@ def development(request, code: str, slug: str):
         slug=slug,
     )
     money = sees_money(request.user)
+    # Stages are reference data outside the audit trail: their names are part of the key, so a
+    # renamed stage shows at once rather than after COMMISSIONING_CACHE_SECONDS.
+    stages = stage_names()
     sections = remembered(
         "development page",
-        (dev.pk, money),
+        (dev.pk, money, tuple(sorted(stages.items()))),
         lambda: development_sections(request.user, community, dev),
     )
     context = {

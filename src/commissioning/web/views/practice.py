@@ -144,7 +144,7 @@ def _frames_for(request, code: str):
     return community, load_community(community.code)
 
 
-def _stage_names() -> dict[str, str]:
+def stage_names() -> dict[str, str]:
     return dict(Stage.objects.values_list("code", "name"))
 
 
@@ -193,7 +193,7 @@ def practice(request, code: str):
     refuse_providers(request.user)
     community = community_or_404(request.user, code)
     money = sees_money(request.user)
-    stages = _stage_names()
+    stages = stage_names()
     sections = remembered(
         "practice page",
         (community.code, money, tuple(sorted(stages.items()))),
@@ -395,7 +395,7 @@ def development_labour(user, community, development) -> dict:
     rates = load_pay_rates()
     hourly, per_year = rates.hourly(), rates.hours_per_fte_year
     money = sees_money(user)
-    stages = _stage_names()
+    stages = stage_names()
     by_stage = labour.labour_table(split, hourly, per_year, by=["stage"])
     by_stage["stage"] = by_stage["stage"].map(lambda s: stages.get(s, s))
     by_role = labour.labour_table(split, hourly, per_year, by=["role_type"])
