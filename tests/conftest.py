@@ -45,7 +45,10 @@ def _nothing_kept_from_other_tests():
     rolled-back test can leave the same latest audit record number behind on SQLite."""
     from django.core.cache import cache
 
+    from commissioning.store.computed import forget_shared
+
     cache.clear()
+    forget_shared()
 
 
 @pytest.fixture(scope="session")

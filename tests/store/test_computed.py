@@ -44,6 +44,36 @@ def test_a_kept_result_is_a_copy_the_caller_may_change(db):
     assert remembered("table", (), lambda: {"rows": []}) == {"rows": [1, 2]}
 
 
+def test_a_shared_result_is_the_same_object_until_a_record_changes(db):
+    work = Counter()
+    first = remembered("table", ("a",), work, shared=True)
+    assert remembered("table", ("a",), work, shared=True) is first
+    assert remembered("table", ("b",), work, shared=True) == {"calls": 2}
+    Condition.objects.create(name="Heart failure", slug="heart-failure")  # audited
+    assert remembered("table", ("a",), work, shared=True) == {"calls": 3}
+    # kept apart from the copies in Django's cache
+    assert remembered("table", ("a",), work) == {"calls": 4}
+
+
+def test_shared_results_expire_and_only_the_most_recent_are_kept(db, settings, monkeypatch):
+    from commissioning.store import computed
+
+    monkeypatch.setattr(computed, "SHARED_RESULTS", 3)
+    work = Counter()
+    for name in "abcd":  # "a" is dropped when "d" comes
+        remembered("table", (name,), work, shared=True)
+    assert remembered("table", ("d",), work, shared=True) == {"calls": 4}
+    assert remembered("table", ("a",), work, shared=True) == {"calls": 5}
+    clock = [1000.0]
+    monkeypatch.setattr(computed, "_clock", lambda: clock[0])
+    settings.COMMISSIONING_CACHE_SECONDS = 60
+    assert remembered("table", ("e",), work, shared=True) == {"calls": 6}
+    clock[0] += 59
+    assert remembered("table", ("e",), work, shared=True) == {"calls": 6}
+    clock[0] += 2
+    assert remembered("table", ("e",), work, shared=True) == {"calls": 7}
+
+
 def test_none_is_kept_too(db):
     work = Counter()
 

@@ -192,3 +192,97 @@ def test_a_link_to_one_series_opens_the_page_that_has_its_chart(client, big):
     first = key(big, "AAA", 0)
     assert client.get(URL, {"series": first}).status_code == 200
     assert client.get(URL, {"series": "series-nothing"}).status_code == 200
+
+
+def more_practices(big, n: int) -> list[str]:
+    """``n`` more practices of bigtown with AAA's 13 values (the same cell as the other 20)."""
+    from commissioning.store.models import CommissioningCommunity, Observation, Organisation
+
+    town = CommissioningCommunity.objects.get(code="bigtown")
+    extra = []
+    for i in range(n):
+        practice = Organisation.objects.create(
+            ods_code=f"X{i:05d}", name=f"Practice X{i:02d}", kind="gp_practice"
+        )
+        town.members.add(practice)
+        Observation.objects.bulk_create(
+            Observation(
+                indicator=big["indicators"]["AAA"],
+                organisation=practice,
+                period=month,
+                value=50 + (i % 10) / 10 + (m % 2),
+                target=40.0,
+            )
+            for m, month in enumerate(MONTHS)
+        )
+        extra.append(f"series-i{big['indicators']['AAA'].pk}-org{practice.pk}")
+    return extra
+
+
+def test_a_cell_with_more_than_a_page_of_one_indicator_links_to_its_charts(client, big):
+    """Over 20 series of one indicator in a cell: one link to those charts, not one each."""
+    more_practices(big, 5)
+    html = get(client, big)
+    cells = matrix(html)
+    # AAA's 25 series are one link; BBB's and CCC's 20 each are still listed one by one
+    assert len(re.findall(r'data-series="i', cells)) == 40
+    group = re.findall(r'<a href="([^"]+)" data-group="AAA">Indicator AAA: 25 charts</a>', cells)
+    assert group == [
+        "?indicator=AAA&amp;variation=common_cause&amp;assurance=consistent_pass#charts"
+    ]
+    # the link shows those 25 charts, 20 to a page, and says which cell they are
+    narrowed = get(client, big, group[0].split("#")[0].replace("&amp;", "&"))
+    assert len(charts(narrowed)) == 20
+    assert "Charts 1 to 20 of 25 for Indicator AAA" in narrowed
+    assert "variation “Common cause”, assurance “Consistently passes the target” (25 charts)" in (
+        narrowed
+    )
+    assert "Show the charts of every cell" in narrowed
+    # its pages keep the cell; the way back drops it
+    second = re.search(r'href="(\?[^"]*page=2)#charts" rel="next"', narrowed).group(1)
+    assert "variation=common_cause" in second and "assurance=consistent_pass" in second
+    last = get(client, big, second.replace("&amp;", "&"))
+    assert len(charts(last)) == 5
+    back = re.search(r'<a href="([^"]+)">Show the charts of every cell</a>', narrowed).group(1)
+    assert back == "?indicator=AAA#charts"
+
+
+def test_a_cell_with_no_charts_of_the_indicator_says_so(client, big):
+    html = get(client, big, "?variation=special_cause_concern&assurance=consistent_fail")
+    assert charts(html) == []
+    assert "(0 charts)" in html and "No charts to show." in html
+    # an unknown cell, or half of one, narrows nothing
+    everything = charts(get(client, big))
+    assert charts(get(client, big, "?variation=nonsense&assurance=consistent_pass")) == everything
+    assert charts(get(client, big, "?variation=common_cause")) == everything
+
+
+def test_chart_sections_are_kept_once_but_each_user_gets_their_own_follow_button(
+    client, big, django_user_model
+):
+    """The icons, chart and table of a series are rendered once for everyone with the same
+    view; the Follow button says whether this user follows the indicator."""
+    from commissioning.reports.models import Subscription
+    from commissioning.store.models import Profile
+
+    town = big["user"].profile.community
+    other = django_user_model.objects.create_user("big-other", password="big-Pa55-word")
+    Profile.objects.create(user=other, role="commissioner", community=town)
+    Subscription.objects.create(
+        user=big["user"], indicator=big["indicators"]["AAA"], community=town
+    )
+    section = key(big, "AAA", 3)
+
+    def part(html, start, end):
+        part = html[html.index(f'id="{section}"') :]
+        return part[part.index(start) : part.index(end)]
+
+    follower = get(client, big)
+    client.force_login(other)
+    not_follower = client.get(URL).content.decode()
+    body = ('<div class="app-spc-icons">', "</section>")
+    assert part(follower, *body) == part(not_follower, *body)
+    assert 'class="nhsuk-table-responsive app-spc-table"' in part(follower, *body)
+    button = ('<form class="app-follow"', "</form>")
+    assert 'data-following="true"' in part(follower, *button)
+    assert 'data-following="false"' in part(not_follower, *button)

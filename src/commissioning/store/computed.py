@@ -11,12 +11,19 @@ Results are kept in Django's cache (``settings.CACHES``: each server process's o
 never on disk) for at most ``COMMISSIONING_CACHE_SECONDS`` seconds (default 600; 0 turns
 keeping off). That limit also bounds how long a change made outside the app and its audit trail
 (rebuilding the demo with `commissioning demo`) can go unseen by a server already running.
+
+Django's in-memory cache keeps a copy (a pickle) and gives each request a fresh copy to change:
+at ICB scale the monitoring page's result is 3.5 MB and unpickling it cost 57 ms a request. A
+result its users only read can instead be kept as it is (``shared=True``): the object itself,
+in this process, among the ``SHARED_RESULTS`` most recently used.
 """
 
 from __future__ import annotations
 
 import hashlib
 import threading
+import time
+from collections import OrderedDict
 from collections.abc import Callable
 from typing import TypeVar
 
@@ -27,6 +34,10 @@ T = TypeVar("T")
 _MISSING = object()
 _LOCKS: dict[str, threading.Lock] = {}
 _LOCKS_GUARD = threading.Lock()
+SHARED_RESULTS = 32  # results kept as objects (``shared=True``), least recently used dropped
+_SHARED: OrderedDict[str, tuple[float, object]] = OrderedDict()  # key -> (expires, result)
+_SHARED_GUARD = threading.Lock()
+_clock = time.monotonic  # seconds, for expiry
 
 
 def data_version() -> tuple:
@@ -42,18 +53,50 @@ def _key(parts: tuple) -> str:
     return f"commissioning:computed:{digest}"
 
 
-def remembered(name: str, parts: tuple, compute: Callable[[], T]) -> T:
+def _get(key: str, shared: bool):
+    if not shared:
+        return cache.get(key, _MISSING)
+    with _SHARED_GUARD:
+        kept = _SHARED.get(key)
+        if kept is None:
+            return _MISSING
+        if kept[0] < _clock():
+            del _SHARED[key]
+            return _MISSING
+        _SHARED.move_to_end(key)
+        return kept[1]
+
+
+def _set(key: str, value, seconds: float, shared: bool) -> None:
+    if not shared:
+        cache.set(key, value, seconds)
+        return
+    with _SHARED_GUARD:
+        _SHARED[key] = (_clock() + seconds, value)
+        _SHARED.move_to_end(key)
+        while len(_SHARED) > SHARED_RESULTS:
+            _SHARED.popitem(last=False)
+
+
+def forget_shared() -> None:
+    """Drop the results kept as objects in this process (the tests start each from nothing)."""
+    with _SHARED_GUARD:
+        _SHARED.clear()
+
+
+def remembered(name: str, parts: tuple, compute: Callable[[], T], *, shared: bool = False) -> T:
     """``compute()``, or the result kept from an earlier call with the same name and parts
     while the stored records have not changed since.
 
     ``parts`` must hold everything the result depends on besides the records (a community
-    code, what the user may see, the page's options); their ``repr`` makes the key.
+    code, what the user may see, the page's options); their ``repr`` makes the key. With
+    ``shared``, every caller gets the same object: callers must not change it.
     """
     seconds = getattr(settings, "COMMISSIONING_CACHE_SECONDS", 600)
     if not seconds:
         return compute()
     key = _key((name, parts, data_version()))
-    value = cache.get(key, _MISSING)
+    value = _get(key, shared)
     if value is not _MISSING:
         return value
     # One thread works a result out; others asking for it meanwhile wait for it rather than
@@ -62,10 +105,10 @@ def remembered(name: str, parts: tuple, compute: Callable[[], T]) -> T:
         lock = _LOCKS.setdefault(key, threading.Lock())
     try:
         with lock:
-            value = cache.get(key, _MISSING)
+            value = _get(key, shared)
             if value is _MISSING:
                 value = compute()
-                cache.set(key, value, seconds)
+                _set(key, value, seconds, shared)
     finally:
         with _LOCKS_GUARD:
             _LOCKS.pop(key, None)

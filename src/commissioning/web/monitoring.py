@@ -63,6 +63,9 @@ ANNOTATED_KINDS = {"decision", "procurement"}
 # Charts on one page of a monitoring page: every series is in the summary matrix, but charts and
 # their tables are drawn a page at a time (an ICB's practices give over a thousand series).
 PAGE_SIZE = 20
+# A cell of the summary matrix lists each of its series while one indicator has at most a page of
+# charts there; above that it gives one link to those charts (an ICB's practices: 1,300 links).
+MATRIX_LINKS_UP_TO = PAGE_SIZE
 
 
 @dataclass(frozen=True)
@@ -92,8 +95,7 @@ class Series:
     suppression: str = ""  # the small-numbers rule, in words, for the note under the table
     observed: list[dt.date] = field(default_factory=list)  # periods with a value
     page: int = 1  # the page of its indicator's charts (``?indicator=CODE&page=N``) it is on
-    href: str = ""  # where the matrix links to its chart; set by the view
-    points_html: str = ""  # the rows of its table (shown series only), rendered once
+    body_html: str = ""  # its icons, chart, events and table (shown series only), rendered once
 
     @property
     def anchor(self) -> str:
@@ -119,6 +121,7 @@ class Monitoring:
     indicators: list[Indicator] = field(default_factory=list)  # those with a series here
     first: int = 0  # the number of the first chart shown (from 1), 0 when none
     total: int = 0  # the charts there are to page through
+    cell: dict | None = None  # the matrix cell the charts are narrowed to: its two labels
 
 
 # --- choosing observations ----------------------------------------------------------------
@@ -236,6 +239,8 @@ def build(
     extra_series: pd.DataFrame | None = None,
     page: int = 1,
     indicator: str | None = None,
+    variation: str | None = None,
+    assurance: str | None = None,
     page_size: int = PAGE_SIZE,
 ) -> Monitoring:
     """Everything a monitoring page shows for these observations.
@@ -251,7 +256,9 @@ def build(
     Every series gets its SPC summary, icons and data-quality checks (the matrix and the
     exceptions cover them all), but only the ``page_size`` series of page ``page`` (counted
     from 1, kept within the pages there are) get their points, chart and description: those of
-    one indicator when ``indicator`` is the code of one with a series here.
+    one indicator when ``indicator`` is the code of one with a series here, and of one cell of
+    the matrix when ``variation`` and ``assurance`` name one (both, from VARIATIONS and
+    ASSURANCES).
     """
     annotations = annotations or {}
     df = _frame(observations)
@@ -334,6 +341,10 @@ def build(
         within[s.indicator.pk] = within.get(s.indicator.pk, 0) + 1
         s.page = (within[s.indicator.pk] - 1) // page_size + 1
     listed = [s for s in series if chosen is None or s.indicator.pk == chosen.pk]
+    cell = None
+    if variation in dict(VARIATIONS) and assurance in dict(ASSURANCES):
+        listed = [s for s in listed if _cell_of(s) == (variation, assurance)]
+        cell = {"variation": dict(VARIATIONS)[variation], "assurance": dict(ASSURANCES)[assurance]}
     pages = max(1, math.ceil(len(listed) / page_size))
     page = min(max(1, page), pages)
     shown = listed[(page - 1) * page_size : page * page_size]
@@ -345,7 +356,7 @@ def build(
         )
         s.description = describe(s)
         s.chart = spc_spec(s)
-        s.points_html = render_to_string("web/_monitoring_points.html", {"s": s})
+        s.body_html = render_to_string("web/_monitoring_series_body.html", {"s": s})
     return Monitoring(
         series,
         matrix(series),
@@ -359,6 +370,7 @@ def build(
         indicators=present,
         first=(page - 1) * page_size + 1 if shown else 0,
         total=len(listed),
+        cell=cell,
     )
 
 
@@ -457,19 +469,34 @@ def recency_problem(s: Series, latest: dt.date | None) -> str:
     return " ".join(problems)
 
 
+def _cell_of(s: Series) -> tuple[str, str]:
+    """The matrix cell of a series: the variation of its latest value, its assurance."""
+    return (s.summary.get("variation") or "none", s.summary.get("assurance") or "none")
+
+
 def matrix(series: list[Series]) -> list[dict]:
-    """Rows by variation, columns by assurance; each cell lists its series."""
+    """Rows by variation, columns by assurance; each cell lists its series, and its series by
+    indicator (``groups``: indicator, its series there, whether they are too many to list)."""
+    members: dict[tuple[str, str], list[Series]] = {}
+    for s in series:
+        members.setdefault(_cell_of(s), []).append(s)
     rows = []
     for variation, label in VARIATIONS:
         cells = []
         for assurance, _ in ASSURANCES:
-            members = [
-                s
-                for s in series
-                if (s.summary.get("variation") or "none") == variation
-                and (s.summary.get("assurance") or "none") == assurance
+            here = members.get((variation, assurance), [])
+            by_indicator: dict[int, list[Series]] = {}
+            for s in here:
+                by_indicator.setdefault(s.indicator.pk, []).append(s)
+            groups = [
+                {
+                    "indicator": group[0].indicator,
+                    "series": group,
+                    "grouped": len(group) > MATRIX_LINKS_UP_TO,
+                }
+                for group in by_indicator.values()
             ]
-            cells.append({"assurance": assurance, "series": members})
+            cells.append({"assurance": assurance, "series": here, "groups": groups})
         rows.append({"variation": variation, "label": label, "cells": cells})
     return rows
 

@@ -7,13 +7,16 @@ from urllib.parse import urlencode
 from django.db.models import Q
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.html import format_html_join
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
 
 from commissioning.access.policy import scope_of, visible, visible_or_404
 from commissioning.store.computed import remembered
 from commissioning.store.models import Activity, Contract, Indicator, ServiceDevelopment
 from commissioning.web.access import community_or_404
 from commissioning.web.monitoring import (
+    ASSURANCES,
+    VARIATIONS,
     build,
     community_observations,
     development_annotations,
@@ -30,17 +33,30 @@ def _crumbs(community, *extra):
     ]
 
 
+CELL = ("variation", "assurance")  # the matrix cell the charts may be narrowed to
+
+
 def _paging(request) -> dict:
-    """The ``page`` and ``indicator`` asked for: a page that is not a whole number is the first."""
+    """The ``page``, ``indicator`` and matrix cell asked for: a page that is not a whole number
+    is the first; a cell is a known variation and a known assurance, or none."""
     raw = request.GET.get("page", "")
     page = int(raw) if raw.isascii() and raw.isdigit() and len(raw) < 10 else 1
-    return {"page": page, "indicator": request.GET.get("indicator") or None}
+    variation, assurance = (request.GET.get(name) for name in CELL)
+    if variation not in dict(VARIATIONS) or assurance not in dict(ASSURANCES):
+        variation = assurance = None
+    return {
+        "page": page,
+        "indicator": request.GET.get("indicator") or None,
+        "variation": variation,
+        "assurance": assurance,
+    }
 
 
-def _query(request, **values) -> str:
-    """This page's query (its grouping, its limits) with ``values`` set: a link's ``?...``."""
+def _query(request, *, keep_cell: bool = True, **values) -> str:
+    """This page's query (its grouping, its limits, its matrix cell unless not ``keep_cell``)
+    with ``values`` set: a link's ``?...``."""
     query = request.GET.copy()
-    for name in ("page", "indicator", "series"):
+    for name in ("page", "indicator", "series", *(() if keep_cell else CELL)):
         query.pop(name, None)
     for name, value in values.items():
         if value not in (None, ""):
@@ -49,22 +65,64 @@ def _query(request, **values) -> str:
 
 
 def _page_context(request, monitoring) -> dict:
-    """Links from the matrix and exceptions to each chart, and the pagination of the charts."""
+    """Links from the matrix and exceptions to each chart, and the pagination of the charts.
+
+    The monitoring result may be shared with other requests (``remembered(shared=True)``), so
+    nothing here changes it: the links go into new lists.
+    """
     shown = {s.key for s in monitoring.shown}
-    kept = _query(request)  # what every link keeps (grouping, limits); the same for each
+    # What every link to a chart keeps (grouping, limits; not the matrix cell): the same for each.
+    kept = _query(request, keep_cell=False)
     kept = f"{kept}&" if kept else ""
-    for s in monitoring.series:
-        s.href = f"#{s.anchor}"
-        if s.key not in shown:
-            asked = urlencode({"indicator": s.indicator.code, "page": s.page})
-            s.href = f"?{kept}{asked}#{s.anchor}"
-    for row in monitoring.matrix:  # made here, not in the template: 1,300 links at ICB scale
+
+    def href(s) -> str:
+        if s.key in shown:
+            return f"#{s.anchor}"
+        asked = urlencode({"indicator": s.indicator.code, "page": s.page})
+        return f"?{kept}{asked}#{s.anchor}"
+
+    rows = []
+    for row in monitoring.matrix:  # made here, not in the template: many links at ICB scale
+        cells = []
         for cell in row["cells"]:
-            cell["links"] = format_html_join(
-                "",
-                '<li><a href="{}" data-series="{}">{}: {}</a></li>',
-                ((s.href, s.key, s.indicator.name, s.subject) for s in cell["series"]),
-            )
+            links = []
+            for group in cell["groups"]:
+                if group["grouped"]:  # one link to the charts of this indicator in this cell
+                    asked = urlencode(
+                        {
+                            "indicator": group["indicator"].code,
+                            "variation": row["variation"],
+                            "assurance": cell["assurance"],
+                        }
+                    )
+                    links.append(
+                        format_html(
+                            '<li><a href="?{}{}#charts" data-group="{}">{}: {} charts</a></li>',
+                            kept,
+                            asked,
+                            group["indicator"].code,
+                            group["indicator"].name,
+                            f"{len(group['series']):,}",
+                        )
+                    )
+                else:
+                    links.append(
+                        format_html_join(
+                            "",
+                            '<li><a href="{}" data-series="{}">{}: {}</a></li>',
+                            (
+                                (href(s), s.key, s.indicator.name, s.subject)
+                                for s in group["series"]
+                            ),
+                        )
+                    )
+            # each part escaped by format_html
+            cells.append({**cell, "links": mark_safe("".join(links))})  # noqa: S308
+        rows.append({**row, "cells": cells})
+    exceptions = [
+        {**e, "href": href(e["series"]) if e["series"] is not None else None}
+        for e in monitoring.exceptions
+    ]
     code = monitoring.indicator.code if monitoring.indicator else None
     current = monitoring.page
 
@@ -82,10 +140,13 @@ def _page_context(request, monitoring) -> dict:
         items.append({"number": number, "url": link(number), "current": number == current})
         previous = number
     asked = request.GET.get("indicator")
+    everything = _query(request, keep_cell=False, indicator=code)
     hidden = request.GET.copy()
     for name in ("page", "indicator"):
         hidden.pop(name, None)
     return {
+        "matrix": rows,
+        "exceptions": exceptions,
         "pagination": {
             "items": items,
             "previous": link(current - 1) if current > 1 else None,
@@ -93,6 +154,7 @@ def _page_context(request, monitoring) -> dict:
             "last": min(monitoring.first + len(monitoring.shown) - 1, monitoring.total),
         },
         "unknown_indicator": asked if asked and monitoring.indicator is None else None,
+        "without_cell": f"?{everything}#charts",
         "kept": [(name, value) for name, values in hidden.lists() for value in values],
     }
 
@@ -143,12 +205,15 @@ def community_monitoring(request, code: str):
         "community monitoring",
         (repr(scope_of(request.user)), community.code, asked_grouping, sorted(paging.items())),
         work,
+        shared=True,  # read, never changed, by the requests that get it (_page_context)
     )
     wanted = request.GET.get("series")  # a link to one chart (from an alert): go to its page
     if wanted and "page" not in request.GET:
         target = next((s for s in monitoring.series if s.anchor == wanted), None)
         if target is not None and target not in monitoring.shown:
-            query = _query(request, indicator=target.indicator.code, page=target.page)
+            query = _query(
+                request, keep_cell=False, indicator=target.indicator.code, page=target.page
+            )
             return redirect(f"{request.path}?{query}#{target.anchor}")
     context = {
         **_page_context(request, monitoring),
