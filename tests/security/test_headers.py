@@ -30,3 +30,37 @@ def test_anonymous_users_see_only_the_login_page_and_health_check(client, db):
 def test_session_cookie_is_http_only_and_expires(settings):
     assert settings.SESSION_COOKIE_HTTPONLY and settings.SESSION_EXPIRE_AT_BROWSER_CLOSE
     assert settings.SESSION_COOKIE_AGE <= 8 * 60 * 60
+
+
+def test_pages_are_compressed_for_browsers_that_accept_gzip_with_random_padding(
+    client, django_user_model, db
+):
+    """Pages go gzip-compressed when the browser accepts it; each response's length varies
+    (Django's defence against BREACH), and a browser that does not accept gzip gets plain HTML."""
+    import gzip
+
+    plain = client.get("/login/")
+    assert "Content-Encoding" not in plain and b"<form" in plain.content
+    assert "Accept-Encoding" in plain["Vary"]
+    lengths = set()
+    for _ in range(6):
+        r = client.get("/login/", HTTP_ACCEPT_ENCODING="gzip, deflate, br")
+        assert r["Content-Encoding"] == "gzip"
+        assert b"<form" in gzip.decompress(r.content)
+        assert len(r.content) < len(plain.content)
+        lengths.add(len(r.content))
+    assert len(lengths) > 1
+
+
+def test_static_files_are_served_as_they_are_not_compressed_on_each_request(client, db):
+    """WhiteNoise serves static files before the page compression sees them."""
+    from pathlib import Path
+
+    from django.contrib.staticfiles import finders
+
+    path = Path(finders.find("web/charts.js"))
+    r = client.get("/static/web/charts.js", HTTP_ACCEPT_ENCODING="gzip")
+    assert r.status_code == 200
+    assert "Content-Encoding" not in r
+    assert int(r["Content-Length"]) == path.stat().st_size
+    assert b"".join(r.streaming_content) == path.read_bytes()
