@@ -88,3 +88,23 @@ def test_serve_refuses_no_processes():
     assert r.returncode == 1
     assert "--workers must be 1 or more" in r.stderr
     assert "Traceback" not in r.stderr
+
+
+def test_settle_loads_every_view_and_sets_long_lived_objects_aside(db):
+    """Before serving: the pages' code is loaded and its objects left out of garbage collection."""
+    import gc
+    import sys
+
+    from commissioning.cli.serve import settle
+
+    before = ["made before settling"]
+    try:
+        frozen = settle()
+        after = ["made after settling"]
+        assert frozen == gc.get_freeze_count() > 10_000
+        assert "commissioning.web.views.monitoring" in sys.modules
+        collected = gc.get_objects()  # what a full collection walks
+        assert any(o is after for o in collected)
+        assert not any(o is before for o in collected)
+    finally:
+        gc.unfreeze()

@@ -28,11 +28,30 @@ def register(sub) -> None:
     p.set_defaults(func=run)
 
 
+def settle() -> int:
+    """Load every page's code, then set aside (``gc.freeze``) the objects that live as long as
+    the server, returning how many.
+
+    Python's full garbage collection walks every object; with Django, pandas and Altair loaded
+    that is about 250,000 and took about 170 ms, in which no thread of the process answers.
+    Frozen, they are left out of it (34 ms), and pre-forked processes share their memory pages.
+    """
+    import gc
+
+    from django.urls import get_resolver
+
+    _ = get_resolver().url_patterns  # imports every view and the analytics they use
+    gc.collect()
+    gc.freeze()
+    return gc.get_freeze_count()
+
+
 def serve(host: str, port: int) -> None:
     import waitress
 
     from commissioning.wsgi import application
 
+    settle()
     waitress.serve(application, host=host, port=port, threads=8, ident="commissioning")
 
 
@@ -69,6 +88,7 @@ def serve_processes(host: str, port: int, workers: int) -> None:
             return application
 
     connections.close_all()  # none may be shared with the processes about to start
+    settle()
     Server().run()
 
 
