@@ -65,6 +65,70 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
+def _serve(args: list[str], env: dict, seconds: float = 180) -> tuple[subprocess.Popen, str]:
+    """Start ``commissioning serve ARGS --port P`` and wait until it answers /health.
+
+    Returns the process and its base URL. Loading every page's code before serving takes a
+    few seconds, many more on a machine running the other test passes beside this one.
+    """
+    port = _free_port()
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "commissioning", "serve", *args, "--port", str(port)],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    base = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + seconds
+    while True:
+        try:
+            with urllib.request.urlopen(f"{base}/health", timeout=2) as r:
+                if r.status == 200:
+                    return proc, base
+        except OSError:
+            if proc.poll() is not None or time.monotonic() > deadline:
+                proc.kill()
+                out = proc.stdout.read() if proc.stdout else ""
+                raise RuntimeError(f"the server did not start:\n{out}") from None
+            time.sleep(0.2)
+
+
+def _stop(proc: subprocess.Popen) -> str:
+    """Stop a server started by ``_serve``; returns what it printed."""
+    proc.terminate()
+    try:
+        out, _ = proc.communicate(timeout=30)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        out, _ = proc.communicate()
+    return out or ""
+
+
+class _Servers:
+    """``start(args, env) -> (process, base URL)`` and ``stop(process) -> its output``."""
+
+    def __init__(self):
+        self.started: list[subprocess.Popen] = []
+
+    def start(self, args: list[str], env: dict) -> tuple[subprocess.Popen, str]:
+        proc, base = _serve(args, env)
+        self.started.append(proc)
+        return proc, base
+
+    stop = staticmethod(_stop)
+
+
+@pytest.fixture
+def serve_app():
+    """Start ``commissioning serve`` processes; any still running are stopped at the end."""
+    servers = _Servers()
+    yield servers
+    for proc in servers.started:
+        if proc.poll() is None:
+            _stop(proc)
+
+
 @pytest.fixture(scope="session")
 def demo_server(tmp_path_factory):
     """Build the demo into a fresh SQLite file and serve it; yields the base URL."""
@@ -72,40 +136,17 @@ def demo_server(tmp_path_factory):
     db = f"sqlite:///{folder / 'demo.sqlite3'}"
     env = {**os.environ, "COMMISSIONING_DATA": str(folder)}
     env.pop("DATABASE_URL", None)
-    exe = [sys.executable, "-m", "commissioning"]
     subprocess.run(
-        [*exe, "demo", "--db", db, "--password", DEMO_PASSWORD, "--no-serve"],
+        [sys.executable, "-m", "commissioning", "demo", "--db", db]
+        + ["--password", DEMO_PASSWORD, "--no-serve"],
         check=True,
         env=env,
         capture_output=True,
         timeout=600,
     )
-    port = _free_port()
-    proc = subprocess.Popen(
-        [*exe, "serve", "--db", db, "--port", str(port)],
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-    )
-    base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    while True:
-        try:
-            with urllib.request.urlopen(f"{base}/health", timeout=2) as r:
-                if r.status == 200:
-                    break
-        except OSError:
-            if proc.poll() is not None or time.monotonic() > deadline:
-                proc.kill()
-                out = proc.stdout.read().decode() if proc.stdout else ""
-                raise RuntimeError(f"the demo server did not start:\n{out}") from None
-            time.sleep(0.2)
+    proc, base = _serve(["--db", db], env)
     yield base
-    proc.terminate()
-    try:
-        proc.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        proc.kill()
+    _stop(proc)
 
 
 CHROMIUM = "/usr/bin/chromium"

@@ -36,49 +36,23 @@ def test_an_unreachable_database_is_one_plain_line_with_the_password_hidden():
     assert "secret" not in r.stderr
 
 
-def test_serve_with_several_processes_answers_pages_from_each(tmp_path):
+def test_serve_with_several_processes_answers_pages_from_each(tmp_path, serve_app):
     """`--workers 2`: two processes serve, each with its own database connections."""
     import os
-    import socket
-    import time
     import urllib.request
 
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
     env = {**os.environ, "COMMISSIONING_DATA": str(tmp_path)}
     env.pop("DATABASE_URL", None)
     db = f"sqlite:///{tmp_path / 'serve.sqlite3'}"
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "commissioning", "serve", "--db", db, "--port", str(port)]
-        + ["--workers", "2"],
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
-    try:
-        base = f"http://127.0.0.1:{port}"
-        deadline = time.monotonic() + 90
-        while True:
-            try:
-                with urllib.request.urlopen(f"{base}/health", timeout=2) as r:
-                    if r.status == 200:
-                        break
-            except OSError:
-                assert proc.poll() is None, proc.stdout.read()
-                assert time.monotonic() < deadline, "the server did not start"
-                time.sleep(0.3)
-        children = subprocess.run(
-            ["pgrep", "-P", str(proc.pid)], capture_output=True, text=True
-        ).stdout.split()
-        assert len(children) == 2
-        for _ in range(6):  # several requests, whichever process takes each
-            with urllib.request.urlopen(f"{base}/login/", timeout=30) as r:
-                assert r.status == 200 and b"Sign in" in r.read()
-    finally:
-        proc.terminate()
-        out, _ = proc.communicate(timeout=30)
+    proc, base = serve_app.start(["--db", db, "--workers", "2"], env)
+    children = subprocess.run(
+        ["pgrep", "-P", str(proc.pid)], capture_output=True, text=True
+    ).stdout.split()
+    assert len(children) == 2
+    for _ in range(6):  # several requests, whichever process takes each
+        with urllib.request.urlopen(f"{base}/login/", timeout=30) as r:
+            assert r.status == 200 and b"Sign in" in r.read()
+    out = serve_app.stop(proc)
     assert "with 2 processes" in out
     assert "Traceback" not in out
 
