@@ -273,6 +273,27 @@ def test_data_quality_exceptions(client, world):
     assert "Never measured" in dev_page and "No observations recorded." in dev_page
 
 
+def test_each_exception_is_a_row_linking_to_its_chart(client, world):
+    client.force_login(world["commissioner"])
+    html = client.get(COMMUNITY).content.decode()
+    table = html[html.index('id="data-quality-table"') :]
+    table = table[: table.index("</table>")]
+    row = re.search(r'<tr class="nhsuk-table__row" data-indicator="LATE">(.*?)</tr>', table, re.S)
+    cells = re.findall(r'<td class="nhsuk-table__cell">(.*?)</td>', row.group(1), re.S)
+    from commissioning.store.models import Indicator
+
+    late = Indicator.objects.get(code="LATE")
+    anchor = f"series-i{late.pk}-org{world['ccg'].pk}"
+    assert cells[0] == f'<a href="#{anchor}">Late returns</a>'
+    assert cells[1:3] == [world["ccg"].name, "Monthly"]
+    assert cells[3].startswith("Latest value is for July 2020")
+    # an objective's indicator never measured: a row with no chart to link to
+    dev = client.get(DEVELOPMENT).content.decode()
+    row = re.search(r'data-indicator="NODATA">(.*?)</tr>', dev, re.S).group(1)
+    cells = re.findall(r'<td class="nhsuk-table__cell">(.*?)</td>', row, re.S)
+    assert cells == ["Never measured", "None", "Monthly", "No observations recorded."]
+
+
 def test_development_page_annotates_decisions_and_go_live(client, world):
     client.force_login(world["commissioner"])
     response = client.get(DEVELOPMENT)
