@@ -39,16 +39,23 @@ def test_an_unreachable_database_is_one_plain_line_with_the_password_hidden():
 def test_serve_with_several_processes_answers_pages_from_each(tmp_path, serve_app):
     """`--workers 2`: two processes serve, each with its own database connections."""
     import os
+    import time
     import urllib.request
 
     env = {**os.environ, "COMMISSIONING_DATA": str(tmp_path)}
     env.pop("DATABASE_URL", None)
     db = f"sqlite:///{tmp_path / 'serve.sqlite3'}"
     proc, base = serve_app.start(["--db", db, "--workers", "2"], env)
-    children = subprocess.run(
-        ["pgrep", "-P", str(proc.pid)], capture_output=True, text=True
-    ).stdout.split()
-    assert len(children) == 2
+
+    def children() -> list[str]:
+        found = subprocess.run(["pgrep", "-P", str(proc.pid)], capture_output=True, text=True)
+        return found.stdout.split()
+
+    # the first process may answer before the second has started (a busy machine)
+    deadline = time.monotonic() + 120
+    while len(children()) < 2 and time.monotonic() < deadline:
+        time.sleep(0.5)
+    assert len(children()) == 2, serve_app.stop(proc)  # what the server said, if not
     for _ in range(6):  # several requests, whichever process takes each
         with urllib.request.urlopen(f"{base}/login/", timeout=30) as r:
             assert r.status == 200 and b"Sign in" in r.read()
