@@ -5,7 +5,7 @@
 # Chromium), every other test (SQLite), and the PostgreSQL pass. Each is mostly single-threaded
 # or waits on a browser or a subprocess, so on a 2-core machine this keeps both cores busy and
 # `make test` well under CI's 30 minutes (one after the other they took 32). Every test runs on
-# SQLite exactly once (`-m browser`, then `-m "not browser"` split between two passes). Each process has its own temporary
+# SQLite exactly once (`-m browser` plus `-m "not browser"`). Each process has its own temporary
 # and data folders; the background passes' output is printed after the foreground pass's, and
 # the script fails if any pass failed.
 set -uo pipefail
@@ -22,32 +22,23 @@ pg_url=$(bash scripts/ensure-postgres.sh) || { echo "PostgreSQL did not start" >
     tests/reports tests/groupings tests/surveys tests/indicators
 ) >build/test-postgres.log 2>&1 &
 pg_pid=$!
-# The browser tests, then the analytics and measures tests (pure functions and the Spark and
-# DuckDB engines; no database), so that this pass and the next finish at about the same time.
-LATER=(tests/analytics tests/measures)
 (
   export COMMISSIONING_DATA="$PWD/build/test-browser/data"
-  "$PY" -m pytest -q -p no:cacheprovider -m browser --basetemp=build/test-browser/tmp
-  first=$?
-  "$PY" -m pytest -q -p no:cacheprovider -m "not browser" --basetemp=build/test-browser/tmp2 \
-    "${LATER[@]}"
-  second=$?
-  [ "$first" -eq 0 ] && [ "$second" -eq 0 ]
+  exec "$PY" -m pytest -q -p no:cacheprovider -m browser --basetemp=build/test-browser/tmp
 ) >build/test-browser.log 2>&1 &
 browser_pid=$!
-echo "Browser tests (SQLite), then ${LATER[*]}, and the PostgreSQL pass started in the"
-echo "background (output in build/test-browser.log and build/test-postgres.log)."
+echo "Browser tests (SQLite) and the PostgreSQL pass started in the background"
+echo "(output in build/test-browser.log and build/test-postgres.log)."
 echo "Every other test, on SQLite:"
 COMMISSIONING_DATA="$PWD/build/test-sqlite/data" \
-  "$PY" -m pytest -q -m "not browser" --basetemp=build/test-sqlite/tmp \
-  "${LATER[@]/#/--ignore=}" 2>&1 | tee build/test-sqlite.log
+  "$PY" -m pytest -q -m "not browser" --basetemp=build/test-sqlite/tmp 2>&1 | tee build/test-sqlite.log
 sqlite_status=${PIPESTATUS[0]}
 wait "$browser_pid"
 browser_status=$?
 wait "$pg_pid"
 pg_status=$?
 echo
-echo "Browser tests (SQLite), then ${LATER[*]}:"
+echo "Browser tests (SQLite):"
 cat build/test-browser.log
 echo
 echo "PostgreSQL pass ($pg_url):"
