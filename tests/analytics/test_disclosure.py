@@ -7,7 +7,13 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from commissioning.analytics.disclosure import SUPPRESSED, SuppressionPolicy, suppress
+from commissioning.analytics.disclosure import (
+    SUPPRESSED,
+    SuppressionPolicy,
+    disclose_observation,
+    disclose_observations,
+    suppress,
+)
 from commissioning.analytics.pseudonyms import (
     check_digit,
     is_valid_nhs_number,
@@ -89,3 +95,39 @@ def test_pseudonyms_are_stable_under_one_key_and_differ_under_another():
     assert "9434765919" not in "".join(a.dropna())
     assert pseudonymise(ids, b"key-two")[0] != a[0]
     assert a[0] == hmac.new(b"key-one", b"9434765919", "sha256").hexdigest()[:20]
+
+
+def _cell(x):
+    """A shown cell compared across the two ways: hidden, empty or a number."""
+    if isinstance(x, str):
+        return x
+    return None if x is None or x != x else round(float(x), 9)
+
+
+_counts = st.one_of(
+    st.none(), st.integers(min_value=0, max_value=500), st.floats(min_value=0, max_value=1e6)
+)
+_values = st.one_of(st.none(), st.floats(min_value=-1e6, max_value=1e6))
+
+
+@given(
+    st.lists(st.tuples(_counts, _counts, _values), min_size=1, max_size=40),
+    st.sampled_from([SuppressionPolicy(), SuppressionPolicy(10, 10), SuppressionPolicy(0, 1)]),
+)
+def test_one_observation_is_disclosed_as_a_table_of_them_is(rows, policy):
+    """The plain-Python rules for one row (API pages) agree with the data-frame ones."""
+    frame = pd.DataFrame(rows, columns=["numerator", "denominator", "value"], dtype=float)
+    table = disclose_observations(frame, pd.Series(True, index=frame.index), policy)
+    for i, (numerator, denominator, value) in enumerate(rows):
+        one = disclose_observation(numerator, denominator, value, policy)
+        expected = table.loc[i, ["numerator", "denominator", "value", "suppressed"]].tolist()
+        assert [_cell(x) for x in one[:3]] == [_cell(x) for x in expected[:3]], (rows[i], one)
+        assert one[3] == bool(expected[3])
+
+
+def test_one_observation_worked_by_hand():
+    # 23 of 98 = 23.47%: shown as 25 of 100 and 25%; 3 of 40 hides the count and the value.
+    assert disclose_observation(23, 98, 23.469388) == (25.0, 100.0, 25.0, False)
+    assert disclose_observation(3, 40, 7.5) == (SUPPRESSED, 40.0, SUPPRESSED, True)
+    assert disclose_observation(None, None, 4.2) == (None, None, 4.2, False)
+    assert disclose_observation(0, 12, 0.0) == (0.0, 10.0, 0.0, False)

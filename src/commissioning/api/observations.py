@@ -3,7 +3,6 @@
 import datetime as dt
 import math
 
-import pandas as pd
 from django.db import IntegrityError, transaction
 from django.http import Http404
 from ninja import Field, Path, Query, Router, Schema
@@ -17,7 +16,7 @@ except ImportError:  # django-ninja before 1.5 answers (status, body) tuples
 
 
 from commissioning.access.policy import ADD, can_edit, editable, visible, visible_or_404
-from commissioning.analytics.disclosure import SUPPRESSED, suppress
+from commissioning.analytics.disclosure import SUPPRESSED, disclose_observation
 from commissioning.api.communities import OrganisationBrief, brief, id_field
 from commissioning.api.errors import Refused
 from commissioning.api.paging import MAX_ID, PageQuery, page_of, paged
@@ -25,8 +24,6 @@ from commissioning.store.models import Indicator, Observation, Organisation, Ser
 from commissioning.suppression import configured_policy
 
 router = Router(tags=["observations"])
-
-COUNTS = ["numerator", "denominator"]
 
 
 class ObservationOut(Schema):
@@ -54,10 +51,17 @@ def disclosed(observations: list[Observation]) -> list[dict]:
 
     For indicators that count patients, numerators and denominators from 1 to 7 are hidden and
     the rest rounded to the nearest 5; the value is hidden with a hidden count and otherwise
-    recomputed from the rounded counts (see :mod:`commissioning.analytics.disclosure`).
+    recomputed from the rounded counts, as in downloads and reports
+    (:func:`commissioning.analytics.disclosure.disclose_observation`).
     """
+    policy = configured_policy()
     rows = []
     for o in observations:
+        numerator, denominator, value, hidden = o.numerator, o.denominator, o.value, False
+        if o.indicator.patient_counts:
+            numerator, denominator, value, hidden = disclose_observation(
+                _number(numerator), _number(denominator), _number(value), policy
+            )
         rows.append(
             {
                 "id": o.pk,
@@ -65,40 +69,13 @@ def disclosed(observations: list[Observation]) -> list[dict]:
                 "organisation": brief(o.organisation),
                 "service": o.service_id,
                 "period": o.period,
-                "value": o.value,
-                "numerator": o.numerator,
-                "denominator": o.denominator,
+                "value": _number(value),
+                "numerator": _number(numerator),
+                "denominator": _number(denominator),
                 "target": o.target,
-                "suppressed": False,
+                "suppressed": hidden,
             }
         )
-    counted = [i for i, o in enumerate(observations) if o.indicator.patient_counts]
-    if not counted:
-        return rows
-    frame = pd.DataFrame(
-        [[rows[i]["value"], rows[i]["numerator"], rows[i]["denominator"]] for i in counted],
-        columns=["value", *COUNTS],
-        dtype=float,
-    )
-    policy = configured_policy()
-    shown = suppress(frame, COUNTS, policy=policy)
-    shown["value"] = shown["value"].astype(object)
-    whole = frame.notna().all(axis=1)
-    if whole.any():
-        derived = suppress(
-            frame[whole],
-            COUNTS,
-            derived={"value": ("numerator", "denominator")},
-            policy=policy,
-        )
-        shown.loc[whole, "value"] = derived["value"]
-    for position, i in enumerate(counted):
-        hidden = any(shown.at[position, c] == SUPPRESSED for c in COUNTS)
-        row = rows[i]
-        row["numerator"] = _number(shown.at[position, "numerator"])
-        row["denominator"] = _number(shown.at[position, "denominator"])
-        row["value"] = None if hidden else _number(shown.at[position, "value"])
-        row["suppressed"] = hidden
     return rows
 
 
