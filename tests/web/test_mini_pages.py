@@ -69,6 +69,26 @@ def test_viewer_sees_contract_but_not_its_value(client, mini):
     assert "Contract values are not shown to viewers" in page
 
 
+def test_community_page_kept_for_one_scope_is_not_shown_to_another(client, mini):
+    """The records are kept once rendered: a viewer after a commissioner still sees no values,
+    and a new development shows at once."""
+    from commissioning.store.models import ServiceDevelopment
+
+    client.force_login(mini["commissioner"])
+    assert "£1,234,567" in text(client.get(COMMUNITY))
+    client.force_login(mini["viewer"])
+    page = text(client.get(COMMUNITY))
+    assert "MINI-001" in page and "1,234,567" not in page
+    ServiceDevelopment.objects.create(
+        title="Stroke discharge plan", slug="stroke-plan", community=mini["community"]
+    )
+    assert "Stroke discharge plan" in text(client.get(COMMUNITY))
+    client.force_login(mini["commissioner"])
+    page = text(client.get(COMMUNITY))
+    assert "£1,234,567" in page and "Stroke discharge plan" in page
+    assert "Stroke discharge plan" not in text(client.get(COMMUNITY + "?status=closed"))
+
+
 def test_developments_filter_answers_htmx_with_the_table_only(as_commissioner):
     url = reverse("community-developments", args=["minitown"])
     partial = as_commissioner.get(url, {"status": "active"}, HTTP_HX_REQUEST="true")
@@ -136,6 +156,31 @@ def test_server_error_page_is_plain_and_styled(rf, mini):
     html = response.content.decode()
     assert "Sorry, there is a problem with the service" in html
     assert "nhsuk-frontend.min.css" in html
+
+
+def test_community_page_lists_practices_with_their_latest_list_sizes(as_commissioner, mini):
+    """List sizes of the latest extract, their total, and a change shown at once."""
+    from commissioning.store.models import Organisation, PracticePopulation
+
+    high_st = Organisation.objects.get(ods_code="Z00001")
+    for date, female, male in [("2020-01-01", 100, 150), ("2021-01-01", 120, 180)]:
+        for sex, count in [("female", female), ("male", male)]:
+            PracticePopulation.objects.create(
+                organisation=high_st, date=date, age_band="0-4", sex=sex, count=count
+            )
+    page = text(as_commissioner.get(COMMUNITY))
+    assert "GP practice: 1, with 300 registered patients" in page
+    assert "High St Z00001 300" in page
+    assert "NHS trust: acute: 1 NHS trust: acute Name ODS code Minitown Trust ZZT" in page
+
+    park = Organisation.objects.create(ods_code="Z00002", name="Park Lane", kind="gp_practice")
+    mini["community"].members.add(park)
+    PracticePopulation.objects.create(
+        organisation=park, date="2021-01-01", age_band="90+", sex="female", count=1234
+    )
+    page = text(as_commissioner.get(COMMUNITY))
+    assert "GP practice: 2, with 1,534 registered patients" in page
+    assert "Park Lane Z00002 1,234" in page
 
 
 def test_development_page_shows_a_renamed_stage_at_once(as_commissioner):
