@@ -229,8 +229,16 @@ def community_monitoring(request, code: str):
                 request, keep_cell=False, indicator=target.indicator.code, page=target.page
             )
             return redirect(f"{request.path}?{query}#{target.anchor}")
+    # The matrix and exception links (hundreds at ICB scale) are kept with the result too: the
+    # same query of the same result gives the same links.
+    links = remembered(
+        "community monitoring links",
+        (id(monitoring), repr(scope_of(request.user)), community.code, sorted(request.GET.lists())),
+        lambda: _page_context(request, monitoring),
+        shared=True,
+    )
     context = {
-        **_page_context(request, monitoring),
+        **links,
         "community": community,
         "monitoring": monitoring,
         "caption": f"Monitoring in {community.name}",
