@@ -64,25 +64,14 @@ def _query(request, *, keep_cell: bool = True, **values) -> str:
     return query.urlencode()
 
 
-def _page_context(request, monitoring) -> dict:
-    """Links from the matrix and exceptions to each chart, and the pagination of the charts.
+def _matrix_rows(monitoring, href, kept: str) -> list[dict]:
+    """The summary matrix with each cell's links made (many at ICB scale: not in the template).
 
-    The monitoring result may be shared with other requests (``remembered(shared=True)``), so
-    nothing here changes it: the links go into new lists.
+    ``href(series)`` links to one chart; a group of more than a page of one indicator's charts
+    gets one link to those charts (``kept`` is the query every link keeps, ending in ``&``).
     """
-    shown = {s.key for s in monitoring.shown}
-    # What every link to a chart keeps (grouping, limits; not the matrix cell): the same for each.
-    kept = _query(request, keep_cell=False)
-    kept = f"{kept}&" if kept else ""
-
-    def href(s) -> str:
-        if s.key in shown:
-            return f"#{s.anchor}"
-        asked = urlencode({"indicator": s.indicator.code, "page": s.page})
-        return f"?{kept}{asked}#{s.anchor}"
-
     rows = []
-    for row in monitoring.matrix:  # made here, not in the template: many links at ICB scale
+    for row in monitoring.matrix:
         cells = []
         for cell in row["cells"]:
             links = []
@@ -119,7 +108,12 @@ def _page_context(request, monitoring) -> dict:
             # each part escaped by format_html
             cells.append({**cell, "links": mark_safe("".join(links))})  # noqa: S308
         rows.append({**row, "cells": cells})
-    exception_rows = format_html_join(  # made here too: 189 rows at ICB scale
+    return rows
+
+
+def _exception_rows(monitoring, href) -> str:
+    """The rows of the data quality exceptions table (189 at ICB scale), as HTML."""
+    return format_html_join(
         "\n",
         '<tr class="nhsuk-table__row" data-indicator="{}">'
         '<td class="nhsuk-table__cell">{}</td><td class="nhsuk-table__cell">{}</td>'
@@ -137,6 +131,10 @@ def _page_context(request, monitoring) -> dict:
             for e in monitoring.exceptions
         ),
     )
+
+
+def _pagination(request, monitoring) -> dict:
+    """Numbered links to the pages of charts: first, last, and those beside this one."""
     code = monitoring.indicator.code if monitoring.indicator else None
     current = monitoring.page
 
@@ -153,20 +151,41 @@ def _page_context(request, monitoring) -> dict:
             items.append({"ellipsis": True})
         items.append({"number": number, "url": link(number), "current": number == current})
         previous = number
+    return {
+        "items": items,
+        "previous": link(current - 1) if current > 1 else None,
+        "next": link(current + 1) if current < monitoring.pages else None,
+        "last": min(monitoring.first + len(monitoring.shown) - 1, monitoring.total),
+    }
+
+
+def _page_context(request, monitoring) -> dict:
+    """Links from the matrix and exceptions to each chart, and the pagination of the charts.
+
+    The monitoring result may be shared with other requests (``remembered(shared=True)``), so
+    nothing here changes it: the links go into new lists.
+    """
+    shown = {s.key for s in monitoring.shown}
+    # What every link to a chart keeps (grouping, limits; not the matrix cell): the same for each.
+    kept = _query(request, keep_cell=False)
+    kept = f"{kept}&" if kept else ""
+
+    def href(s) -> str:
+        if s.key in shown:
+            return f"#{s.anchor}"
+        asked = urlencode({"indicator": s.indicator.code, "page": s.page})
+        return f"?{kept}{asked}#{s.anchor}"
+
+    code = monitoring.indicator.code if monitoring.indicator else None
     asked = request.GET.get("indicator")
     everything = _query(request, keep_cell=False, indicator=code)
     hidden = request.GET.copy()
     for name in ("page", "indicator"):
         hidden.pop(name, None)
     return {
-        "matrix": rows,
-        "exception_rows": exception_rows,
-        "pagination": {
-            "items": items,
-            "previous": link(current - 1) if current > 1 else None,
-            "next": link(current + 1) if current < monitoring.pages else None,
-            "last": min(monitoring.first + len(monitoring.shown) - 1, monitoring.total),
-        },
+        "matrix": _matrix_rows(monitoring, href, kept),
+        "exception_rows": _exception_rows(monitoring, href),
+        "pagination": _pagination(request, monitoring),
         "unknown_indicator": asked if asked and monitoring.indicator is None else None,
         "without_cell": f"?{everything}#charts",
         "kept": [(name, value) for name, values in hidden.lists() for value in values],
