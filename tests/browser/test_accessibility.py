@@ -159,8 +159,13 @@ def same_origin_paths(page, base: str) -> list[str]:
 
 
 def kind(path: str) -> str:
-    """The page a path is an instance of: /communities/*/scorecard/* for every scorecard page."""
-    return re.sub(r"/\d+(?=/|$)", "/*", VARIABLE_SEGMENT.sub(r"\1*", path))
+    """The page a path is an instance of: /communities/*/scorecard/* for every scorecard page,
+    /communities/*/monitoring/?indicator&page for every page of charts of one indicator (the
+    names in a query make the kind, not their values)."""
+    path, _, query = path.partition("?")
+    kind_ = re.sub(r"/\d+(?=/|$)", "/*", VARIABLE_SEGMENT.sub(r"\1*", path))
+    names = sorted({part.partition("=")[0] for part in query.split("&") if part})
+    return f"{kind_}?{'&'.join(names)}" if names else kind_
 
 
 VARIABLE_SEGMENT = re.compile(
@@ -198,6 +203,20 @@ def crawl(page, base: str, role: str, starts: list[str]) -> tuple[list[str], lis
         violations += run_axe(page, role, path)
         queue.extend(p for p in same_origin_paths(page, base) if p not in seen)
     return visited, violations
+
+
+def test_pages_of_one_kind_are_known_by_their_path_and_query_names():
+    assert kind("/communities/wirral/scorecard/convening/") == "/communities/*/scorecard/*/"
+    assert kind("/communities/calderdale/monitoring/?indicator=DM1&page=3") == (
+        "/communities/*/monitoring/?indicator&page"
+    )
+    assert kind("/communities/wirral/monitoring/?page=2&indicator=X") == (
+        "/communities/*/monitoring/?indicator&page"
+    )
+    assert kind("/communities/wirral/monitoring/") == "/communities/*/monitoring/"
+    assert kind("/communities/wirral/monitoring/?grouping=7") != kind(
+        "/communities/wirral/monitoring/?page=2"
+    )
 
 
 def report(violations: list[Violation]) -> str:
