@@ -80,14 +80,22 @@ def test_values_are_stored_as_meant(tmp_path, samples):
     assert m.ConditionRegister.objects.get().list_size == 7650
 
 
-def test_re_importing_the_same_files_changes_nothing(tmp_path, samples):
+@pytest.fixture(params=[None, 1, 2], ids=["whole", "chunks of 1", "chunks of 2"])
+def chunks(request, monkeypatch):
+    """Stored keys and records read back a few at a time, as a million are (load._compare)."""
+    if request.param:
+        monkeypatch.setattr("commissioning.ingest.load.COMPARE_CHUNK", request.param)
+        monkeypatch.setattr("commissioning.ingest.validate.KEYS_CHUNK", request.param)
+
+
+def test_re_importing_the_same_files_changes_nothing(tmp_path, samples, chunks):
     paths = samples.write(tmp_path)
     import_files(paths, community="wirral")
     again = import_files(paths, community="wirral")
     assert counts_of(again) == {k: (0, 0, samples.ROWS[k]) for k in ORDER}
 
 
-def test_a_changed_row_is_one_update_and_the_rest_unchanged(tmp_path, samples):
+def test_a_changed_row_is_one_update_and_the_rest_unchanged(tmp_path, samples, chunks):
     from commissioning.store.models import Observation
 
     paths = samples.write(tmp_path)

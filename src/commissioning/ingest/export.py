@@ -87,12 +87,17 @@ def _community_filter(kind: Kind, qs, community: str):
     return qs.filter(**{kind.community_path: community}).distinct()
 
 
-def db_frame(kind: Kind, community: str | None = None) -> pd.DataFrame:
-    """Every record of ``kind`` (optionally one community's) as text, in the file's layout."""
+def db_frame(
+    kind: Kind, community: str | None = None, ids: tuple[int, int] | None = None
+) -> pd.DataFrame:
+    """Every record of ``kind`` (optionally one community's, optionally those whose ids lie
+    from ``ids[0]`` to ``ids[1]``) as text, in the file's layout."""
     model = kind.model_class()
     qs = model.objects.all()
     if community:
         qs = _community_filter(kind, qs, community)
+    if ids is not None:
+        qs = qs.filter(id__gte=ids[0], id__lte=ids[1])
     scalar = [c for c in kind.columns if c.type != "list"]
     rows = list(qs.order_by("id").values_list("id", *[c.path for c in scalar]))
     frame = pd.DataFrame(rows, columns=["id", *[c.name for c in scalar]])

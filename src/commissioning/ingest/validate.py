@@ -8,6 +8,7 @@ database or in the same upload.
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import dataclass, field
 
 import pandas as pd
@@ -257,19 +258,26 @@ def key_strings(frame: pd.DataFrame, cols) -> pd.Series:
     return out
 
 
+KEYS_CHUNK = 50_000  # records read at a time when listing the keys already stored
+
+
 def db_key_strings(model, lookups) -> pd.DataFrame:
-    """id and canonical key text of every record of ``model`` (by the given lookups)."""
-    rows = list(model.objects.values_list("id", *lookups))
-    if not rows:
+    """id and canonical key text of every record of ``model`` (by the given lookups).
+
+    Read a chunk of records at a time: a million observations read at once held every value as
+    a Python object, several hundred megabytes more at the peak of a re-import.
+    """
+    rows = model.objects.values_list("id", *lookups).iterator(chunk_size=KEYS_CHUNK)
+    parts = []
+    while chunk := list(itertools.islice(rows, KEYS_CHUNK)):
+        df = pd.DataFrame(chunk, columns=["id", *lookups])
+        key = df[lookups[0]].map(_db_text).astype(str)
+        for lk in lookups[1:]:
+            key = key + SEP + df[lk].map(_db_text).astype(str)
+        parts.append(pd.DataFrame({"id": df["id"].astype("int64"), "key": key}))
+    if not parts:
         return pd.DataFrame({"id": pd.Series([], dtype="int64"), "key": pd.Series([], dtype=str)})
-    df = pd.DataFrame(rows, columns=["id", *lookups])
-    for lk in lookups:
-        df[lk] = df[lk].map(_db_text)
-    key = df[lookups[0]].astype(str)
-    for lk in lookups[1:]:
-        key = key + SEP + df[lk].astype(str)
-    df["key"] = key
-    return df[["id", "key"]]
+    return pd.concat(parts, ignore_index=True)
 
 
 def _db_text(v) -> str:
