@@ -74,6 +74,21 @@ def test_shared_results_expire_and_only_the_most_recent_are_kept(db, settings, m
     assert remembered("table", ("e",), work, shared=True) == {"calls": 7}
 
 
+def test_shared_results_of_one_name_never_push_out_those_of_another(db, monkeypatch):
+    """Many small results of one page (one for each login's scope, say) and a big one of
+    another page: the big one stays kept."""
+    from commissioning.store import computed
+
+    monkeypatch.setattr(computed, "SHARED_RESULTS", 3)
+    work = Counter()
+    big = remembered("monitoring", ("calderdale",), work, shared=True)
+    for scope in "abcdefgh":
+        remembered("records", (scope,), work, shared=True)
+    assert remembered("monitoring", ("calderdale",), work, shared=True) is big
+    assert remembered("records", ("h",), work, shared=True) == {"calls": 9}
+    assert remembered("records", ("a",), work, shared=True) == {"calls": 10}  # dropped
+
+
 def test_none_is_kept_too(db):
     work = Counter()
 

@@ -15,7 +15,9 @@ keeping off). That limit also bounds how long a change made outside the app and 
 Django's in-memory cache keeps a copy (a pickle) and gives each request a fresh copy to change:
 at ICB scale the monitoring page's result is 3.5 MB and unpickling it cost 57 ms a request. A
 result its users only read can instead be kept as it is (``shared=True``): the object itself,
-in this process, among the ``SHARED_RESULTS`` most recently used.
+in this process, among the ``SHARED_RESULTS`` most recently used of the same name (so that many
+small results of one page, say one for each login's scope, never push out another page's big
+one).
 """
 
 from __future__ import annotations
@@ -34,8 +36,9 @@ T = TypeVar("T")
 _MISSING = object()
 _LOCKS: dict[str, threading.Lock] = {}
 _LOCKS_GUARD = threading.Lock()
-SHARED_RESULTS = 32  # results kept as objects (``shared=True``), least recently used dropped
-_SHARED: OrderedDict[str, tuple[float, object]] = OrderedDict()  # key -> (expires, result)
+SHARED_RESULTS = 32  # results of one name kept as objects (``shared=True``), least recent dropped
+# name -> key -> (expires, result)
+_SHARED: dict[str, OrderedDict[str, tuple[float, object]]] = {}
 _SHARED_GUARD = threading.Lock()
 _clock = time.monotonic  # seconds, for expiry
 
@@ -53,29 +56,31 @@ def _key(parts: tuple) -> str:
     return f"commissioning:computed:{digest}"
 
 
-def _get(key: str, shared: bool):
+def _get(name: str, key: str, shared: bool):
     if not shared:
         return cache.get(key, _MISSING)
     with _SHARED_GUARD:
-        kept = _SHARED.get(key)
+        kept_of_name = _SHARED.get(name, {})
+        kept = kept_of_name.get(key)
         if kept is None:
             return _MISSING
         if kept[0] < _clock():
-            del _SHARED[key]
+            del kept_of_name[key]
             return _MISSING
-        _SHARED.move_to_end(key)
+        kept_of_name.move_to_end(key)
         return kept[1]
 
 
-def _set(key: str, value, seconds: float, shared: bool) -> None:
+def _set(name: str, key: str, value, seconds: float, shared: bool) -> None:
     if not shared:
         cache.set(key, value, seconds)
         return
     with _SHARED_GUARD:
-        _SHARED[key] = (_clock() + seconds, value)
-        _SHARED.move_to_end(key)
-        while len(_SHARED) > SHARED_RESULTS:
-            _SHARED.popitem(last=False)
+        kept_of_name = _SHARED.setdefault(name, OrderedDict())
+        kept_of_name[key] = (_clock() + seconds, value)
+        kept_of_name.move_to_end(key)
+        while len(kept_of_name) > SHARED_RESULTS:
+            kept_of_name.popitem(last=False)
 
 
 def forget_shared() -> None:
@@ -96,7 +101,7 @@ def remembered(name: str, parts: tuple, compute: Callable[[], T], *, shared: boo
     if not seconds:
         return compute()
     key = _key((name, parts, data_version()))
-    value = _get(key, shared)
+    value = _get(name, key, shared)
     if value is not _MISSING:
         return value
     # One thread works a result out; others asking for it meanwhile wait for it rather than
@@ -105,10 +110,10 @@ def remembered(name: str, parts: tuple, compute: Callable[[], T], *, shared: boo
         lock = _LOCKS.setdefault(key, threading.Lock())
     try:
         with lock:
-            value = _get(key, shared)
+            value = _get(name, key, shared)
             if value is _MISSING:
                 value = compute()
-                _set(key, value, seconds, shared)
+                _set(name, key, value, seconds, shared)
     finally:
         with _LOCKS_GUARD:
             _LOCKS.pop(key, None)
