@@ -65,6 +65,12 @@ def _organisation_groups(user, community) -> list[dict]:
     return groups
 
 
+def _asked_status(request) -> str | None:
+    """The development status the page is filtered by: a known status, or None for any."""
+    status = request.GET.get("status")
+    return status if status in DevelopmentStatus.values else None
+
+
 def _developments(user, community, status: str | None):
     qs = (
         visible(user, ServiceDevelopment)
@@ -116,9 +122,7 @@ def _records(user, community, status: str | None, show_values: bool) -> str:
 
 def community(request, code: str):
     community = community_or_404(request.user, code)
-    status = request.GET.get("status") or None
-    if status not in DevelopmentStatus.values:
-        status = None
+    status = _asked_status(request)
     user = request.user
     show_values = sees_contract_values(user)
     # At ICB scale 200 or more practices with their list sizes: the records are rendered once
@@ -137,9 +141,7 @@ def developments(request, code: str):
     if not request.headers.get("HX-Request"):
         return community(request, code)
     community_ = community_or_404(request.user, code)
-    status = request.GET.get("status") or None
-    if status not in DevelopmentStatus.values:
-        status = None
+    status = _asked_status(request)
     context = {
         "community": community_,
         "developments": _developments(request.user, community_, status),
