@@ -326,10 +326,11 @@ def _compare(kind: Kind, old: pd.DataFrame) -> pd.Series:
     wanted = np.unique(ids.to_numpy())
     for start in range(0, len(wanted), COMPARE_CHUNK):
         low, high = int(wanted[start]), int(wanted[min(start + COMPARE_CHUNK, len(wanted)) - 1])
-        rows = old[(ids >= low) & (ids <= high)]
+        inside = (ids >= low) & (ids <= high)
+        rows = old[inside]
         existing = db_frame(kind, ids=(low, high))
         current = canonical(kind, existing).assign(**{ID: existing["id"].values})
-        aligned = current.set_index(ID).reindex(rows[ID].astype("int64").values)
+        aligned = current.set_index(ID).reindex(ids[inside].values)
         aligned.index = rows.index
         differs = pd.Series(False, index=rows.index)
         for col in kind.columns:

@@ -249,7 +249,8 @@ def community_monitoring(request, code: str):
             )
             return redirect(f"{request.path}?{query}#{target.anchor}")
     # The matrix and exception links (hundreds at ICB scale) are kept with the result too: the
-    # same query of the same result gives the same links.
+    # same query of the same result gives the same links. The result's id ties them to that very
+    # result (one worked out before a change never lends its links to one worked out after).
     links = remembered(
         "community monitoring links",
         (id(monitoring), repr(scope_of(request.user)), community.code, sorted(request.GET.lists())),
