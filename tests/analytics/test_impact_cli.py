@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -10,7 +11,9 @@ import pytest
 
 from commissioning.cli import main
 
-SICILY = "/work/shared/datasets/sicily_smoking_ban/sicily.csv"
+SICILY = (
+    Path(__file__).resolve().parents[1] / "data" / "datasets" / "sicily_smoking_ban" / "sicily.csv"
+)
 
 
 def monthly_csv(path, values, unit="Wirral", start="2019-01-01", extra=None) -> str:

@@ -2,13 +2,21 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 import pandas as pd
 import pytest
 
 from commissioning.analytics.impact.did import difference_in_differences
 
-CARD_KRUEGER = "/work/shared/datasets/card_krueger_nj_pa/card-krueger.csv"
+CARD_KRUEGER = (
+    Path(__file__).resolve().parents[1]
+    / "data"
+    / "datasets"
+    / "card_krueger_nj_pa"
+    / "card-krueger.csv"
+)
 
 
 def card_krueger() -> tuple[pd.DataFrame, list]:

@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 import pandas as pd
 import pytest
 
 from commissioning.analytics.impact.its import fit_its, newey_west_lags
 
-SICILY = "/work/shared/datasets/sicily_smoking_ban/sicily.csv"
+SICILY = (
+    Path(__file__).resolve().parents[1] / "data" / "datasets" / "sicily_smoking_ban" / "sicily.csv"
+)
 START = "2018-01-01"
 
 

@@ -2,13 +2,21 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 import pandas as pd
 import pytest
 
 from commissioning.analytics.impact.synthetic_control import fit_weights, synthetic_control
 
-PROP99 = "/work/shared/datasets/prop99_california_synth/smoking_data.csv"
+PROP99 = (
+    Path(__file__).resolve().parents[1]
+    / "data"
+    / "datasets"
+    / "prop99_california_synth"
+    / "smoking_data.csv"
+)
 
 
 def test_weights_recover_a_known_blend():

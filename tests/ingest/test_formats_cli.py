@@ -7,12 +7,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-import pytest
-
-SAMPLES = Path(__file__).resolve().parents[2].parent / "shared" / "nhs-formats" / "samples"
-pytestmark = pytest.mark.skipif(
-    not SAMPLES.is_dir(), reason=f"NHS sample files not found at {SAMPLES}"
-)
+SAMPLES = Path(__file__).resolve().parents[1] / "data" / "nhs-formats"
 
 
 def run(*args, folder: Path):

@@ -12,10 +12,9 @@ from commissioning.ingest import import_files
 from commissioning.ingest.formats.fingertips import first_day
 from commissioning.ingest.formats.formats import FORMATS, detect_format
 
-SAMPLES = Path(__file__).resolve().parents[2].parent / "shared" / "nhs-formats" / "samples"
+SAMPLES = Path(__file__).resolve().parents[1] / "data" / "nhs-formats"
 pytestmark = [
     pytest.mark.django_db,
-    pytest.mark.skipif(not SAMPLES.is_dir(), reason=f"NHS sample files not found at {SAMPLES}"),
 ]
 EXPORT = SAMPLES / "fingertips_export_countyua.csv"
 AREAS = "ods_code,name,kind\nE06000001,Hartlepool,local_authority\nE92000001,England,region\n"

@@ -11,10 +11,9 @@ from commissioning.errors import InputError
 from commissioning.ingest import import_files
 from commissioning.ingest.formats.formats import FORMATS, detect_format
 
-SAMPLES = Path(__file__).resolve().parents[2].parent / "shared" / "nhs-formats" / "samples"
+SAMPLES = Path(__file__).resolve().parents[1] / "data" / "nhs-formats"
 pytestmark = [
     pytest.mark.django_db,
-    pytest.mark.skipif(not SAMPLES.is_dir(), reason=f"NHS sample files not found at {SAMPLES}"),
 ]
 
 PRACTICES = SAMPLES / "ods_epraccur.csv"

@@ -15,10 +15,9 @@ from commissioning.errors import InputError
 from commissioning.ingest import import_files
 from commissioning.ingest.formats.formats import detect_format
 
-SAMPLES = Path(__file__).resolve().parents[2].parent / "shared" / "nhs-formats" / "samples"
+SAMPLES = Path(__file__).resolve().parents[1] / "data" / "nhs-formats"
 pytestmark = [
     pytest.mark.django_db,
-    pytest.mark.skipif(not SAMPLES.is_dir(), reason=f"NHS sample files not found at {SAMPLES}"),
 ]
 QUINARY = SAMPLES / "gp_reg_quin_age_LAYOUT_ONLY_fixture_2017.csv"
 BANDS = [f"{a}-{a + 4}" for a in range(0, 90, 5)] + ["90+"]

@@ -17,7 +17,7 @@ from commissioning.errors import InputError, UserError
 from commissioning.ingest import import_files
 from commissioning.ingest.formats.formats import FORMATS, detect_format
 
-SAMPLES = Path(__file__).resolve().parents[2].parent / "shared" / "nhs-formats" / "samples"
+SAMPLES = Path(__file__).resolve().parents[1] / "data" / "nhs-formats"
 BLANK = SAMPLES / "qof_achievement_LAYOUT_ONLY_blank_values.csv"
 pytestmark = pytest.mark.django_db
 
