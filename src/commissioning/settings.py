@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "commissioning.evidence",
     "commissioning.reports",
     "commissioning.surveys",
+    "commissioning.provider_selection",
 ]
 
 MIDDLEWARE = [

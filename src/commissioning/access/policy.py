@@ -168,6 +168,17 @@ RULES: dict[type[models.Model], Rule] = {
 ADMIN_ONLY = Rule(admin_only=True, commissioner=NONE)
 
 
+def register(rules: dict[type[models.Model], Rule]) -> None:
+    """Add the rules of an app's own models (called from its ``AppConfig.ready``), so a feature
+    keeps its access rules beside its models while every page, API, export and report still asks
+    this one policy. A model already classified is refused, so no app can loosen another's."""
+    for model, rule in rules.items():
+        model = model._meta.concrete_model
+        if RULES.get(model, rule) != rule:
+            raise ValueError(f"{model._meta.label} already has an access rule")
+        RULES[model] = rule
+
+
 def rule_for(model: type[models.Model]) -> Rule:
     """The rule for ``model``; a model nobody has classified is for administrators only."""
     return RULES.get(model._meta.concrete_model, ADMIN_ONLY)

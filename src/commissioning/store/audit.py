@@ -29,10 +29,10 @@ class Actor:
 
 _actor: contextvars.ContextVar[Actor | None] = contextvars.ContextVar("audit_actor", default=None)
 _PREVIOUS = "_audit_before"
-AUDITED_APPS = {"store", "evidence", "surveys"}
+AUDITED_APPS = {"store", "evidence", "surveys", "provider_selection"}
 EXCLUDED = {"auditrecord", "stage", "loginfailure"}
 # Large fields left out of audit snapshots (the audit keeps who changed what, not file bodies).
-UNSNAPSHOTTED = {"content", "text"}
+UNSNAPSHOTTED = {"content", "text", "sealed_content"}
 
 
 @contextlib.contextmanager
@@ -77,6 +77,12 @@ def record(action: str, instance: models.Model, before=None, after=None) -> Audi
         before=before,
         after=after,
     )
+
+
+def opened(instance: models.Model) -> AuditRecord:
+    """Record that the current actor opened ``instance`` (for records whose reading matters,
+    such as a finalised decision record shown to a review panel)."""
+    return record(Action.OPEN, instance)
 
 
 def _audited(sender) -> bool:

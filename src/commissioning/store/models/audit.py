@@ -21,6 +21,7 @@ class Action(models.TextChoices):
     CREATE = "create", "Created"
     UPDATE = "update", "Updated"
     DELETE = "delete", "Deleted"
+    OPEN = "open", "Opened"
 
 
 class AuditRecordError(Exception):
