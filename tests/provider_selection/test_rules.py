@@ -101,17 +101,13 @@ def test_direct_award_b_needs_unrestricted_patient_choice():
 
 
 def test_direct_award_c_needs_a_satisfactory_existing_provider():
-    assert "existing_satisfactory" in fields(
-        complete(rules.DIRECT_C, existing_satisfactory=False)
-    )
+    assert "existing_satisfactory" in fields(complete(rules.DIRECT_C, existing_satisfactory=False))
     assert "existing_contract" in fields(complete(rules.DIRECT_C, existing_provider=None))
     assert "chosen_provider" in fields(complete(rules.DIRECT_C, chosen_provider=OTHER))
 
 
 def test_direct_award_c_is_refused_where_a_or_b_must_be_followed():
-    assert "only_existing_capable" in fields(
-        complete(rules.DIRECT_C, only_existing_capable=True)
-    )
+    assert "only_existing_capable" in fields(complete(rules.DIRECT_C, only_existing_capable=True))
 
 
 def test_considerable_change_threshold():
@@ -158,9 +154,7 @@ def test_every_key_criterion_weighed_to_100():
     weights = dict(WEIGHTS)
     weights.pop("social_value")
     assert "weights" in fields(complete(rules.DIRECT_C, weights=weights))
-    assert "weights" in fields(
-        complete(rules.DIRECT_C, weights={**WEIGHTS, "value": Decimal(35)})
-    )
+    assert "weights" in fields(complete(rules.DIRECT_C, weights={**WEIGHTS, "value": Decimal(35)}))
 
 
 def test_a_record_needs_decision_makers_conflicts_and_reasons():

@@ -224,8 +224,8 @@ def problems(record: DecisionRecord) -> list[rules.Problem]:
 
 
 def _plain(value):
-    if isinstance(value, decimal.Decimal):
-        return str(value)
+    if isinstance(value, decimal.Decimal):  # every decimal field here has two places
+        return format(value.quantize(decimal.Decimal("0.01")), "f")
     if isinstance(value, dt.datetime):
         return value.astimezone(dt.UTC).isoformat()
     if isinstance(value, dt.date):
@@ -321,6 +321,8 @@ def finalise(record: DecisionRecord, user) -> DecisionRecord:
         record.awarded_contract = _register_award(record)
         record.finalised_at = timezone.now().replace(microsecond=0)
         record.finalised_by = user if getattr(user, "pk", None) else None
+        record.save()
+        record = DecisionRecord.objects.get(pk=record.pk)  # the content as stored
         text = chain.canonical(content(record))
         previous = record.previous.chain_hash if record.previous_id else None
         record.sealed_content = text
@@ -346,7 +348,8 @@ def amend(record: DecisionRecord, reason: str, user=None) -> DecisionRecord:
     if latest_version(record).pk != record.pk:
         raise NotReady([rules.Problem("status", "Amend the latest version", "-")])
     if not reason.strip():
-        raise NotReady([rules.Problem("amendment_reason", "Give the reason for the amendment", "-")])
+        reason_missing = rules.Problem("amendment_reason", "Give the reason for the amendment", "-")
+        raise NotReady([reason_missing])
     with transaction.atomic():
         old_pk = record.pk
         old = DecisionRecord.objects.get(pk=old_pk)

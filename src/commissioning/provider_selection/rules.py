@@ -173,7 +173,9 @@ def preconditions(f: Facts) -> list[Problem]:
         return [Problem("process", "Choose the provider selection process", "regulation 6")]
     if f.process == DIRECT_A:
         if not f.existing_provider:
-            p.append(Problem("existing_contract", "Name the existing contract", "regulation 6(3)(a)"))
+            p.append(
+                Problem("existing_contract", "Name the existing contract", "regulation 6(3)(a)")
+            )
         _yes(
             p,
             f.only_existing_capable,
