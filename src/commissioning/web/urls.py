@@ -13,6 +13,7 @@ from commissioning.web.views import indicators as indicator_views
 from commissioning.web.views import monitoring as monitoring_views
 from commissioning.web.views import needs as needs_views
 from commissioning.web.views import practice as practice_views
+from commissioning.web.views import provider_selection as psr_views
 
 
 def health(request):
@@ -92,6 +93,27 @@ urlpatterns = [
         data_views.export_list,
         name="export-list",
     ),
+    *[
+        path(f"communities/<slug:code>/provider-selection/{route}", view, name=name)
+        for route, view, name in (
+            ("", psr_views.index, "provider-selection"),
+            ("new/", psr_views.new, "provider-selection-new"),
+            ("awards.<str:fmt>", psr_views.register_download, "provider-selection-register"),
+            ("ocds.json", psr_views.ocds_package, "provider-selection-ocds"),
+            ("<slug:reference>/", psr_views.record, "provider-selection-record"),
+            ("<slug:reference>/edit/", psr_views.edit, "provider-selection-edit"),
+            ("<slug:reference>/add/<slug:part>/", psr_views.add_part, "provider-selection-part"),
+            ("<slug:reference>/finalise/", psr_views.finalise, "provider-selection-finalise"),
+            ("<slug:reference>/amend/", psr_views.amend, "provider-selection-amend"),
+            ("<slug:reference>/verify/", psr_views.verify, "provider-selection-verify"),
+            ("<slug:reference>/record.pdf", psr_views.record_pdf, "provider-selection-pdf"),
+            (
+                "<slug:reference>/assessments/<int:pk>/",
+                psr_views.assessment,
+                "provider-selection-assessment",
+            ),
+        )
+    ],
     path(
         "communities/<slug:code>/contracts/<path:reference>/monitoring/",
         monitoring_views.contract_monitoring,
