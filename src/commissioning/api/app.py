@@ -12,6 +12,7 @@ from commissioning.api import (
     groupings,
     indicators,
     observations,
+    provider_selection,
     services,
 )
 from commissioning.api.errors import Refused
@@ -55,3 +56,4 @@ api.add_router("/", developments.router)
 api.add_router("/", indicators.router)
 api.add_router("/", observations.router)
 api.add_router("/", groupings.router)
+api.add_router("/", provider_selection.router)

@@ -537,7 +537,41 @@ def steps(user, community, today: dt.date) -> list[Step]:
                 f"{row.contract}: {row.title}",
                 f"{row.decision}, by {row.by_when:%-d %B %Y} (contract ends {row.ends:%-d %B %Y})",
                 url,
-                f"psr:{community.pk}:{row.contract}:{row.decision}:{row.by_when}",
+                f"psr:{kind}:{community.pk}:{row.contract}:{row.decision}:{row.by_when}",
             )
         )
     return out
+
+
+def _json_value(value):
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if hasattr(value, "as_tuple"):  # Decimal
+        return float(value)
+    return value
+
+
+def as_data(report: Report) -> dict:
+    """A presenter report as JSON-ready data (for the API and the command line)."""
+    return {
+        "title": report.title,
+        "subtitle": report.subtitle,
+        "sections": [
+            {
+                "key": s.key,
+                "title": s.title,
+                "paragraphs": s.paragraphs,
+                "tables": [
+                    {
+                        "key": t.key,
+                        "title": t.title,
+                        "columns": t.columns,
+                        "rows": [[_json_value(v) for v in row] for row in t.rows],
+                        "note": t.note,
+                    }
+                    for t in s.tables
+                ],
+            }
+            for s in report.sections
+        ],
+    }

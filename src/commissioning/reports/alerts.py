@@ -13,7 +13,10 @@ lists, since the last one:
 - indicators with missing data: a series whose latest value is older than the rest of the
   community's data, or whose latest month is empty;
 - developments (active or proposed) with no activity in the last ``STALE_DAYS`` days;
-- services whose review is due (not reviewed for ``REVIEW_YEARS`` years).
+- services whose review is due (not reviewed for ``REVIEW_YEARS`` years);
+- provider selection deadlines within a fortnight, and steps overdue (the pipeline of
+  :mod:`commissioning.provider_selection.presenter`, judged against today's date: the notice of
+  intention, the standstill period, the award and the award notice).
 
 Missing data, stale developments and reviews due are "standing" items: each is reported once,
 when it first arises, not in every digest. Dates are judged against the community's latest
@@ -72,6 +75,8 @@ KIND_LABELS = {
     "missing_data": "Missing data",
     "no_activity": "No recent activity",
     "review_due": "Review due",
+    "deadline": "Procurement deadline",
+    "overdue": "Procurement step overdue",
 }
 
 
@@ -268,6 +273,18 @@ def _review_items(community, services, as_of: dt.date, state, items) -> None:
             )
 
 
+def _procurement_items(user, community, state, items) -> None:
+    from commissioning.provider_selection.presenter import steps
+
+    for step in steps(user, community, timezone.localdate()):
+        _standing(
+            state,
+            items,
+            step.key,
+            Item(step.kind, community.name, step.title, step.detail, step.url),
+        )
+
+
 def digest_for(user, subscriptions) -> tuple[Digest, dict]:
     """The digest for one user and each subscription's new state (not saved)."""
     from commissioning.access.policy import visible
@@ -291,6 +308,8 @@ def digest_for(user, subscriptions) -> tuple[Digest, dict]:
                 _development_items(community, devs, as_of, state, items)
                 services = visible(user, (dev if dev is not None else community).services.all())
                 _review_items(community, services, as_of, state, items)
+            if ids is None and dev is None:
+                _procurement_items(user, community, state, items)
         states[sub.pk] = state
         for item in items:
             if item.line() not in seen_lines:
