@@ -13,7 +13,11 @@ PACKAGE = Path(__file__).resolve().parents[1] / "src" / "commissioning"
 ANALYTICS = PACKAGE / "analytics"
 FORBIDDEN = ("django", "commissioning.store", "commissioning.web", "commissioning.ingest")
 #: Layers below the web pages: none of them may import ``commissioning.web``.
-BELOW_WEB = ("store", "ingest", "access", "needs", "demo")
+BELOW_WEB = ("store", "ingest", "access", "needs", "demo", "provider_selection")
+#: Pure modules of feature packages: no Django, no store.
+PURE_MODULES = [
+    PACKAGE / "provider_selection" / name for name in ("rules.py", "standstill.py", "chain.py")
+]
 
 
 def imported(path: Path) -> list[str]:
@@ -45,6 +49,17 @@ def test_analytics_imports_no_django():
 def test_layer_does_not_import_web(layer):
     assert (PACKAGE / layer).is_dir()
     assert offenders(PACKAGE / layer, ("commissioning.web",)) == []
+
+
+@pytest.mark.parametrize("path", PURE_MODULES, ids=lambda p: p.name)
+def test_pure_modules_import_no_django(path):
+    found = [n for n in imported(path) if any(n == f or n.startswith(f + ".") for f in FORBIDDEN)]
+    assert found == []
+
+
+def test_provider_selection_is_below_the_pages_api_and_command_line():
+    above = ("commissioning.web", "commissioning.api", "commissioning.cli")
+    assert offenders(PACKAGE / "provider_selection", above) == []
 
 
 def test_checker_finds_lazy_imports(tmp_path):

@@ -141,3 +141,36 @@ def test_areas_by_care_setting():
 def test_an_empty_community_has_no_areas():
     e = empty_community()
     assert conditions(e).empty
+
+
+def test_procurement_effort_beside_value_by_area():
+    """Two procurements: P1 (£2,000,000, 30 hours) for the diabetes service S1 only; P2
+    (£1,000,000, 12 hours) for S1 and a dementia service S2, split half and half. Diabetes:
+    £2,000,000 + £500,000 and 30 + 6 hours, 36 / 2.5 = 14.4 hours per £1m; dementia: £500,000
+    and 6 hours, 12 per £1m."""
+    services = pd.DataFrame({"service_id": [1, 2]})
+    conditions_ = pd.DataFrame({"service_id": [1, 2], "condition": ["diabetes", "dementia"]})
+    areas = market.service_areas(services, conditions_)
+    procurements = pd.DataFrame(
+        {"procurement_id": [10, 20], "value": [2_000_000.0, 1_000_000.0], "hours": [30.0, 12.0]}
+    )
+    links = pd.DataFrame({"procurement_id": [10, 20, 20], "service_id": [1, 1, 2]})
+    effort = market.procurement_effort_by_area(procurements, links, areas)
+    diabetes = market._effort_row(effort, "diabetes")
+    assert diabetes == {
+        "procurements": 2,
+        "procurement_value": 2_500_000.0,
+        "procurement_effort_hours": 36.0,
+        "hours_per_million": pytest.approx(14.4),
+    }
+    assert market._effort_row(effort, "dementia")["hours_per_million"] == pytest.approx(12.0)
+
+
+def test_market_conditions_carry_the_procurement_effort(m):
+    f = northfield()
+    service = int(f.services["service_id"].iloc[0])
+    procurements = pd.DataFrame({"procurement_id": [1], "value": [1_000_000.0], "hours": [40.0]})
+    links = pd.DataFrame({"procurement_id": [1], "service_id": [service]})
+    with_effort = conditions(f, procurements=procurements, procurement_services=links)
+    assert with_effort["procurement_effort_hours"].sum() == pytest.approx(40.0)
+    assert m["procurements"].isna().all()  # without procurements: not given

@@ -22,6 +22,12 @@ use of competition. For each service area:
 - ``procurement_hours``: hours on the procurement and contracting stage, and
   ``relational_share``: share of the area's hours that were relational work. A development
   in several areas has its hours split equally across them.
+- ``procurements``, ``procurement_value``, ``procurement_effort_hours`` and
+  ``hours_per_million``: the provider selection decisions touching the area, their estimated
+  lifetime value, the hours logged against them (their activities, and their development's
+  procurement work) and those hours per £1m of value: the transaction costs of the market. A
+  procurement's value and hours are split equally across its services, and a service's share
+  equally across its areas (as contract values are). Given only when ``procurements`` is.
 
 The ``profile`` counts transactional signals among those with data: (1) at least three
 providers and an index below 2,500; (2) half or more of spend tendered; (3) any service
@@ -60,6 +66,10 @@ COLUMNS = [
     "hours",
     "procurement_hours",
     "relational_share",
+    "procurements",
+    "procurement_value",
+    "procurement_effort_hours",
+    "hours_per_million",
     "profile",
     "evidence",
 ]
@@ -207,6 +217,8 @@ def market_conditions(
     year: int | None = None,
     by: str = "condition",
     indicator_conditions: pd.DataFrame | None = None,
+    procurements: pd.DataFrame | None = None,
+    procurement_services: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
     """The quasi-market conditions of every service area (see the module documentation).
 
@@ -247,6 +259,8 @@ def market_conditions(
         )
         parts.append(on_orgs[[*info.columns, "area"]])
     info = pd.concat(parts, ignore_index=True)
+
+    effort = procurement_effort_by_area(procurements, procurement_services, areas)
 
     hours = split.merge(dev_areas, on="development_id", how="inner")
     hours["hours"] = hours["hours"] * hours["weight"]
@@ -291,10 +305,51 @@ def market_conditions(
             "hours": area_hours,
             "procurement_hours": float(h.loc[h["stage"] == "procurement", "hours"].sum()),
             "relational_share": _ratio(rel_hours, area_hours),
+            **_effort_row(effort, area),
         }
         row["profile"], row["evidence"] = profile(row)
         rows.append(row)
     return pd.DataFrame(rows, columns=COLUMNS)
+
+
+def procurement_effort_by_area(
+    procurements: pd.DataFrame | None,
+    procurement_services: pd.DataFrame | None,
+    areas: pd.DataFrame,
+) -> pd.DataFrame | None:
+    """Each procurement's value and hours in each area (columns procurement_id, area, value,
+    hours), split equally across its services and each service's areas; None without data."""
+    if procurements is None:
+        return None
+    links = (
+        procurement_services
+        if procurement_services is not None
+        else pd.DataFrame(columns=["procurement_id", "service_id"])
+    )
+    n = links.groupby("procurement_id")["service_id"].transform("count")
+    links = links.assign(share=1.0 / n).merge(areas, on="service_id")
+    rows = links.merge(procurements[["procurement_id", "value", "hours"]], on="procurement_id")
+    weight = rows["share"] * rows["weight"]
+    rows = rows.assign(value=rows["value"].astype(float) * weight, hours=rows["hours"] * weight)
+    unlinked = procurements[~procurements["procurement_id"].isin(links["procurement_id"])]
+    extra = unlinked.assign(area=NO_AREA)[["procurement_id", "area", "value", "hours"]]
+    return pd.concat([rows[["procurement_id", "area", "value", "hours"]], extra], ignore_index=True)
+
+
+def _effort_row(effort: pd.DataFrame | None, area: str) -> dict:
+    if effort is None:
+        return dict.fromkeys(
+            ["procurements", "procurement_value", "procurement_effort_hours", "hours_per_million"]
+        )
+    e = effort[effort["area"] == area]
+    value = float(e["value"].fillna(0).sum())
+    hours = float(e["hours"].sum())
+    return {
+        "procurements": int(e["procurement_id"].nunique()),
+        "procurement_value": value,
+        "procurement_effort_hours": hours,
+        "hours_per_million": hours / (value / 1_000_000) if value > 0 else None,
+    }
 
 
 def profile(row: dict) -> tuple[str, str]:

@@ -30,6 +30,7 @@ from commissioning.analytics.practice import (
     spend,
 )
 from commissioning.analytics.practice.pay_rates import load_pay_rates
+from commissioning.provider_selection.effort import procurement_frames
 from commissioning.store.computed import remembered
 from commissioning.store.frames import load_community
 from commissioning.store.models import RoleType, Spend, Stage
@@ -83,6 +84,9 @@ LABELS = {
     "area": "Condition",
     "month": "Month",
     "cumulative_hours": "Hours to date",
+    "procurements": "Procurements",
+    "procurement_effort_hours": "Hours on procurements",
+    "hours_per_million": "Procurement hours per £1m",
 }
 
 
@@ -197,14 +201,17 @@ def practice(request, code: str):
     sections = remembered(
         "practice page",
         (community.code, money, tuple(sorted(stages.items()))),
-        lambda: practice_sections(load_community(community.code), money, stages),
+        lambda: practice_sections(
+            load_community(community.code), money, stages, procurement_frames(community)
+        ),
     )
     return render(request, "web/practice.html", {"community": community, **sections})
 
 
-def practice_sections(f, money: bool, stages: dict[str, str]) -> dict:
+def practice_sections(f, money: bool, stages: dict[str, str], procurements=None) -> dict:
     """Every table, chart and figure of the practice-of-commissioning page for one community
-    (money left out unless ``money``)."""
+    (money left out unless ``money``). ``procurements`` is the pair of frames of
+    :func:`commissioning.provider_selection.effort.procurement_frames` (transaction effort)."""
     split = labour.stage_hours(f.activities, f.activity_stages, f.participations)
     as_of = scorecard.default_as_of(f)
     work = _labour(f, split, stages)
@@ -286,6 +293,8 @@ def practice_sections(f, money: bool, stages: dict[str, str]) -> dict:
         split=split,
         as_of=as_of,
         indicator_conditions=f.indicator_conditions,
+        procurements=procurements[0] if procurements else None,
+        procurement_services=procurements[1] if procurements else None,
     )
     card = scorecard.scorecard(f, as_of=as_of)
     return {
@@ -332,6 +341,9 @@ def practice_sections(f, money: bool, stages: dict[str, str]) -> dict:
                 "rolled_over_share",
                 "block_share",
                 "relational_share",
+                "procurements",
+                "procurement_effort_hours",
+                *(["hours_per_million"] if money else []),
                 "profile",
                 "evidence",
             ],
