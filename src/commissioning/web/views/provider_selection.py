@@ -248,6 +248,7 @@ class AmendForm(forms.Form):
     )
 
 
+ANCHORS = {"weight": "weights", "assessment": "assessments", "maker": "decision_makers"}
 PART_FORMS = {
     "weight": WeightForm,
     "assessment": AssessmentForm,
@@ -424,7 +425,8 @@ def add_part(request, code: str, reference: str, part: str):
         )
     messages.success(request, "Added to the record.")
     return redirect(
-        reverse("provider-selection-record", args=[community.code, rec.reference]) + f"#{part}"
+        reverse("provider-selection-record", args=[community.code, rec.reference])
+        + f"#{ANCHORS.get(part, 'conflicts')}"
     )
 
 
