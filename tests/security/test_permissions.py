@@ -135,6 +135,16 @@ NESTED = {
     ),
 }
 # POST routes: the status each role gets submitting a valid observation for Trust A (north).
+# Routes that take ?community=CODE (provider selection): "list" answers 200 for a community the
+# role sees and 404 otherwise; "none" is 404 here, where no award record exists (who sees which
+# record is tested in tests/provider_selection).
+BY_COMMUNITY = {
+    "/api/provider-selection/records": "list",
+    "/api/provider-selection/pipeline": "list",
+    "/api/provider-selection/ocds": "none",
+    "/api/provider-selection/records/{reference}": "none",
+}
+
 POSTS = {
     "/api/observations": {
         "anonymous": 401,
@@ -190,7 +200,8 @@ def item_key(kind: str, item: dict):
 
 def test_every_route_is_classified(world):
     routes = schema_routes(world)
-    known = {(p, "GET") for p in [*LISTS, *DETAILS, *NESTED]} | {(p, "POST") for p in POSTS}
+    known = {(p, "GET") for p in [*LISTS, *DETAILS, *NESTED, *BY_COMMUNITY]}
+    known |= {(p, "POST") for p in POSTS}
     assert set(routes) == known, "classify new API routes in the tables of this test"
 
 
@@ -230,6 +241,18 @@ def test_every_route_as_every_role(world, role):
                 items = response.json()["items"]
                 seen = names_of(world, kind, [item_key(kind, i) for i in items])
                 assert seen == children[parent] & SEES[kind].get(role, set()), (path, role)
+        elif method == "GET" and path in BY_COMMUNITY:
+            for community in KINDS["communities"]:
+                response = client.get(
+                    fill(path, "psr-1"), {"community": key(world, "communities", community)}
+                )
+                if role == "anonymous":
+                    expected = 401
+                elif BY_COMMUNITY[path] == "list":
+                    expected = 200 if community in SEES["communities"].get(role, set()) else 404
+                else:
+                    expected = 404
+                assert response.status_code == expected, (path, community, role)
         elif method == "POST" and path in POSTS:
             data = {
                 "indicator": world.dm1.pk,
