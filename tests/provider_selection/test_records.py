@@ -33,6 +33,8 @@ def test_a_finalised_record_is_never_changed_in_place(awards):
         dac.weights.first().delete()
     with pytest.raises(RecordFinalised):
         dac.decision_makers.create(name="Someone added later")
+    with pytest.raises(RecordFinalised):
+        dac.services.clear()
 
 
 def test_a_draft_with_something_missing_is_refused(awards):
@@ -109,3 +111,6 @@ def test_opening_a_finalised_record_is_in_the_audit_trail(awards):
     records.opened(awards["viewer"], dac)
     opened = AuditRecord.objects.filter(action="open", object_id=str(dac.pk)).get()
     assert opened.username == "town-viewer" and opened.model == "provider_selection.decisionrecord"
+    changes = AuditRecord.objects.filter(model="provider_selection.decisionrecord")
+    assert changes.filter(action="create", object_id=str(dac.pk)).exists()
+    assert changes.filter(action="update", object_id=str(dac.pk)).exists()  # finalising

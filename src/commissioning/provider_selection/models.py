@@ -316,3 +316,13 @@ class ConflictOfInterest(RecordPart):
 
     def __str__(self) -> str:
         return f"{self.person}: {self.interest[:60]}"
+
+
+def refuse_links_to_finalised(sender, instance, action, **kwargs) -> None:
+    """Services and activities of a finalised version cannot be added or taken away either."""
+    if (
+        action in ("pre_add", "pre_remove", "pre_clear")
+        and isinstance(instance, DecisionRecord)
+        and instance._stored_status() == Status.FINALISED
+    ):
+        raise RecordFinalised(f"{instance} is finalised: amend it to make a new version")
