@@ -366,6 +366,7 @@ def test_market_verb(northfield, capsys):
     assert areas["dementia"]["hhi"] == pytest.approx(4921.875)
     assert areas["diabetes"]["completeness"] == pytest.approx(11 / 12)
     assert areas["diabetes"]["timely_share"] == 0.5
+    assert areas["diabetes"]["procurements"] == 0  # no provider selection records here
 
 
 def test_participation_verb(northfield, capsys):

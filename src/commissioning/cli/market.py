@@ -13,7 +13,8 @@ def register(sub) -> None:
         description="For each service area (condition or care setting): number of providers "
         "and their concentration (Herfindahl-Hirschman index, 0-10,000), share of spend "
         "tendered or rolled over, decommissioning, completeness and timeliness of indicator "
-        "data, hours on procurement and contracting, and a relational-to-transactional "
+        "data, hours on procurement and contracting, the hours logged against provider selection "
+        "decisions beside their value (transaction effort), and a relational-to-transactional "
         "profile with the evidence behind it.",
     )
     add_options(p)
@@ -44,12 +45,15 @@ def run(args) -> int:
     from commissioning.analytics.practice import labour, market
     from commissioning.analytics.practice.output import emit, render, stack
     from commissioning.analytics.practice.scorecard import default_as_of
+    from commissioning.provider_selection.effort import procurement_frames
     from commissioning.store.frames import load_communities
+    from commissioning.store.models import CommissioningCommunity
 
     tables = []
     for f in load_communities(args.community, args.db):
         as_of = args.as_of if args.as_of is not None else default_as_of(f)
         split = labour.stage_hours(f.activities, f.activity_stages, f.participations)
+        procurements, links = procurement_frames(CommissioningCommunity.objects.get(code=f.code))
         tables.append(
             market.market_conditions(
                 services=f.services,
@@ -66,6 +70,8 @@ def run(args) -> int:
                 year=args.year,
                 by=args.by,
                 indicator_conditions=f.indicator_conditions,
+                procurements=procurements,
+                procurement_services=links,
             )
         )
     emit(render(stack(tables, args.community), args.format), args.output)
