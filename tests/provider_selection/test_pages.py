@@ -99,6 +99,13 @@ def test_ocds_export_round_trips_through_the_import(client, awards):
     assert again == {"created": 0, "updated": 0, "unchanged": 2}
 
 
+def test_a_community_without_awards_has_no_ocds_package_and_says_why(client, awards):
+    DecisionRecord.objects.filter(community=awards["community"]).update(status="draft")
+    client.force_login(awards["commissioner"])
+    response = client.get(BASE + "ocds.json")
+    assert response.status_code == 404 and b"no finalised award" in response.content
+
+
 def test_a_broken_package_is_refused_with_its_place(awards):
     from commissioning.errors import InputError
 

@@ -530,7 +530,12 @@ def register_download(request, code: str, fmt: str):
 
 def ocds_package(request, code: str):
     community = _community(request, code)
-    package = ocds.release_package(request.user, community, base=request.build_absolute_uri("/"))
+    try:
+        package = ocds.release_package(
+            request.user, community, base=request.build_absolute_uri("/")
+        )
+    except UserError as exc:  # nothing finalised yet: OCDS packages hold at least one release
+        return HttpResponse(str(exc), status=404, content_type="text/plain; charset=utf-8")
     response = JsonResponse(package, json_dumps_params={"indent": 2})
     name = f"{community.code}-ocds-release-package.json"
     response["Content-Disposition"] = f'attachment; filename="{name}"'
