@@ -59,6 +59,31 @@ def _profile(user) -> Profile | None:
         return None
 
 
+class _Administration:
+    """The reader of work the system does as an administrator, not for a login: the command line
+    (which needs the database itself) and reports made without a user. Never a web login."""
+
+    is_authenticated = True
+    is_active = True
+    is_superuser = True
+    is_staff = True
+    pk = id = None
+
+    def get_username(self) -> str:
+        return "administrator"
+
+    def __repr__(self) -> str:
+        return "ADMINISTRATION"
+
+
+ADMINISTRATION = _Administration()
+
+
+def reader(user):
+    """``user``, or :data:`ADMINISTRATION` when there is none (the command line)."""
+    return ADMINISTRATION if user is None else user
+
+
 def scope_of(user) -> Scope | None:
     """The scope of ``user``, or None for anonymous users and logins without a role."""
     if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:

@@ -18,6 +18,7 @@ from __future__ import annotations
 import pandas as pd
 from django.utils import timezone
 
+from commissioning.access.policy import reader
 from commissioning.errors import UserError
 from commissioning.reports import monitoring
 from commissioning.reports.document import (
@@ -137,7 +138,7 @@ def community_report(code: str, user=None, *, charts: bool = True) -> Report:
         needs,
         money_section(frames, as_of, money),
         monitor,
-        impact_section(observations, developments),
+        impact_section(reader(user), developments),
         labour_section(frames),
         score,
     ]
@@ -221,7 +222,7 @@ def development_report(code: str, slug: str, user=None, *, charts: bool = True) 
     sections = [
         summary_section,
         monitor,
-        impact_section(observations, [dev]),
+        impact_section(reader(user), [dev]),
         labour_section(frames, development_id=dev.pk),
     ]
     return Report(

@@ -17,6 +17,7 @@ from commissioning.reports.document import (
     Table,
     label,
 )
+from commissioning.work.presenter import community_split, development_ids
 
 REVIEW_YEARS = 3
 
@@ -129,9 +130,10 @@ def money_section(frames, as_of, show_money: bool) -> Section:
 
 def labour_section(frames, development_id=None) -> Section:
     rates = load_pay_rates(None)
-    split = labour.stage_hours(frames.activities, frames.activity_stages, frames.participations)
-    if development_id is not None:
-        split = split[split["development_id"] == development_id]
+    split = community_split(frames)
+    ids = None if development_id is None else development_ids(frames, development_id)
+    if ids is not None:
+        split = split[split["development_id"].isin(ids).fillna(False).astype(bool)]
     section = Section("labour", "The labour of commissioning and who takes part")
     table = labour.labour_table(
         split, rates.hourly(), rates.hours_per_fte_year, by=["development_id"]
@@ -164,9 +166,10 @@ def labour_section(frames, development_id=None) -> Section:
         )
     )
     people = frames.participations
-    if development_id is not None:
+    if ids is not None:
         acts = frames.activities.loc[
-            frames.activities["development_id"] == development_id, "activity_id"
+            frames.activities["development_id"].isin(ids).fillna(False).astype(bool),
+            "activity_id",
         ]
         people = people[people["activity_id"].isin(acts)]
     share = participation.clinical_share(people)

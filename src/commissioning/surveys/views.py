@@ -26,6 +26,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
 from commissioning.access import policy
+from commissioning.access.communities import community_or_404, visible_communities
 from commissioning.access.policy import ADD, CHANGE, scope_of
 from commissioning.analytics.disclosure import suppress
 from commissioning.errors import InputError
@@ -43,7 +44,6 @@ from commissioning.surveys.forms import (
 )
 from commissioning.surveys.models import Survey, SurveyRespondent, hash_token
 from commissioning.tables import neutralise_formula
-from commissioning.web.access import community_or_404, visible_communities
 
 ROLE_LABELS = dict(RoleType.choices)
 TOKEN_FAILURES_ALLOWED = 20
