@@ -6,7 +6,7 @@ import pandas as pd
 
 from commissioning.analytics.practice import labour, participation, spend
 from commissioning.analytics.practice.pay_rates import load_pay_rates
-from commissioning.analytics.practice.scorecard import default_as_of, scorecard
+from commissioning.analytics.practice.scorecard import default_as_of
 from commissioning.reports.document import (
     COUNT,
     DATE,
@@ -17,7 +17,12 @@ from commissioning.reports.document import (
     Table,
     label,
 )
-from commissioning.work.presenter import community_split, development_ids
+from commissioning.work.presenter import (
+    community_scorecard,
+    community_split,
+    development_ids,
+    status_counts,
+)
 
 REVIEW_YEARS = 3
 
@@ -194,8 +199,8 @@ def labour_section(frames, development_id=None) -> Section:
     return section
 
 
-def scorecard_section(frames, as_of) -> tuple[Section, object]:
-    card = scorecard(frames, as_of=as_of)
+def scorecard_section(frames) -> tuple[Section, object]:
+    card = community_scorecard(frames)
     table = Table(
         "scorecard",
         "Effective-commissioning scorecard",
@@ -215,7 +220,7 @@ def scorecard_section(frames, as_of) -> tuple[Section, object]:
         f"to {card.as_of:%-d %B %Y}. See docs/guide/scorecard.md for each measure.",
     )
     section = Section("scorecard", "Effective-commissioning scorecard", tables=[table])
-    counts = pd.Series([mz.status for mz in card.measures]).value_counts()
+    counts = {k: v for k, v in status_counts(card).items() if v}
     section.paragraphs.append("; ".join(f"{label(k)}: {v}" for k, v in counts.items()) + ".")
     if not card.changes.empty:
         section.tables.append(

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from commissioning.analytics.practice import labour
+from commissioning.analytics.practice import labour, scorecard
 from commissioning.analytics.practice.pay_rates import load_pay_rates
 from commissioning.store.frames import CommunityFrames, load_community
 from commissioning.store.models import Stage
@@ -73,3 +73,19 @@ def development_labour(development, *, money: bool, stages: dict[str, str]) -> d
         "by_stage": table(by_stage, money=money),
         "by_role": table(by_role, money=money),
     }
+
+
+#: The scorecard's statuses in the order every surface lists them.
+STATUSES = (scorecard.MET, scorecard.PARTLY, scorecard.NOT_MET, scorecard.NO_DATA)
+
+
+def community_scorecard(frames: CommunityFrames):
+    """The effective-commissioning scorecard of a community, as of its latest dated record:
+    the one card its page, its report and the report across communities show."""
+    return scorecard.scorecard(frames, as_of=scorecard.default_as_of(frames))
+
+
+def status_counts(card) -> dict[str, int]:
+    """How many of the card's measures have each status, in :data:`STATUSES` order."""
+    found = [m.status for m in card.measures]
+    return {status: found.count(status) for status in STATUSES}

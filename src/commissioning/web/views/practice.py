@@ -31,7 +31,7 @@ from commissioning.analytics.practice.pay_rates import load_pay_rates
 from commissioning.charts import NHS_BLUE, chart_spec
 from commissioning.store.computed import remembered
 from commissioning.store.frames import load_community
-from commissioning.work.presenter import stage_names
+from commissioning.work.presenter import community_scorecard, stage_names
 from commissioning.work.tables import MONEY_MEASURES, STATUS_TAGS, cell, table
 
 
@@ -180,7 +180,7 @@ def practice_sections(f, money: bool, stages: dict[str, str]) -> dict:
         as_of=as_of,
         indicator_conditions=f.indicator_conditions,
     )
-    card = scorecard.scorecard(f, as_of=as_of)
+    card = community_scorecard(f)
     return {
         "as_of": as_of,
         "show_money": money,
@@ -264,7 +264,7 @@ def scorecard_measure(request, code: str, measure_id: str):
     community, f = _frames_for(request, code)
     if measure_id not in {spec["id"] for spec in scorecard.MEASURES}:
         raise Http404("Not found")
-    card = scorecard.scorecard(f)
+    card = community_scorecard(f)
     measure = card.measure(measure_id)
     money = sees_money(request.user)
     row = next(r for r in _scorecard_rows(card, money) if r["id"] == measure_id)
