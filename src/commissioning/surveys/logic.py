@@ -20,7 +20,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from commissioning.analytics.network.pseudonyms import KEY_VARIABLE, pseudonym_map
+from commissioning.analytics.pseudonyms import KEY_VARIABLE, pseudonym_map
 from commissioning.errors import InputError, Problem
 from commissioning.store.models import Organisation, RoleType
 from commissioning.surveys.models import (
