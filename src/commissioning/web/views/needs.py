@@ -39,6 +39,7 @@ from commissioning.analytics.disclosure import (
     suppress,
     suppress_with_total,
 )
+from commissioning.analytics.methods import METHODS
 from commissioning.analytics.needs import (
     DataProblem,
     crude_proportion,
@@ -458,6 +459,7 @@ def _funnel_section(latest: pd.DataFrame, condition) -> dict:
         "description": description,
         "target": _pct(target * 100),
         "outside": outside,
+        "method": METHODS["proportion_funnel_normal"],
     }
 
 
