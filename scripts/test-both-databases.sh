@@ -16,10 +16,8 @@ pg_url=$(bash scripts/ensure-postgres.sh) || { echo "PostgreSQL did not start" >
 
 (
   export DATABASE_URL="$pg_url" COMMISSIONING_DATA="$PWD/build/test-postgres/data"
-  exec "$PY" -m pytest -q -p no:cacheprovider -m "not browser and not slow" \
-    --basetemp=build/test-postgres/tmp \
-    tests/store tests/web tests/demo tests/api tests/security tests/ingest tests/evidence \
-    tests/reports tests/groupings tests/surveys tests/indicators
+  exec "$PY" -m pytest -q -p no:cacheprovider -m "(database or postgres) and not browser and not slow" \
+    --basetemp=build/test-postgres/tmp
 ) >build/test-postgres.log 2>&1 &
 pg_pid=$!
 (

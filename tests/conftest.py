@@ -26,6 +26,31 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 DEMO_PASSWORD = "synthetic-demo-Pa55"
 
 
+#: Fixtures that reach the test database: a test using one of them is marked ``database``.
+DATABASE_FIXTURES = {
+    "db",
+    "transactional_db",
+    "django_db_reset_sequences",
+    "django_db_serialized_rollback",
+    "django_db_setup",
+    "live_server",
+    "demo",
+    "client",
+    "admin_client",
+}
+
+
+def pytest_itemcollected(item):
+    """Mark every test that touches the test database ``database``: a ``django_db`` mark or a
+    fixture of :data:`DATABASE_FIXTURES`, directly or through another fixture. The PostgreSQL
+    pass of ``make test`` runs exactly these (``-m database``), so it is chosen by what a test
+    does, not by the folder it lives in."""
+    if item.get_closest_marker("django_db") or DATABASE_FIXTURES & set(
+        getattr(item, "fixturenames", ())
+    ):
+        item.add_marker(pytest.mark.database)
+
+
 @pytest.hookimpl(trylast=True)
 def pytest_collection_modifyitems(config, items):
     """Run the tests that use the session-wide demo last.

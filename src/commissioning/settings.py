@@ -61,7 +61,7 @@ INSTALLED_APPS = [
     "commissioning.web",
     "commissioning.evidence",
     "commissioning.reports",
-    "commissioning.surveys",
+    "commissioning.networks",
     "commissioning.provider_selection",
 ]
 

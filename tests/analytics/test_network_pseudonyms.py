@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from commissioning.analytics.network.pseudonyms import pseudonym, pseudonym_map
+from commissioning.analytics.pseudonyms import pseudonym, pseudonym_map
 
 
 def test_pseudonym_is_hmac_sha256_rfc_4231_test_case_2():

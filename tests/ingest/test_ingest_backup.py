@@ -95,9 +95,9 @@ def test_a_backup_holds_evidence_inboxes_subscriptions_and_surveys(tmp_path):
 
     from commissioning.evidence.models import Evidence
     from commissioning.ingest.backup import write_backup
+    from commissioning.networks.models import Nomination, Survey
     from commissioning.reports.models import InboxMessage, Subscription
     from commissioning.store import models as m
-    from commissioning.surveys.models import Nomination, Survey
 
     icb = m.Organisation.objects.create(ods_code="QX1", name="North ICB", kind="icb")
     gp = m.Organisation.objects.create(ods_code="X00001", name="A Surgery", kind="gp_practice")

@@ -265,8 +265,8 @@ def world(db):
         size=36,
         text="We agreed to redesign diabetes care.",
     )
+    from commissioning.networks.models import Survey
     from commissioning.reports.models import InboxMessage, Subscription
-    from commissioning.surveys.models import Survey
 
     w.survey = Survey.objects.create(
         community=w.north, title="Advice on diabetes", question="Who do you go to for advice?"

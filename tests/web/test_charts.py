@@ -7,7 +7,7 @@ import datetime as dt
 import pandas as pd
 import pytest
 
-from commissioning.web.charts import chart_png, chart_spec, chart_svg
+from commissioning.charts import chart_png, chart_spec, chart_svg
 from commissioning.web.timeline import describe, lane_hours, timeline_chart
 
 pytestmark = pytest.mark.django_db

@@ -148,7 +148,7 @@ def test_development_page_shows_its_own_labour(client, mini):
     client.force_login(mini["commissioner"])
     response = client.get("/communities/minitown/developments/falls-review/")
     html = response.content.decode()
-    assert "10.75 hours of work on this development itself" in text(response)
+    assert "10.75 hours of work on this development, about" in text(response)
     stage = re.search(r'id="development-labour-stage">(.*?)</table>', html, flags=re.S).group(1)
     hours = re.findall(r"cell--numeric\">([\d.]+)</td>", stage)
     assert {"2.5", "1.5", "6.75"} <= set(hours)

@@ -33,7 +33,6 @@ from django.http import Http404
 
 from commissioning.store import models as m
 from commissioning.store.models import Profile, Role
-from commissioning.surveys import models as surveys
 
 ADD, CHANGE, DELETE = "add", "change", "delete"
 ALL_ACTIONS = frozenset({ADD, CHANGE, DELETE})
@@ -57,6 +56,31 @@ def _profile(user) -> Profile | None:
         return user.profile
     except Profile.DoesNotExist:
         return None
+
+
+class _Administration:
+    """The reader of work the system does as an administrator, not for a login: the command line
+    (which needs the database itself) and reports made without a user. Never a web login."""
+
+    is_authenticated = True
+    is_active = True
+    is_superuser = True
+    is_staff = True
+    pk = id = None
+
+    def get_username(self) -> str:
+        return "administrator"
+
+    def __repr__(self) -> str:
+        return "ADMINISTRATION"
+
+
+ADMINISTRATION = _Administration()
+
+
+def reader(user):
+    """``user``, or :data:`ADMINISTRATION` when there is none (the command line)."""
+    return ADMINISTRATION if user is None else user
 
 
 def scope_of(user) -> Scope | None:
@@ -96,6 +120,8 @@ class Rule:
     - ``admin_only``: only administrators read it. ``frozen``: nobody changes it.
     - ``commissioner`` / ``provider_actions``: what those roles may do within their scope.
     - ``money``: fields viewers never see.
+    - ``confidential``: ``(field, value)``: records whose ``field`` has ``value`` are read only
+      by the community's commissioners and by administrators (confidential evidence).
     """
 
     community: str | None = None
@@ -109,6 +135,7 @@ class Rule:
     commissioner: frozenset[str] = ALL_ACTIONS
     provider_actions: frozenset[str] = frozenset()
     money: tuple[str, ...] = field(default_factory=tuple)
+    confidential: tuple[str, object] | None = None
 
 
 NONE = frozenset()
@@ -161,21 +188,21 @@ RULES: dict[type[models.Model], Rule] = {
     m.Profile: Rule(admin_only=True, commissioner=NONE),
     m.LoginFailure: Rule(admin_only=True, commissioner=NONE),
     m.AuditRecord: Rule(admin_only=True, frozen=True, commissioner=NONE),
-    surveys.Survey: Rule(community="community"),
-    surveys.SurveyRespondent: Rule(community="survey__community"),
-    surveys.Nomination: Rule(community="respondent__survey__community"),
 }
 ADMIN_ONLY = Rule(admin_only=True, commissioner=NONE)
 
 
-def register(rules: dict[type[models.Model], Rule]) -> None:
-    """Add the rules of an app's own models (called from its ``AppConfig.ready``), so a feature
-    keeps its access rules beside its models while every page, API, export and report still asks
-    this one policy. A model already classified is refused, so no app can loosen another's."""
+def register_rules(rules: dict[type[models.Model], Rule]) -> None:
+    """Add the rules of an app's own models to the policy.
+
+    Each app that people see registers the rules of its models when Django starts (its
+    ``AppConfig.ready``), so the policy needs to know no feature's models; a model already
+    classified cannot be given a second rule.
+    """
     for model, rule in rules.items():
         model = model._meta.concrete_model
-        if RULES.get(model, rule) != rule:
-            raise ValueError(f"{model._meta.label} already has an access rule")
+        if model in RULES and RULES[model] != rule:
+            raise ValueError(f"{model.__name__} already has an access rule")
         RULES[model] = rule
 
 
@@ -260,6 +287,9 @@ def condition(user, model: type[models.Model]) -> Q | None:
         q &= _any(Q(**{lookup: scope.organisation_id}) for lookup in rule.provider)
     if rule.shared_if_empty and rule.community:
         q |= Q(**{f"{rule.community}__isnull": True})
+    if rule.confidential and scope.role != Role.COMMISSIONER:
+        name, value = rule.confidential
+        q &= ~Q(**{name: value})
     return q
 
 

@@ -12,12 +12,12 @@ from datetime import date
 from django.utils import timezone
 from ninja import Field, Path, Query, Router, Schema
 
+from commissioning.access.communities import community_or_404
 from commissioning.api.communities import CODE_PATTERN
 from commissioning.api.errors import Refused
 from commissioning.errors import UserError
 from commissioning.provider_selection import ocds, presenter, records
 from commissioning.store import audit
-from commissioning.web.access import community_or_404
 
 router = Router(tags=["provider selection"])
 

@@ -49,9 +49,9 @@ def register(subparsers) -> None:
         description=(
             "Funnel plot control limits (95% and 99.8%) at each unit's denominator, and a flag "
             "per unit: high_998, high_95, within, low_95 or low_998. Proportions use PHE's "
-            "method (Wilson score) around the pooled proportion; ratios (observed/expected) use "
-            "exact Poisson limits around 1. Over-dispersion can be allowed for as Spiegelhalter "
-            "(2005), FunnelPlotR and SHMI do."
+            "method, the normal approximation around the pooled proportion, "
+            "p ± z·sqrt(p(1-p)/n); ratios (observed/expected) use exact Poisson limits around 1. "
+            "Over-dispersion can be allowed for as Spiegelhalter (2005), FunnelPlotR and SHMI do."
         ),
     )
     parser.add_argument(
@@ -82,10 +82,11 @@ def register(subparsers) -> None:
     )
     parser.add_argument(
         "--limits",
-        choices=["wilson", "exact"],
-        default="wilson",
-        help="for proportions without over-dispersion: wilson (PHE's method, the default) or "
-        "exact binomial (Spiegelhalter 2005)",
+        choices=["normal", "exact", "wilson"],
+        default="normal",
+        help="for proportions without over-dispersion: normal (the normal approximation around "
+        "the target, PHE's method, the default) or exact binomial (Spiegelhalter 2005); "
+        "'wilson' is the old name of 'normal'",
     )
     parser.add_argument(
         "--transform",

@@ -84,11 +84,6 @@ def _records(df: pd.DataFrame) -> list[dict]:
 def analyse(args) -> tuple[dict, pd.DataFrame]:
     from commissioning.analytics.network.graph import build_network, check_edges
     from commissioning.analytics.network.measures import node_measures
-    from commissioning.analytics.network.pseudonyms import (
-        KEY_VARIABLE,
-        key_from_environment,
-        pseudonym_map,
-    )
     from commissioning.analytics.network.reach import (
         DEFAULT_COMMISSIONER_TYPES,
         commissioner_reach,
@@ -100,6 +95,11 @@ def analyse(args) -> tuple[dict, pd.DataFrame]:
         sensitivity,
     )
     from commissioning.analytics.network.source_types import by_source_type
+    from commissioning.analytics.pseudonyms import (
+        KEY_VARIABLE,
+        key_from_environment,
+        pseudonym_map,
+    )
     from commissioning.tables import display_name, read_table
 
     name = display_name(args.input)

@@ -59,33 +59,11 @@ def run(args) -> int:
     if not out.parent.exists():
         raise UserError(f"cannot write {out}: the folder {out.parent} does not exist")
     setup(args.db)
+    from commissioning.reports.build import build
+
     data = build(fmt, community=args.community, development=args.development)
     try:
         out.write_bytes(data)
     except OSError as exc:
         raise UserError(f"cannot write {out}: {exc.strerror}") from None
     return 0
-
-
-def build(fmt: str, *, community=None, development=None, user=None) -> bytes:
-    """The report as bytes in ``fmt``: used by the command and the web views."""
-    from commissioning.reports.content import across_report, community_report, development_report
-
-    charts = fmt != "xlsx"  # a workbook holds the tables only
-    if community is None:
-        report = across_report(user)
-    elif development:
-        report = development_report(community, development, user, charts=charts)
-    else:
-        report = community_report(community, user, charts=charts)
-    if fmt == "pdf":
-        from commissioning.reports.pdf import render_pdf
-
-        return render_pdf(report)
-    if fmt == "xlsx":
-        from commissioning.reports.xlsx import render_xlsx
-
-        return render_xlsx(report)
-    from commissioning.reports.html import render_html
-
-    return render_html(report).encode()

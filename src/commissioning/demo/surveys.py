@@ -16,9 +16,9 @@ from django.utils import timezone
 
 from commissioning.demo.communities import AREAS
 from commissioning.demo.context import Build
+from commissioning.networks import logic
+from commissioning.networks.models import Survey, SurveyRespondent
 from commissioning.store.models import RoleType
-from commissioning.surveys import logic
-from commissioning.surveys.models import Survey, SurveyRespondent
 
 OPENS = dt.date(2011, 3, 1)
 CLOSES = dt.date(2011, 4, 29)

@@ -11,18 +11,25 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
+from commissioning.access.communities import community_or_404
+from commissioning.access.policy import ADD, editable, visible
 from commissioning.errors import UserError
 from commissioning.evidence import calendar, framework
 from commissioning.evidence.codebook import THEME, codes_for
 from commissioning.evidence.forms import CalendarForm, CodingForm, UploadForm
 from commissioning.evidence.log import add_evidence, code_quote
 from commissioning.evidence.models import Evidence, ProposalStatus, ProposedActivity
-from commissioning.evidence.permissions import can_change, community_or_404, visible_evidence
 from commissioning.evidence.search import search
 
 
 def _evidence_of(request, community):
-    return visible_evidence(request.user, Evidence.objects.filter(community=community))
+    return visible(request.user, Evidence.objects.filter(community=community))
+
+
+def can_change(user, community) -> bool:
+    """Commissioners of the community (which they must see) and administrators add and code
+    evidence and review calendar proposals."""
+    return editable(user, Evidence, ADD)
 
 
 def _must_change(request, community) -> None:

@@ -14,8 +14,8 @@ import pandas as pd
 from django.db.models import Sum
 
 from commissioning.access import policy
+from commissioning.document import MONEY, NUMBER, Table
 from commissioning.provider_selection.models import DecisionRecord
-from commissioning.reports.document import MONEY, NUMBER, Table
 from commissioning.store.models import Activity, Participation
 
 PROCUREMENT_STAGE = "procurement"

@@ -21,6 +21,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from commissioning.access import policy
+from commissioning.document import DATE, MONEY, NUMBER, Report, Section, Table
 from commissioning.provider_selection import records, rules
 from commissioning.provider_selection.models import (
     Assessment,
@@ -29,7 +30,6 @@ from commissioning.provider_selection.models import (
     Status,
 )
 from commissioning.provider_selection.standstill import latest_publication_for, standstill
-from commissioning.reports.document import DATE, MONEY, NUMBER, Report, Section, Table
 from commissioning.store.models import Contract
 
 PIPELINE_MONTHS = 18

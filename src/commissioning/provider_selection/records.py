@@ -58,7 +58,7 @@ class NotReady(Exception):
 
 def register_access_rules() -> None:
     part = Rule(community="record__community", providers="all")
-    policy.register(
+    policy.register_rules(
         {
             DecisionRecord: Rule(
                 community="community",

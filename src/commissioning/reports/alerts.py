@@ -39,8 +39,8 @@ from django.db.models import Max
 from django.urls import reverse
 from django.utils import timezone
 
+from commissioning.document import label
 from commissioning.reports import monitoring
-from commissioning.reports.document import label
 from commissioning.store import models as m
 
 STALE_DAYS = 90

@@ -18,9 +18,8 @@ from __future__ import annotations
 import pandas as pd
 from django.utils import timezone
 
-from commissioning.errors import UserError
-from commissioning.reports import monitoring
-from commissioning.reports.document import (
+from commissioning.access.policy import reader
+from commissioning.document import (
     COUNT,
     DATE,
     MONEY,
@@ -30,6 +29,8 @@ from commissioning.reports.document import (
     Table,
     label,
 )
+from commissioning.errors import UserError
+from commissioning.reports import monitoring
 from commissioning.reports.needs import needs_section
 from commissioning.reports.practice import (
     as_of_date,
@@ -41,6 +42,7 @@ from commissioning.reports.practice import (
 from commissioning.reports.sections import evidence_section, impact_section, monitoring_section
 from commissioning.store import models as m
 from commissioning.suppression import configured_policy
+from commissioning.work.presenter import STATUSES, status_counts
 
 SYNTHETIC_NOTE = "SYNTHETIC DATA — made up for demonstration; no real patient or person."
 
@@ -132,12 +134,12 @@ def community_report(code: str, user=None, *, charts: bool = True) -> Report:
     developments = list(
         community.developments.prefetch_related("objectives").order_by("start_date", "title")
     )
-    score, card = scorecard_section(frames, as_of)
+    score, card = scorecard_section(frames)
     sections = [
         needs,
         money_section(frames, as_of, money),
         monitor,
-        impact_section(observations, developments),
+        impact_section(reader(user), developments),
         labour_section(frames),
         score,
     ]
@@ -154,7 +156,7 @@ def community_report(code: str, user=None, *, charts: bool = True) -> Report:
         key.append(
             ("Indicator series showing special-cause concern", f"{concern} of {len(summary)}")
         )
-    met = sum(mz.status == "met" for mz in card.measures)
+    met = status_counts(card)[STATUSES[0]]
     key.append(("Scorecard measures met", f"{met} of {len(card.measures)}"))
     return Report(
         title=f"{community.name}: commissioning report",
@@ -221,7 +223,7 @@ def development_report(code: str, slug: str, user=None, *, charts: bool = True) 
     sections = [
         summary_section,
         monitor,
-        impact_section(observations, [dev]),
+        impact_section(reader(user), [dev]),
         labour_section(frames, development_id=dev.pk),
     ]
     return Report(
@@ -256,7 +258,7 @@ def across_report(user=None) -> Report:
         observations = monitoring.community_observations(c)
         needs, registers = needs_section(c, observations)
         _, summary = monitoring.spc(observations)
-        score, card = scorecard_section(frames, as_of)
+        score, card = scorecard_section(frames)
         per_community.append((c, frames, as_of, registers, summary, card))
         for r in registers:
             if r["condition"] not in conditions:
@@ -279,10 +281,7 @@ def across_report(user=None) -> Report:
                 + [int(grid.loc[v].sum()) for v in monitoring.VARIATIONS]
                 + [int(grid[a].sum()) for a in ("consistent_pass", "consistent_fail")]
             )
-        counts = pd.Series([mz.status for mz in card.measures]).value_counts()
-        score_rows.append(
-            [c.code, *[int(counts.get(s, 0)) for s in ("met", "partly_met", "not_met", "no_data")]]
-        )
+        score_rows.append([c.code, *status_counts(card).values()])
     key_section = Section(
         "communities",
         "Communities side by side",

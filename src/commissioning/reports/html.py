@@ -13,7 +13,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.safestring import mark_safe
 
-from commissioning.reports.document import COUNT, DATE, MONEY, MONTH, NUMBER, PERCENT, Report, fmt
+from commissioning.document import COUNT, DATE, MONEY, MONTH, NUMBER, PERCENT, Report, fmt
 
 NUMERIC = {COUNT, MONEY, PERCENT, NUMBER}
 

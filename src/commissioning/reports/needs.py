@@ -7,7 +7,7 @@ from django.db.models import Max, Sum
 
 from commissioning.analytics.disclosure import SUPPRESSED, suppress, suppress_parts
 from commissioning.analytics.needs import crude_proportion, diagnosis_rate
-from commissioning.reports.document import COUNT, MONTH, PERCENT, Section, Table
+from commissioning.document import COUNT, MONTH, PERCENT, Section, Table
 from commissioning.store import models as m
 from commissioning.suppression import configured_policy
 

@@ -9,8 +9,8 @@ refused.
 
 from __future__ import annotations
 
+from commissioning.document import Report
 from commissioning.errors import UserError
-from commissioning.reports.document import Report
 from commissioning.reports.html import render_html
 
 

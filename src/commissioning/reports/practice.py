@@ -6,8 +6,8 @@ import pandas as pd
 
 from commissioning.analytics.practice import labour, participation, spend
 from commissioning.analytics.practice.pay_rates import load_pay_rates
-from commissioning.analytics.practice.scorecard import default_as_of, scorecard
-from commissioning.reports.document import (
+from commissioning.analytics.practice.scorecard import default_as_of
+from commissioning.document import (
     COUNT,
     DATE,
     MONEY,
@@ -16,6 +16,12 @@ from commissioning.reports.document import (
     Section,
     Table,
     label,
+)
+from commissioning.work.presenter import (
+    community_scorecard,
+    community_split,
+    development_ids,
+    status_counts,
 )
 
 REVIEW_YEARS = 3
@@ -129,9 +135,10 @@ def money_section(frames, as_of, show_money: bool) -> Section:
 
 def labour_section(frames, development_id=None) -> Section:
     rates = load_pay_rates(None)
-    split = labour.stage_hours(frames.activities, frames.activity_stages, frames.participations)
-    if development_id is not None:
-        split = split[split["development_id"] == development_id]
+    split = community_split(frames)
+    ids = None if development_id is None else development_ids(frames, development_id)
+    if ids is not None:
+        split = split[split["development_id"].isin(ids).fillna(False).astype(bool)]
     section = Section("labour", "The labour of commissioning and who takes part")
     table = labour.labour_table(
         split, rates.hourly(), rates.hours_per_fte_year, by=["development_id"]
@@ -164,9 +171,10 @@ def labour_section(frames, development_id=None) -> Section:
         )
     )
     people = frames.participations
-    if development_id is not None:
+    if ids is not None:
         acts = frames.activities.loc[
-            frames.activities["development_id"] == development_id, "activity_id"
+            frames.activities["development_id"].isin(ids).fillna(False).astype(bool),
+            "activity_id",
         ]
         people = people[people["activity_id"].isin(acts)]
     share = participation.clinical_share(people)
@@ -191,8 +199,8 @@ def labour_section(frames, development_id=None) -> Section:
     return section
 
 
-def scorecard_section(frames, as_of) -> tuple[Section, object]:
-    card = scorecard(frames, as_of=as_of)
+def scorecard_section(frames) -> tuple[Section, object]:
+    card = community_scorecard(frames)
     table = Table(
         "scorecard",
         "Effective-commissioning scorecard",
@@ -212,7 +220,7 @@ def scorecard_section(frames, as_of) -> tuple[Section, object]:
         f"to {card.as_of:%-d %B %Y}. See docs/guide/scorecard.md for each measure.",
     )
     section = Section("scorecard", "Effective-commissioning scorecard", tables=[table])
-    counts = pd.Series([mz.status for mz in card.measures]).value_counts()
+    counts = {k: v for k, v in status_counts(card).items() if v}
     section.paragraphs.append("; ".join(f"{label(k)}: {v}" for k, v in counts.items()) + ".")
     if not card.changes.empty:
         section.tables.append(

@@ -5,13 +5,11 @@ from __future__ import annotations
 import pandas as pd
 
 from commissioning.analytics.disclosure import SUPPRESSED, small_mask
+from commissioning.document import COUNT, DATE, MONTH, NUMBER, Section, Table, label
 from commissioning.reports import monitoring
-from commissioning.reports.document import COUNT, DATE, MONTH, NUMBER, Section, Table, label
 from commissioning.reports.spc_chart import spc_chart
 from commissioning.suppression import configured_policy
 
-# Impact is evaluated for objectives whose indicator has at least this many monthly points.
-MIN_IMPACT_POINTS = 24
 CHARTS_PER_FIGURE = 4
 
 
@@ -127,85 +125,31 @@ def monitoring_section(observations: pd.DataFrame, *, charts: bool = True) -> tu
     return section, summary
 
 
-def impact_section(observations: pd.DataFrame, developments: list) -> Section:
-    """Interrupted time series for each objective's indicator around the go-live date."""
+def impact_section(user, developments: list) -> Section:
+    """Each objective's impact evaluation as its page gives it by default (one presenter:
+    :func:`commissioning.evaluation.presenter.objective_summary`)."""
+    from commissioning.evaluation.presenter import METHOD, objective_summary
+
     section = Section("impact", "Impact of service developments")
-    try:
-        from commissioning.analytics.impact.caveats import its_caveats
-        from commissioning.analytics.impact.its import fit_its
-    except ImportError:
-        section.paragraphs.append("Not yet evaluated: the impact engine is not installed.")
-        return section
     rows = []
     caveats: list[str] = []
     for dev in developments:
-        if dev.go_live_date is None:
-            continue
-        for objective in dev.objectives.all():
-            if objective.indicator_id is None:
+        for objective in dev.objectives.select_related("indicator"):
+            found = objective_summary(user, dev, objective)
+            if found is None or (found.intervention is None and found.estimate is None):
                 continue
-            obs = observations[observations["indicator_id"] == objective.indicator_id]
-            if obs.empty:
-                continue
-            longest = obs.dropna(subset=["value"]).groupby("series").size().idxmax()
-            series = obs[obs["series"] == longest].dropna(subset=["value"])
-            name = f"{series['indicator_name'].iloc[0]} — {series['subject'].iloc[0]}"
-            if series["patient_counts"].iloc[0] and hidden_points(series).any():
-                rows.append(
-                    [
-                        dev.title,
-                        name,
-                        dev.go_live_date,
-                        None,
-                        None,
-                        None,
-                        "Not evaluated: the series rests on small counts",
-                    ]
-                )
-                continue
-            if len(series) < MIN_IMPACT_POINTS:
-                rows.append(
-                    [
-                        dev.title,
-                        name,
-                        dev.go_live_date,
-                        None,
-                        None,
-                        None,
-                        f"Not yet evaluated: {len(series)} months of data",
-                    ]
-                )
-                continue
-            try:
-                result = fit_its(
-                    series[["date", "value"]], pd.Timestamp(dev.go_live_date), errors="hac"
-                )
-            except ValueError as exc:
-                rows.append(
-                    [
-                        dev.title,
-                        name,
-                        dev.go_live_date,
-                        None,
-                        None,
-                        None,
-                        f"Not yet evaluated: {exc}",
-                    ]
-                )
-                continue
-            est = result.level_change
             rows.append(
                 [
-                    dev.title,
-                    name,
-                    dev.go_live_date,
-                    est.estimate,
-                    est.lower,
-                    est.upper,
-                    f"{result.n_before} months before, {result.n_after} after",
+                    found.development,
+                    f"{found.indicator} — {found.subject}" if found.subject else found.indicator,
+                    found.intervention,
+                    found.estimate,
+                    found.lower,
+                    found.upper,
+                    found.note,
                 ]
             )
-            for text in its_caveats(result):
+            for text in found.caveats:
                 # One caveat of each kind: the same warning about another series differs
                 # only in its figures.
                 if not any(c[:40] == text[:40] for c in caveats):
@@ -217,9 +161,9 @@ def impact_section(observations: pd.DataFrame, developments: list) -> Section:
         )
         return section
     section.paragraphs.append(
-        "Interrupted time series (segmented regression, Newey-West standard errors) of each "
-        "objective's indicator around the development's go-live date. The level change is the "
-        "step in the indicator at go-live, in the indicator's own unit, with its 95% interval."
+        f"{METHOD}, of each objective's indicator from the development's go-live date, as its "
+        "evaluation page gives it by default. The level change is the step in the indicator "
+        "when the change took effect, in the indicator's own unit, with its 95% interval."
     )
     section.tables.append(
         Table(

@@ -5,8 +5,8 @@ from __future__ import annotations
 import altair as alt
 import pandas as pd
 
-from commissioning.reports.document import Chart, label
-from commissioning.web.charts import NHS_BLUE, NHS_DARK_GREY, NHS_WARM_YELLOW, chart_svg
+from commissioning.charts import NHS_BLUE, NHS_DARK_GREY, NHS_WARM_YELLOW, chart_svg
+from commissioning.document import Chart, label
 
 POINT_COLOURS = {
     "common_cause": NHS_DARK_GREY,

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from django.http import Http404, HttpResponse
 
+from commissioning.reports.build import build
 from commissioning.reports.content import NotFound
 
 CONTENT_TYPES = {
@@ -18,8 +19,6 @@ CONTENT_TYPES = {
 
 
 def _respond(request, fmt: str, filename: str, **what) -> HttpResponse:
-    from commissioning.cli.report import build
-
     if fmt not in CONTENT_TYPES:
         raise Http404("reports come as pdf, html or xlsx")
     try:

@@ -16,7 +16,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
-from commissioning.reports.document import COUNT, DATE, MONEY, MONTH, NUMBER, PERCENT, Report
+from commissioning.document import COUNT, DATE, MONEY, MONTH, NUMBER, PERCENT, Report
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 NUMBER_FORMATS = {

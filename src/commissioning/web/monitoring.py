@@ -23,9 +23,9 @@ from django.template.loader import render_to_string
 
 from commissioning.access.policy import observations_of_community, visible
 from commissioning.analytics.spc import short_periods, summarise, xmr
+from commissioning.charts import NHS_BLUE, NHS_DARK_GREY, chart_spec
 from commissioning.store.models import Frequency, Indicator, Observation, Polarity
 from commissioning.suppression import configured_policy
-from commissioning.web.charts import NHS_BLUE, NHS_DARK_GREY, chart_spec
 
 IMPROVEMENT = {
     Polarity.HIGHER_BETTER: "increase",

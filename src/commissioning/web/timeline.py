@@ -13,18 +13,19 @@ import pandas as pd
 from django.db.models import DecimalField, Sum, Value
 from django.db.models.functions import Coalesce
 
-from commissioning.store.models import Activity, Nature, ServiceDevelopment, Stage
-from commissioning.web.charts import NHS_BLUE
+from commissioning.charts import NHS_BLUE
+from commissioning.store.models import Activity, Nature, Stage
 
 NATURE_COLOURS = {Nature.TECHNICAL.label: NHS_BLUE, Nature.RELATIONAL.label: "#ae2573"}
 NATURE_SHAPES = {Nature.TECHNICAL.label: "circle", Nature.RELATIONAL.label: "triangle-up"}
 LANE_COLUMNS = ["stage_order", "stage", "date", "title", "kind", "nature", "hours", "activity"]
 
 
-def activity_lanes(development: ServiceDevelopment) -> pd.DataFrame:
-    """One row per activity and stage it serves, with the hours all its participants gave."""
+def activity_lanes(development_ids) -> pd.DataFrame:
+    """One row per activity of the developments ``development_ids`` (a development and its
+    tasks) and stage it serves, with the hours all its participants gave."""
     activities = (
-        Activity.objects.filter(development=development)
+        Activity.objects.filter(development__in=development_ids)
         .annotate(
             total_hours=Coalesce(
                 Sum("participations__hours"),

@@ -36,7 +36,7 @@ urlpatterns = [
     path("api/", include("commissioning.api.urls")),
     path("evidence/", include("commissioning.evidence.urls")),
     path("reports/", include("commissioning.reports.urls")),
-    path("", include("commissioning.surveys.urls")),
+    path("", include("commissioning.networks.urls")),
     path("communities/<slug:code>/", views.community, name="community"),
     path(
         "communities/<slug:code>/developments/", views.developments, name="community-developments"

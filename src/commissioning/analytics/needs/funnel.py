@@ -6,11 +6,14 @@ denominator, at 95% (z = 1.96) and 99.8% (z = 3.09) two-sided, and flagged ``hig
 
 Limits without over-dispersion
 ------------------------------
-- Proportions, ``limits="wilson"`` (default): PHE/OHID's funnel method (PHEindicatormethods
-  ``phe_funnels``; PHStatsMethods ``calculate_funnel_limits``): a value is outside when the
-  Wilson score interval around it excludes the target. Inverting the Wilson interval gives the
-  closed form ``θ ± z·√(θ(1−θ)/n)`` (the score test), clipped to 0..1. The target ``θ`` is the
-  pooled proportion ``Σ numerators / Σ denominators`` unless one is given.
+- Proportions, ``limits="normal"`` (default): the normal approximation around the target
+  proportion, ``θ ± z·√(θ(1−θ)/n)`` at each unit's denominator, clipped to 0..1: PHE/OHID's
+  funnel method (PHEindicatormethods ``phe_funnels``; PHStatsMethods
+  ``calculate_funnel_limits``), whose reference tables these limits reproduce. A value is
+  outside exactly when the score test of its proportion against ``θ`` rejects. (Earlier
+  versions called these limits "Wilson score"; ``limits="wilson"`` is still accepted and means
+  the same.) The target ``θ`` is the pooled proportion ``Σ numerators / Σ denominators`` unless
+  one is given. Named in :data:`commissioning.analytics.methods.METHODS`.
 - Proportions, ``limits="exact"``: binomial quantiles with Spiegelhalter's (2005, *Stat Med*
   24:1185) interpolation, ``(r − α)/n`` where ``r`` is the binomial quantile and
   ``α = (F(r) − p) / f(r)``; needs whole-number denominators.
@@ -68,16 +71,21 @@ def _z(tail: float) -> float:
     return float(ndtri(1 - tail))
 
 
-def proportion_limits(target, n, tail: float, limits: str = "wilson"):
+#: ``limits`` for proportions: "normal" (the default) and "exact"; "wilson" is the old name of
+#: "normal", still accepted.
+PROPORTION_LIMITS = ("normal", "exact", "wilson")
+
+
+def proportion_limits(target, n, tail: float, limits: str = "normal"):
     """Lower and upper funnel limits for a proportion at denominators ``n``."""
     t = np.asarray(target, dtype=float)
     n = np.asarray(n, dtype=float)
-    if limits == "wilson":
+    if limits in ("normal", "wilson"):
         half = _z(tail) * np.sqrt(t * (1 - t) / n)
         return np.clip(t - half, 0.0, 1.0), np.clip(t + half, 0.0, 1.0)
     if limits == "exact":
         return _binomial_limit(t, n, tail), _binomial_limit(t, n, 1 - tail)
-    raise ValueError(f"unknown proportion limits '{limits}' (expected wilson or exact)")
+    raise ValueError(f"unknown proportion limits '{limits}' (expected normal or exact)")
 
 
 def _binomial_limit(t: np.ndarray, n: np.ndarray, p: float) -> np.ndarray:
@@ -198,7 +206,7 @@ def funnel(
     by: str | Sequence[str] | None = None,
     overdispersion: str = "none",
     target: float | None = None,
-    limits: str = "wilson",
+    limits: str = "normal",
     transform: str = "log",
     trim: float = 0.1,
 ) -> pd.DataFrame:

@@ -8,6 +8,7 @@ from django.db.models import Count, Q, Sum
 from django.shortcuts import render
 from django.template.loader import render_to_string
 
+from commissioning.access.communities import community_or_404, sees_contract_values
 from commissioning.access.policy import scope_of, visible
 from commissioning.store.computed import remembered
 from commissioning.store.models import (
@@ -21,7 +22,6 @@ from commissioning.store.models import (
     Service,
     ServiceDevelopment,
 )
-from commissioning.web.access import community_or_404, sees_contract_values
 
 
 def _list_sizes(user, practices: list[Organisation]) -> dict[int, int]:

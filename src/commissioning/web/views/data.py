@@ -23,11 +23,11 @@ from django.shortcuts import render
 from django.urls import reverse
 
 from commissioning.access import policy
+from commissioning.access.communities import community_or_404
 from commissioning.errors import InputError, Problem, UserError
 from commissioning.ingest.kinds import KINDS, Kind
 from commissioning.ingest.names import ORDER
 from commissioning.store.models import Contract, Organisation, Person, Role
-from commissioning.web.access import community_or_404
 
 SUFFIXES = (".csv", ".xlsx")
 CONTENT_TYPES = {

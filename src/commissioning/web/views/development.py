@@ -5,19 +5,20 @@ from __future__ import annotations
 from django.db.models import Count, Sum
 from django.shortcuts import render
 
+from commissioning.access.communities import community_or_404, sees_money
 from commissioning.access.policy import visible_or_404
+from commissioning.charts import chart_spec
 from commissioning.store.computed import remembered
+from commissioning.store.frames import load_community
 from commissioning.store.models import Participation, RoleType, ServiceDevelopment, Stage
-from commissioning.web.access import community_or_404
-from commissioning.web.charts import chart_spec
 from commissioning.web.timeline import activity_lanes, describe, lane_hours, timeline_chart
-from commissioning.web.views.practice import development_labour, sees_money, stage_names
+from commissioning.work.presenter import development_ids, development_labour, stage_names
 
 
-def _participants(development) -> list[dict]:
+def _participants(development_ids) -> list[dict]:
     roles = dict(RoleType.choices)
     rows = (
-        Participation.objects.filter(activity__development=development)
+        Participation.objects.filter(activity__development__in=development_ids)
         .values(
             "person_id",
             "person__name",
@@ -75,7 +76,8 @@ def development_sections(user, community, dev) -> dict:
     """The timeline, participants and labour of development ``dev`` (costs only for logins
     that see money)."""
     stages = list(Stage.objects.order_by("order"))
-    lanes = activity_lanes(dev)
+    ids = development_ids(load_community(community.code), dev.pk)
+    lanes = activity_lanes(ids)
     hours = lane_hours(lanes, stages)
     description = describe(lanes, hours)
     chart = chart_spec(timeline_chart(lanes, stages, description=description))
@@ -87,14 +89,15 @@ def development_sections(user, community, dev) -> dict:
         }
         for row in hours.itertuples()
     ]
-    participants = _participants(dev)
+    participants = _participants(ids)
     return {
         "participants": participants,
+        "tasks_included": len(ids) - 1,
         "total_hours": sum((p["hours"] for p in participants), 0),
         "lane_hours": hours.to_dict("records"),
         "lane_tables": lane_tables,
         "activity_count": int(lanes["activity"].nunique()),
         "chart": chart,
         "chart_description": description,
-        "labour": development_labour(user, community, dev),
+        "labour": development_labour(dev, money=sees_money(user), stages=stage_names()),
     }

@@ -1,13 +1,14 @@
-"""Impact evaluation of one objective of a service development (see web/evaluation.py)."""
+"""Impact evaluation of one objective of a service development: lays out what
+:func:`commissioning.evaluation.presenter.evaluate` returns."""
 
 from __future__ import annotations
 
 from django.shortcuts import render
 
+from commissioning.access.communities import community_or_404
 from commissioning.access.policy import visible_or_404
+from commissioning.evaluation import presenter as ev
 from commissioning.store.models import Objective, ServiceDevelopment
-from commissioning.web import evaluation as ev
-from commissioning.web.access import community_or_404
 
 
 def objective_evaluation(request, code: str, slug: str, objective_id: int):

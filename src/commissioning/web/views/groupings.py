@@ -25,9 +25,9 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from commissioning.access import policy
+from commissioning.access.communities import community_or_404
 from commissioning.store.groupings import members_on, practices_of
 from commissioning.store.models import Grouping, GroupingKind, Organisation, OrganisationKind
-from commissioning.web.access import community_or_404
 from commissioning.web.monitoring import FRAME_COLUMNS, NUMBERS
 
 # --- finding groupings --------------------------------------------------------------------

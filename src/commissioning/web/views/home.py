@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.db.models import Count
 from django.shortcuts import render
 
-from commissioning.web.access import visible_communities
+from commissioning.access.communities import visible_communities
 
 
 def home(request):

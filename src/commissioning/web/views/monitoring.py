@@ -10,10 +10,10 @@ from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 
+from commissioning.access.communities import community_or_404
 from commissioning.access.policy import scope_of, visible, visible_or_404
 from commissioning.store.computed import remembered
 from commissioning.store.models import Activity, Contract, Indicator, ServiceDevelopment
-from commissioning.web.access import community_or_404
 from commissioning.web.monitoring import (
     ASSURANCES,
     VARIATIONS,

@@ -28,10 +28,10 @@ import numpy as np
 import pandas as pd
 from django.core.exceptions import PermissionDenied
 from django.db.models import F, Q, Sum
-from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 
+from commissioning.access.communities import community_or_404, refuse_providers
 from commissioning.access.policy import ADD, editable, scope_of, visible
 from commissioning.analytics.disclosure import (
     SUPPRESSED,
@@ -39,6 +39,7 @@ from commissioning.analytics.disclosure import (
     suppress,
     suppress_with_total,
 )
+from commissioning.analytics.methods import METHODS
 from commissioning.analytics.needs import (
     DataProblem,
     crude_proportion,
@@ -50,6 +51,7 @@ from commissioning.analytics.needs import (
     project_prevalence,
 )
 from commissioning.analytics.needs.funnel import LEVELS, proportion_limits
+from commissioning.charts import NHS_BLUE, NHS_DARK_GREY, NHS_WARM_YELLOW, chart_spec
 from commissioning.needs.peers import (
     PEER_VARIABLES,
     PEERS,
@@ -72,11 +74,8 @@ from commissioning.store.models import (
     OrganisationKind,
     PracticePopulation,
     Relationship,
-    Role,
 )
 from commissioning.suppression import configured_policy
-from commissioning.web.access import community_or_404
-from commissioning.web.charts import NHS_BLUE, NHS_DARK_GREY, NHS_WARM_YELLOW, chart_spec
 
 #: England's ONS code, under which the Fingertips importer stores England's values.
 ENGLAND_CODE = "E92000001"
@@ -96,12 +95,6 @@ FLAG_LABELS = {
     "low_95": "Lower than expected (95%)",
     "low_998": "Lower than expected (99.8%)",
 }
-
-
-def refuse_providers(user) -> None:
-    scope = scope_of(user)
-    if scope is not None and scope.role == Role.PROVIDER:
-        raise Http404("Not found")
 
 
 def shown_count(value) -> str:
@@ -466,6 +459,7 @@ def _funnel_section(latest: pd.DataFrame, condition) -> dict:
         "description": description,
         "target": _pct(target * 100),
         "outside": outside,
+        "method": METHODS["proportion_funnel_normal"],
     }
 
 

@@ -14,12 +14,10 @@ the money section, and every money column elsewhere, is left out for them
 from __future__ import annotations
 
 import altair as alt
-import numpy as np
-import pandas as pd
 from django.http import Http404
 from django.shortcuts import render
 
-from commissioning.access import policy
+from commissioning.access.communities import community_or_404, refuse_providers, sees_money
 from commissioning.analytics.practice import (
     drivers,
     labour,
@@ -30,126 +28,18 @@ from commissioning.analytics.practice import (
     spend,
 )
 from commissioning.analytics.practice.pay_rates import load_pay_rates
+from commissioning.charts import NHS_BLUE, chart_spec
 from commissioning.provider_selection.effort import procurement_frames
 from commissioning.store.computed import remembered
 from commissioning.store.frames import load_community
-from commissioning.store.models import RoleType, Spend, Stage
-from commissioning.web.access import community_or_404
-from commissioning.web.charts import NHS_BLUE, chart_spec
-from commissioning.web.views.needs import refuse_providers
-
-MONEY_COLUMNS = {"amount", "annual_value", "cost", "contract_value", "spend", "value"}
-#: scorecard measures whose numerator and denominator are sums of money
-MONEY_MEASURES = {"whole_budget", "shared_risk"}
-#: columns holding codes that read better as words
-WORDY_COLUMNS = {
-    "group",
-    "area",
-    "kind",
-    "status",
-    "size_of_change",
-    "concentration",
-    "nature",
-    "payment_form",
-    "profile",
-    "milestone",
-    "setting",
-}
-STATUS_TAGS = {
-    scorecard.MET: "green",
-    scorecard.PARTLY: "yellow",
-    scorecard.NOT_MET: "red",
-    scorecard.NO_DATA: "grey",
-}
-LABELS = {
-    "role_type": "Stakeholder role",
-    "group": "Stakeholder group",
-    "nature": "Nature of work",
-    "stage": "Stage",
-    "hours": "Hours",
-    "fte_years": "Full-time years",
-    "cost": "Cost",
-    "financial_year": "Financial year",
-    "payment_form": "Payment form",
-    "provider": "Provider",
-    "amount": "Spend",
-    "share": "Share of the year's spend",
-    "service": "Service",
-    "last_reviewed": "Last reviewed",
-    "review_due": "Review was due",
-    "reviewed": "Reviewed recently",
-    "cumulative_share": "Running share",
-    "in_pareto": "In the 80%",
-    "hhi": "Concentration index (HHI)",
-    "area": "Condition",
-    "month": "Month",
-    "cumulative_hours": "Hours to date",
-    "procurements": "Procurements",
-    "procurement_effort_hours": "Hours on procurements",
-    "hours_per_million": "Procurement hours per £1m",
-}
-
-
-ROLES = dict(RoleType.choices)
-
-
-def sees_money(user) -> bool:
-    return "amount" not in policy.hidden_fields(user, Spend)
-
-
-def _label(column: str) -> str:
-    return LABELS.get(column, column.replace("_", " ").capitalize())
-
-
-def cell(value, column: str) -> str:
-    """A value as the page shows it."""
-    if value is None or (not isinstance(value, (list, dict, str)) and pd.isna(value)):
-        return ""
-    if column in MONEY_COLUMNS:
-        return f"£{float(value):,.0f}"
-    if isinstance(value, (bool, np.bool_)):
-        return "Yes" if value else "No"
-    if column == "role_type":
-        return ROLES.get(value, str(value))
-    if column in WORDY_COLUMNS and isinstance(value, str):
-        return value.replace("_", " ").replace("-", " ").capitalize()
-    if column == "hhi":
-        return f"{float(value):,.0f}"
-    if isinstance(value, pd.Timestamp):
-        return value.strftime("%-d %b %Y")
-    if column == "financial_year":
-        return f"{int(value)}/{str(int(value) + 1)[-2:]}"
-    if column.endswith("share") or column == "completeness":
-        return f"{float(value):.0%}"
-    if isinstance(value, float):
-        return f"{value:,.2f}".rstrip("0").rstrip(".") if value % 1 else f"{value:,.0f}"
-    return str(value)
-
-
-def table(df: pd.DataFrame, columns: list[str] | None = None, *, money: bool = True) -> dict:
-    """Headers and formatted rows of a dataframe for the generic table partial (identifiers
-    are left out; so are money columns when ``money`` is false)."""
-    columns = [c for c in (columns or df.columns) if not str(c).endswith("_id")]
-    if not money:
-        columns = [c for c in columns if c not in MONEY_COLUMNS]
-    numeric = {c for c in columns if c in df and pd.api.types.is_numeric_dtype(df[c])}
-    return {
-        "headers": [{"label": _label(c), "numeric": c in numeric} for c in columns],
-        "rows": [
-            [{"text": cell(row[c], c), "numeric": c in numeric} for c in columns]
-            for _, row in df.iterrows()
-        ],
-    }
+from commissioning.work.presenter import community_scorecard, stage_names
+from commissioning.work.tables import MONEY_MEASURES, STATUS_TAGS, cell, table
 
 
 def _frames_for(request, code: str):
     refuse_providers(request.user)
     community = community_or_404(request.user, code)
     return community, load_community(community.code)
-
-
-def stage_names() -> dict[str, str]:
-    return dict(Stage.objects.values_list("code", "name"))
 
 
 def _labour(frames, split, stages) -> dict:
@@ -296,7 +186,7 @@ def practice_sections(f, money: bool, stages: dict[str, str], procurements=None)
         procurements=procurements[0] if procurements else None,
         procurement_services=procurements[1] if procurements else None,
     )
-    card = scorecard.scorecard(f, as_of=as_of)
+    card = community_scorecard(f)
     return {
         "as_of": as_of,
         "show_money": money,
@@ -383,7 +273,7 @@ def scorecard_measure(request, code: str, measure_id: str):
     community, f = _frames_for(request, code)
     if measure_id not in {spec["id"] for spec in scorecard.MEASURES}:
         raise Http404("Not found")
-    card = scorecard.scorecard(f)
+    card = community_scorecard(f)
     measure = card.measure(measure_id)
     money = sees_money(request.user)
     row = next(r for r in _scorecard_rows(card, money) if r["id"] == measure_id)
@@ -395,27 +285,3 @@ def scorecard_measure(request, code: str, measure_id: str):
         "record_count": len(measure.drilldown),
     }
     return render(request, "web/scorecard_measure.html", context)
-
-
-def development_labour(user, community, development) -> dict:
-    """The labour of one development (for its page): hours, full-time years and cost by stage
-    and by stakeholder role, from the same engine as the community's practice page. Cost is
-    left out for viewers."""
-    f = load_community(community.code)
-    split = labour.stage_hours(f.activities, f.activity_stages, f.participations)
-    split = split[(split["development_id"] == development.pk).fillna(False).astype(bool)]
-    rates = load_pay_rates()
-    hourly, per_year = rates.hourly(), rates.hours_per_fte_year
-    money = sees_money(user)
-    stages = stage_names()
-    by_stage = labour.labour_table(split, hourly, per_year, by=["stage"])
-    by_stage["stage"] = by_stage["stage"].map(lambda s: stages.get(s, s))
-    by_role = labour.labour_table(split, hourly, per_year, by=["role_type"])
-    total = labour.labour_table(split.assign(all="all"), hourly, per_year, by=["all"])
-    return {
-        "hours": float(total["hours"].sum()) if len(total) else 0.0,
-        "fte_years": float(total["fte_years"].sum()) if len(total) else 0.0,
-        "cost": cell(total["cost"].iloc[0], "cost") if money and len(total) else None,
-        "by_stage": table(by_stage, money=money),
-        "by_role": table(by_role, money=money),
-    }

@@ -23,6 +23,8 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from commissioning.access import policy
+from commissioning.access.communities import community_or_404
+from commissioning.document import Report, Section
 from commissioning.errors import UserError
 from commissioning.provider_selection import ocds, presenter, records
 from commissioning.provider_selection.effort import effort_table
@@ -35,11 +37,9 @@ from commissioning.provider_selection.models import (
     DecisionRecord,
     ProviderConsidered,
 )
-from commissioning.reports.document import Report, Section
 from commissioning.reports.html import context as report_context
 from commissioning.store.models import Contract, Organisation, Service
 from commissioning.tables import neutralise_formula
-from commissioning.web.access import community_or_404
 
 CONTENT_TYPES = {
     "csv": "text/csv; charset=utf-8",

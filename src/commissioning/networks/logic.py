@@ -20,16 +20,16 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from commissioning.analytics.network.pseudonyms import KEY_VARIABLE, pseudonym_map
+from commissioning.analytics.pseudonyms import KEY_VARIABLE, pseudonym_map
 from commissioning.errors import InputError, Problem
-from commissioning.store.models import Organisation, RoleType
-from commissioning.surveys.models import (
+from commissioning.networks.models import (
     Nomination,
     Strength,
     Survey,
     SurveyRespondent,
     hash_token,
 )
+from commissioning.store.models import Organisation, RoleType
 
 PROBLEM_LIMIT = 20
 ROLE_TYPES = dict(RoleType.choices)
@@ -53,7 +53,7 @@ def pseudonym_key() -> bytes:
     if value:
         return value.encode("utf-8")
     return hmac.new(
-        settings.SECRET_KEY.encode("utf-8"), b"commissioning.surveys.pseudonyms", hashlib.sha256
+        settings.SECRET_KEY.encode("utf-8"), b"commissioning.networks.pseudonyms", hashlib.sha256
     ).digest()
 
 

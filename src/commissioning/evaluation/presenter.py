@@ -1,21 +1,26 @@
-"""Impact evaluation of one objective: stored records shaped into the impact engine's inputs.
+"""Impact evaluation of one objective: the one presenter behind its page and board reports.
 
-The engine (:mod:`commissioning.analytics.impact`) takes and gives dataframes; this module reads
-the records a page needs and turns them into those dataframes, runs the engine and puts its
-results into plain rows for the template. The view stays thin.
+:func:`evaluate` reads the records (:mod:`.records`, through the access policy), runs the impact
+engine (:mod:`commissioning.analytics.impact`) and returns an :class:`Evaluation`: every figure,
+row and sentence the page shows. :func:`objective_summary` gives the same evaluation with the
+page's default choices as one row for a board report, so a report never works an effect out
+another way.
 
 - **Series**: the monthly observations of the objective's indicator for one *subject*: the
-  community's commissioner organisation or one of the development's services.
+  community's commissioner organisation or one of the development's services. By default the
+  first listed (the commissioner where it has values).
+- **Method**: an interrupted time series with a level and a slope change and AR(1) errors
+  (:func:`commissioning.analytics.impact.its.fit_its` with its default errors), no seasonal
+  adjustment unless asked. :data:`METHOD` names it on every surface.
 - **Intervention**: the date the changed service went live (else the development's start), or
   a month the user gives; a phase-in (lag) of whole months may follow it.
-- **Comparators** for difference-in-differences: the commissioner series of the same indicator
-  in every other community in the database. Like the England stand-in on the needs pages, these
-  are community-level figures of other areas, used only as a comparison.
+- **Small counts**: a series of an indicator that counts patients with a suppressed numerator
+  or denominator in any month is not evaluated (its values would give the counts back).
 - **Attribution**: other developments, contract starts and ends and organisational changes
   recorded for the community, from :data:`WINDOW_MONTHS_BEFORE` months before the intervention
   to the last month of data.
-- **Effort**: the hours and labour cost of the development's recorded activities (and its tasks),
-  from the practice analytics' labour split and pay rates.
+- **Effort**: the hours and labour cost of the development's recorded activities and its tasks
+  (:func:`commissioning.work.presenter.development_split`).
 """
 
 from __future__ import annotations
@@ -25,12 +30,10 @@ import math
 import re
 from dataclasses import dataclass, field
 
-import altair as alt
 import numpy as np
 import pandas as pd
 
-from commissioning.access.policy import visible
-from commissioning.analytics.impact.attribution import concurrent_changes
+from commissioning.analytics.disclosure import small_mask
 from commissioning.analytics.impact.caveats import (
     ALWAYS,
     attribution_caveats,
@@ -41,19 +44,16 @@ from commissioning.analytics.impact.did import difference_in_differences
 from commissioning.analytics.impact.effort import effort_versus_gain
 from commissioning.analytics.impact.its import fit_its
 from commissioning.analytics.impact.power import detectable_change, noise_before, power_statement
-from commissioning.analytics.practice import labour
-from commissioning.analytics.practice.pay_rates import load_pay_rates
-from commissioning.store.frames import load_community
-from commissioning.store.models import (
-    CommissioningCommunity,
-    Contract,
-    Observation,
-    OrganisationalChange,
-    Polarity,
-    ServiceDevelopment,
-)
-from commissioning.web.charts import NHS_BLUE, NHS_DARK_GREY, chart_spec
+from commissioning.charts.its import its_chart
+from commissioning.evaluation.records import attribution, comparator_panel, series, subjects
+from commissioning.store.models import Polarity
+from commissioning.suppression import configured_policy
+from commissioning.work.presenter import development_split, task_hours
 
+METHOD = (
+    "Interrupted time series with a level and a slope change; month-to-month correlation "
+    "allowed for (AR(1) errors)"
+)
 MAX_LAG = 24
 WINDOW_MONTHS_BEFORE = 3
 SEASONAL = {"": None, "fourier": "fourier", "months": "months"}
@@ -107,181 +107,6 @@ def parse_options(params, subject_keys: list[str], default_subject: str) -> Opti
         else:
             out.start = dt.date(year, month, 1)
     return out
-
-
-# --- the series ---------------------------------------------------------------------------------
-
-
-def subjects(user, development, indicator) -> list[dict]:
-    """The series of ``indicator`` the page may evaluate: commissioner first, then services.
-
-    Each is ``{"key", "label", "months"}``; only subjects with at least one value are listed.
-    """
-    community = development.community
-    rows = []
-    base = visible(user, Observation).filter(indicator=indicator, value__isnull=False)
-    if community.commissioner_id:
-        n = base.filter(organisation_id=community.commissioner_id).count()
-        if n:
-            rows.append(
-                {
-                    "key": f"org-{community.commissioner_id}",
-                    "label": f"{community.commissioner.name} (commissioner)",
-                    "months": n,
-                }
-            )
-    for service in development.services.select_related("provider").order_by("name"):
-        n = base.filter(service=service).count()
-        if n:
-            rows.append(
-                {
-                    "key": f"service-{service.pk}",
-                    "label": f"{service.name} ({service.provider.name})",
-                    "months": n,
-                }
-            )
-    return rows
-
-
-def series(user, indicator, subject_key: str) -> pd.DataFrame:
-    """Monthly ``date``, ``value`` of ``indicator`` for subject ``org-<id>`` or ``service-<id>``."""
-    kind, _, pk = subject_key.partition("-")
-    lookup = {"organisation_id": int(pk)} if kind == "org" else {"service_id": int(pk)}
-    rows = (
-        visible(user, Observation)
-        .filter(indicator=indicator, value__isnull=False, **lookup)
-        .order_by("period")
-        .values_list("period", "value")
-    )
-    df = pd.DataFrame(list(rows), columns=["date", "value"])
-    df["date"] = pd.to_datetime(df["date"])
-    df["value"] = df["value"].astype(float)
-    return df
-
-
-def comparator_panel(indicator, community) -> pd.DataFrame:
-    """``unit, date, value``: the commissioner series of ``indicator`` in every community."""
-    rows = []
-    for other in CommissioningCommunity.objects.exclude(commissioner=None).order_by("name"):
-        values = (
-            Observation.objects.filter(
-                indicator=indicator, organisation_id=other.commissioner_id, value__isnull=False
-            )
-            .order_by("period")
-            .values_list("period", "value")
-        )
-        rows.extend({"unit": other.name, "date": p, "value": float(v)} for p, v in values)
-    df = pd.DataFrame(rows, columns=["unit", "date", "value"])
-    df["date"] = pd.to_datetime(df["date"])
-    return df
-
-
-# --- attribution --------------------------------------------------------------------------------
-
-
-def _names(values) -> list[str]:
-    return sorted({str(v) for v in values if v})
-
-
-def touches(development, indicator) -> dict[str, list[str]]:
-    """What the evaluated development touches: the indicator, its services, its community."""
-    return {
-        "indicators": [indicator.name],
-        "services": _names(s.name for s in development.services.all()),
-        "populations": [development.community.name],
-    }
-
-
-def other_developments(user, development) -> pd.DataFrame:
-    """Other developments of the community (not this one, its wider plan or its tasks).
-
-    They touch the indicators of their objectives and their services; not the whole community,
-    or every development would be listed.
-    """
-    related = {
-        development.pk,
-        development.parent_id,
-        *development.children.values_list("pk", flat=True),
-    }
-    rows = []
-    others = (
-        visible(user, ServiceDevelopment)
-        .filter(community=development.community)
-        .exclude(pk__in=[pk for pk in related if pk])
-        .prefetch_related("services", "objectives__indicator")
-    )
-    for dev in others:
-        start = dev.go_live_date or dev.start_date
-        if start is None:
-            continue
-        rows.append(
-            {
-                "name": dev.title,
-                "start": start,
-                "end": dev.end_date if dev.end_date and dev.end_date >= start else None,
-                "indicators": _names(o.indicator.name for o in dev.objectives.all() if o.indicator),
-                "services": _names(s.name for s in dev.services.all()),
-            }
-        )
-    return pd.DataFrame(rows, columns=["name", "start", "end", "indicators", "services"])
-
-
-def contract_changes(user, community) -> pd.DataFrame:
-    """A contract start and a contract end are each a change to the services it covers."""
-    rows = []
-    for contract in (
-        visible(user, Contract).filter(community=community).prefetch_related("services")
-    ):
-        services = _names(s.name for s in contract.services.all())
-        label = f"{contract.title} ({contract.reference})"
-        rows.append({"name": f"{label} begins", "start": contract.start_date, "services": services})
-        rows.append({"name": f"{label} ends", "start": contract.end_date, "services": services})
-    return pd.DataFrame(rows, columns=["name", "start", "services"])
-
-
-def organisational_changes(user, community, development) -> pd.DataFrame:
-    """Organisational changes recorded for the community: they touch its whole population.
-
-    A change at the provider of one of the development's services touches that service too.
-    """
-    by_provider: dict[int, list[str]] = {}
-    for service in development.services.all():
-        by_provider.setdefault(service.provider_id, []).append(service.name)
-    rows = []
-    for change in visible(user, OrganisationalChange).filter(community=community):
-        rows.append(
-            {
-                "name": change.description,
-                "start": change.date,
-                "populations": [community.name],
-                "services": _names(by_provider.get(change.organisation_id, [])),
-            }
-        )
-    return pd.DataFrame(rows, columns=["name", "start", "populations", "services"])
-
-
-def attribution(user, development, indicator, window_start, window_end) -> pd.DataFrame:
-    """Changes overlapping the window that touch the same indicator, services or community."""
-    return concurrent_changes(
-        window_start,
-        window_end,
-        touches(development, indicator),
-        developments=other_developments(user, development),
-        contract_changes=contract_changes(user, development.community),
-        organisational_changes=organisational_changes(user, development.community, development),
-    )
-
-
-# --- effort -------------------------------------------------------------------------------------
-
-
-def development_labour(development) -> pd.DataFrame:
-    """One row per participation and stage of the development (and its tasks): hours, cost."""
-    frames = load_community(development.community.code)
-    split = labour.stage_hours(frames.activities, frames.activity_stages, frames.participations)
-    ids = {development.pk, *development.children.values_list("pk", flat=True)}
-    split = split[split["development_id"].isin(ids)]
-    return labour.with_cost(split, load_pay_rates().hourly())
 
 
 # --- words --------------------------------------------------------------------------------------
@@ -343,46 +168,6 @@ def effect_row(label: str, est, unit: str, polarity: str, *, note: str = "") -> 
     }
 
 
-# --- chart --------------------------------------------------------------------------------------
-
-
-def its_chart(cf: pd.DataFrame, marks: list[dict], unit: str, title: str) -> dict:
-    """Observed values, the counterfactual with its interval band, and the intervention marks."""
-    data = cf.assign(date=pd.to_datetime(cf["date"]))
-    x = alt.X("date:T", title="Month", axis=alt.Axis(format="%b %Y", labelOverlap=True))
-    base = alt.Chart(data).encode(x=x)
-    band = base.mark_area(opacity=0.25, color=NHS_DARK_GREY).encode(
-        y=alt.Y("counterfactual_lower:Q", title=f"{title} ({unit})"),
-        y2="counterfactual_upper:Q",
-    )
-    counterfactual = base.mark_line(color=NHS_DARK_GREY, strokeDash=[6, 4]).encode(
-        y="counterfactual:Q"
-    )
-    fitted = base.mark_line(color=NHS_BLUE).encode(y="fitted:Q")
-    observed = base.mark_point(color=NHS_BLUE, filled=True, size=30).encode(
-        y="observed:Q",
-        shape=alt.Shape("period:N", title="Period", sort=["before", "phase-in", "after"]),
-        tooltip=[
-            alt.Tooltip("date:T", title="Month", format="%b %Y"),
-            alt.Tooltip("observed:Q", title="Observed"),
-            alt.Tooltip("counterfactual:Q", title="Expected without the change", format=".2f"),
-        ],
-    )
-    marks_df = pd.DataFrame(marks).assign(
-        date=lambda d: pd.to_datetime(d["date"]), offset=lambda d: 14.0 * d.index
-    )
-    rules = alt.Chart(marks_df)
-    lines = rules.mark_rule(color="#212b32", strokeDash=[2, 2]).encode(x="date:T")
-    # labels one above the other, so that an intervention and a short phase-in stay legible
-    labels = rules.mark_text(align="left", dx=4, baseline="top").encode(
-        x="date:T", y=alt.Y("offset:Q", scale=None), text="label:N"
-    )
-    chart = alt.layer(band, counterfactual, fitted, observed, lines, labels).properties(
-        width="container", height=320
-    )
-    return chart_spec(chart)
-
-
 def describe_chart(cf: pd.DataFrame, result, intervention: dt.date, unit: str) -> str:
     after = cf[cf["period"] == "after"]
     last = after.iloc[-1] if len(after) else cf.iloc[-1]
@@ -433,6 +218,95 @@ class Evaluation:
     caveats: list[str] = field(default_factory=list)
 
 
+SMALL_COUNTS = (
+    "Not evaluated: in some months this series rests on small counts of patients, which "
+    "its values would give back."
+)
+
+
+def rests_on_small_counts(indicator, data: pd.DataFrame) -> bool:
+    """Whether a series of an indicator that counts patients has a suppressed count in any month."""
+    if not indicator.patient_counts or data.empty:
+        return False
+    policy = configured_policy()
+    small = small_mask(data["numerator"], policy) | small_mask(data["denominator"], policy)
+    return bool(small.any())
+
+
+def default_options(user, development, indicator) -> Options | None:
+    """The choices a page starts from: the first subject with values, no phase-in, no seasonal
+    adjustment, the go-live date. None when no subject has values."""
+    found = subjects(user, development, indicator)
+    return Options(subject=found[0]["key"]) if found else None
+
+
+@dataclass(frozen=True)
+class ObjectiveSummary:
+    """One objective's evaluation with the page's default choices, for a board report."""
+
+    development: str
+    indicator: str
+    subject: str
+    intervention: dt.date | None
+    estimate: float | None
+    lower: float | None
+    upper: float | None
+    note: str
+    caveats: list[str]
+
+
+def objective_summary(user, development, objective) -> ObjectiveSummary | None:
+    """The level change of one objective as its evaluation page shows it by default.
+
+    None when the objective names no indicator. Otherwise the row holds the estimate and its
+    95% interval, or no estimate and the page's message.
+    """
+    indicator = objective.indicator
+    if indicator is None:
+        return None
+    options = default_options(user, development, indicator)
+    if options is None:
+        return ObjectiveSummary(
+            development.title,
+            indicator.name,
+            "",
+            None,
+            None,
+            None,
+            None,
+            "Not evaluated: no values of this indicator are recorded for this community.",
+            [],
+        )
+    label = next(
+        s["label"] for s in subjects(user, development, indicator) if s["key"] == options.subject
+    )
+    result = evaluate(user, development, objective, options)
+    if result.result is None:
+        return ObjectiveSummary(
+            development.title,
+            indicator.name,
+            label,
+            result.intervention,
+            None,
+            None,
+            None,
+            result.message,
+            [],
+        )
+    est = result.result.level_change
+    return ObjectiveSummary(
+        development.title,
+        indicator.name,
+        label,
+        result.intervention,
+        est.estimate,
+        est.lower,
+        est.upper,
+        f"{result.result.n_before} months before, {result.result.n_after} after",
+        result.caveats,
+    )
+
+
 def evaluate(user, development, objective, options: Options) -> Evaluation:
     """Run the engine on the stored records for one objective, as the page asks."""
     indicator = objective.indicator
@@ -451,6 +325,10 @@ def evaluate(user, development, objective, options: Options) -> Evaluation:
     seasonal = SEASONAL[options.seasonal]
     unit = change_unit(indicator.unit)
     out.unit, out.unit_one = unit, singular(unit)
+    if rests_on_small_counts(indicator, data):
+        out.message = SMALL_COUNTS
+        return out
+    data = data[["date", "value"]]
     try:
         result = fit_its(data, intervention, lag_months=options.lag, seasonal=seasonal)
     except (ValueError, np.linalg.LinAlgError) as exc:
@@ -511,7 +389,7 @@ def evaluate(user, development, objective, options: Options) -> Evaluation:
 
     effect = _effort_effect(result)
     if effect is not None:
-        split = development_labour(development)
+        split = development_split(development)
         no_rate = float(split.loc[split["cost"].isna(), "hours"].sum())
         evg = effort_versus_gain(split[["hours", "cost"]], effect[1], unit=unit)
         out.effort = {
@@ -523,6 +401,7 @@ def evaluate(user, development, objective, options: Options) -> Evaluation:
             "cost_per_unit_range": evg.cost_per_unit_range,
             "statement": effort_statement(evg, unit),
             "hours_without_rate": no_rate,
+            "task_hours": task_hours(development, split),
         }
     out.caveats = _caveats(its_caveats(result, attribution=changes), changes)
     return out

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections import Counter
 
-from commissioning.surveys.models import Nomination, Survey
+from commissioning.networks.models import Nomination, Survey
 
 
 def test_each_demo_community_has_a_completed_survey(demo, db):

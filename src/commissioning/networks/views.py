@@ -26,24 +26,24 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
 from commissioning.access import policy
+from commissioning.access.communities import community_or_404, visible_communities
 from commissioning.access.policy import ADD, CHANGE, scope_of
 from commissioning.analytics.disclosure import suppress
 from commissioning.errors import InputError
-from commissioning.store.audit import acting_as
-from commissioning.store.models import Condition, Person, Role, RoleType
-from commissioning.store.models.audit import Channel
-from commissioning.suppression import configured_policy
-from commissioning.surveys import drawing, logic, network
-from commissioning.surveys.forms import (
+from commissioning.networks import drawing, logic, network
+from commissioning.networks.forms import (
     NobodyForm,
     PeopleForm,
     SurveyForm,
     UploadForm,
     nomination_formset,
 )
-from commissioning.surveys.models import Survey, SurveyRespondent, hash_token
+from commissioning.networks.models import Survey, SurveyRespondent, hash_token
+from commissioning.store.audit import acting_as
+from commissioning.store.models import Condition, Person, Role, RoleType
+from commissioning.store.models.audit import Channel
+from commissioning.suppression import configured_policy
 from commissioning.tables import neutralise_formula
-from commissioning.web.access import community_or_404, visible_communities
 
 ROLE_LABELS = dict(RoleType.choices)
 TOKEN_FAILURES_ALLOWED = 20

@@ -30,9 +30,9 @@ def _login(role, community, organisation=None, name="user"):
 
 @pytest.fixture
 def world(db):
+    from commissioning.networks import logic
+    from commissioning.networks.models import Survey
     from commissioning.store import models as m
-    from commissioning.surveys import logic
-    from commissioning.surveys.models import Survey
 
     w = SimpleNamespace()
     org = m.Organisation.objects.create

@@ -1,4 +1,5 @@
-"""The Django admin: an administrator can edit every record."""
+"""The Django admin of the stored records (registered by the web app, above the access policy): an
+administrator can edit every record; others only what the policy allows."""
 
 from django.contrib import admin
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from django import forms
 
+from commissioning.networks.models import Strength, Survey
 from commissioning.store.models import RoleType
-from commissioning.surveys.models import Strength, Survey
 
 MAX_UPLOAD = 2 * 1024 * 1024
 
@@ -130,7 +130,7 @@ class NominationForm(forms.Form):
             self.add_error("source_type", "Choose their role.")
         if not data.get("strength"):
             self.add_error("strength", "Choose how often you go to them.")
-        from commissioning.surveys.logic import person_key
+        from commissioning.networks.logic import person_key
 
         if self.own_name and person_key(name) == person_key(self.own_name):
             self.add_error("source_name", "Name the people you go to, not yourself.")
@@ -143,7 +143,7 @@ class BaseNominationFormSet(forms.BaseFormSet):
         super().clean()
         if any(self.errors):
             return
-        from commissioning.surveys.logic import person_key
+        from commissioning.networks.logic import person_key
 
         seen = set()
         for form in self.forms:

@@ -13,8 +13,10 @@ answers "page not found", exactly like one that does not exist. The rules themse
 
 from __future__ import annotations
 
+from django.http import Http404
+
 from commissioning.access import policy
-from commissioning.store.models import CommissioningCommunity, Contract
+from commissioning.store.models import CommissioningCommunity, Contract, Role, Spend
 
 is_admin = policy.is_admin
 
@@ -34,3 +36,15 @@ def community_or_404(user, code: str) -> CommissioningCommunity:
 def sees_contract_values(user) -> bool:
     """Viewers see that contracts exist but not what they are worth."""
     return "annual_value" not in policy.hidden_fields(user, Contract)
+
+
+def sees_money(user) -> bool:
+    """Viewers see no spend amounts (nor contract values)."""
+    return "amount" not in policy.hidden_fields(user, Spend)
+
+
+def refuse_providers(user) -> None:
+    """Pages of a whole community's work and needs are not for providers: "not found"."""
+    scope = policy.scope_of(user)
+    if scope is not None and scope.role == Role.PROVIDER:
+        raise Http404("Not found")

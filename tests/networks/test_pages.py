@@ -9,7 +9,7 @@ import pytest
 from django.contrib.auth.models import User
 from django.core import mail
 
-from commissioning.surveys.models import Nomination, Survey
+from commissioning.networks.models import Nomination, Survey
 
 RESPONDENT_NAMES = ["Alpha One", "Bravo Two", "Charlie Three", "Delta Four"]
 
@@ -166,7 +166,7 @@ def test_reminders_email_a_new_link_or_are_recorded(world, as_user):
     c = as_user(world.commissioner)
     world.r["Delta"].email = ""
     world.r["Delta"].save()
-    from commissioning.surveys import logic
+    from commissioning.networks import logic
 
     logic.add_respondents(world.survey, [("Dr Echo Five", world.p1, "gp", "echo@example.org")])
     echo = world.survey.respondents.get(name="Dr Echo Five")
@@ -263,7 +263,7 @@ def test_a_survey_with_nobody_or_no_answers_yet_gives_plain_pages(world, as_user
         response = c.get(url)
         assert response.status_code == 200, url
     assert c.get(f"/communities/north/surveys/{empty.pk}/rates.csv").status_code == 404
-    from commissioning.surveys import logic
+    from commissioning.networks import logic
 
     logic.add_respondents(empty, [("Dr Solo", world.p1, "gp", "")])
     html = c.get(f"/communities/north/network/?survey={empty.pk}").content.decode()

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 
-from commissioning.surveys import logic
-from commissioning.surveys.models import Nomination
+from commissioning.networks import logic
+from commissioning.networks.models import Nomination
 
 
 def _answer(**rows):

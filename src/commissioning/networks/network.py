@@ -1,6 +1,6 @@
 """From stored answers to the tables and drawings of the network page.
 
-People are identified by :func:`commissioning.surveys.logic.person_key` (so "Dr A. Example"
+People are identified by :func:`commissioning.networks.logic.person_key` (so "Dr A. Example"
 named by three colleagues is one node, and is the same node as the respondent of that name) and
 shown only under their pseudonym; organisations and roles are shown by name. All measuring is
 done by :mod:`commissioning.analytics.network`.
@@ -22,9 +22,9 @@ from commissioning.analytics.network.measures import node_measures
 from commissioning.analytics.network.reach import commissioner_reach
 from commissioning.analytics.network.response import response_rates, sensitivity
 from commissioning.analytics.network.source_types import by_source_type
+from commissioning.networks.logic import person_key, pseudonyms
+from commissioning.networks.models import Nomination, SurveyRespondent
 from commissioning.store.models import Participation, RoleType
-from commissioning.surveys.logic import person_key, pseudonyms
-from commissioning.surveys.models import Nomination, SurveyRespondent
 
 NO_ORGANISATION = "(no organisation given)"
 ROLE_LABELS = dict(RoleType.choices)

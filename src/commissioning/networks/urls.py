@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from commissioning.surveys import views
+from commissioning.networks import views
 
 app_name = "surveys"
 
