@@ -27,6 +27,7 @@ from commissioning.errors import InputError, Problem, UserError
 from commissioning.ingest.kinds import KINDS, Kind
 from commissioning.ingest.names import ORDER
 from commissioning.store.models import Contract, Organisation, Person, Role
+from commissioning.tables import csv_text
 from commissioning.web.access import community_or_404
 
 SUFFIXES = (".csv", ".xlsx")
@@ -335,13 +336,14 @@ def import_template(request, code: str, kind: str, fmt: str):
 def export_frame(user, kind: Kind, community) -> pd.DataFrame:
     """The records of ``kind`` in ``community`` that ``user`` may read, in the import layout.
 
-    Fields the user may not see (money, for viewers) are left empty; text that a spreadsheet
-    would run as a formula gets a leading single quote. A download is a disclosure for every
+    Fields the user may not see (money, for viewers) are left empty; the writer
+    (:mod:`commissioning.tables`) neutralises text that a spreadsheet would run as a formula. A
+    download is a disclosure for every
     role, administrators included: small counts of patients in observations are suppressed
     (:func:`commissioning.ingest.export.disclose`). The exact copy is ``commissioning export
     --full`` or ``commissioning backup``, on the server.
     """
-    from commissioning.ingest.export import columns_of, db_frame, disclose, guard_formulas
+    from commissioning.ingest.export import columns_of, db_frame, disclose
     from commissioning.suppression import configured_policy
 
     model = kind.model_class()
@@ -353,7 +355,7 @@ def export_frame(user, kind: Kind, community) -> pd.DataFrame:
     for col in kind.columns:
         if col.path in hidden:
             frame[col.name] = ""
-    frame = disclose(guard_formulas(frame, kind), kind, configured_policy())
+    frame = disclose(frame, kind, configured_policy())
     return frame[columns_of(frame, kind)]
 
 
@@ -370,7 +372,7 @@ def export_list(request, code: str, kind: str, fmt: str):
         write_xlsx({k.name: frame}, buf, kinds=[k])
         body = buf.getvalue()
     else:
-        body = frame.to_csv(index=False, lineterminator="\n").encode("utf-8-sig")
+        body = csv_text(frame).encode("utf-8-sig")
     name = f"{community.code}-{kind}-{dt.date.today().isoformat()}.{fmt}"
     response = HttpResponse(body, content_type=CONTENT_TYPES[fmt])
     response["Content-Disposition"] = f'attachment; filename="{name}"'
