@@ -159,7 +159,6 @@ RULES: dict[type[models.Model], Rule] = {
         provider_actions=frozenset({ADD, CHANGE}),
     ),
     m.Profile: Rule(admin_only=True, commissioner=NONE),
-    m.LoginFailure: Rule(admin_only=True, commissioner=NONE),
     m.AuditRecord: Rule(admin_only=True, frozen=True, commissioner=NONE),
     surveys.Survey: Rule(community="community"),
     surveys.SurveyRespondent: Rule(community="survey__community"),
