@@ -91,6 +91,12 @@ def test_the_columns_of_a_frame_are_neutralised_as_single_cells_are():
     assert tables.unguard_series(out["name"]).tolist() == RISKY + PLAIN
 
 
+def test_columns_of_objects_that_are_not_text_are_left_alone():
+    frame = pd.DataFrame({"n": pd.Series([1, 2], dtype="object"), "m": ["*", 3]})
+    assert tables.safe_frame(frame).equals(frame)
+    assert tables.csv_text(frame) == "n,m\n1,*\n2,3\n"
+
+
 def test_csv_and_xlsx_write_text_as_text_and_numbers_as_numbers(tmp_path):
     frame = pd.DataFrame({"=head": ["=HYPERLINK(1)", "-0.5", "x"], "value": [-1.5, 2.0, None]})
     path = tmp_path / "t.csv"

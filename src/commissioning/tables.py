@@ -229,7 +229,10 @@ def unguard(text: str) -> str:
 def _guarded(s: pd.Series) -> pd.Series:
     """Which cells of a column of text :func:`needs_guard` (False for cells that are not text)."""
     s = s.astype("object")
-    risky = s.str.match(_RISKY).fillna(False).astype(bool)
+    try:
+        risky = s.str.match(_RISKY).fillna(False).astype(bool)
+    except AttributeError:  # a column of objects none of which is text (all whole numbers)
+        return pd.Series(False, index=s.index)
     if not risky.any():
         return risky
     number = s.str.fullmatch(_NEGATIVE_NUMBER).fillna(False).astype(bool)
@@ -250,7 +253,10 @@ def unguard_series(s: pd.Series) -> pd.Series:
     """:func:`unguard` for every text cell of a column."""
     if pd.api.types.is_numeric_dtype(s) or pd.api.types.is_datetime64_any_dtype(s):
         return s
-    quoted = s.astype("object").str.startswith("'").fillna(False).astype(bool)
+    try:
+        quoted = s.astype("object").str.startswith("'").fillna(False).astype(bool)
+    except AttributeError:  # no text in the column
+        return s
     if not quoted.any():
         return s
     strip = quoted & _guarded(s.where(quoted, "").astype(str).str.slice(1))
