@@ -11,6 +11,7 @@ Configuration comes from the environment, never from the repository:
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import secrets
 from pathlib import Path
@@ -57,6 +58,7 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "axes",
     "commissioning.store",
     "commissioning.web",
     "commissioning.evidence",
@@ -83,6 +85,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "commissioning.web.middleware.LoginRequiredMiddleware",
     "commissioning.web.middleware.AuditMiddleware",
+    # Last, as django-axes asks: turns a locked-out sign-in into commissioning.web.throttle's page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "commissioning.web.urls"
@@ -131,6 +135,30 @@ WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = DEBUG
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# -- signing in (commissioning.web.throttle; docs/guide/access.md) ------------------------------
+# django-axes checks every authentication first: an account locked by failed attempts is refused
+# before its password is checked.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_LOCKOUT_PARAMETERS = ["username"]  # by account only: never a whole office behind one proxy
+AXES_FAILURE_LIMIT = 10  # the 10th failure locks the account...
+AXES_COOLOFF_TIME = dt.timedelta(minutes=15)  # ...for 15 minutes from that failure,
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False  # however often it is tried meanwhile
+AXES_RESET_ON_SUCCESS = True  # a successful sign-in clears the account's failures
+AXES_LOCKOUT_CALLABLE = "commissioning.web.throttle.locked_out"
+AXES_CLIENT_IP_CALLABLE = "commissioning.web.throttle.client_address"
+AXES_ENABLE_ACCESS_FAILURE_LOG = True  # every failed sign-in, listed in the admin
+AXES_DISABLE_ACCESS_LOG = True  # successful sign-ins are not logged (the audit trail has changes)
+AXES_ENABLE_ADMIN = False  # the admin lists come from commissioning.web.admin, under the policy
+# axes.W006 warns that locking by username alone can be dodged by changing the browser's
+# User-Agent: not so here, the failures of every row for the username are added up
+# (tests/security/test_throttle.py checks it with new addresses and browsers).
+SILENCED_SYSTEM_CHECKS = ["axes.W006"]
+LOGIN_THROTTLE_SLOW_AFTER = 5  # from the 5th failure on, each attempt waits...
+LOGIN_THROTTLE_DELAY = 2.0  # ...2 seconds before its password is checked
 
 LOGIN_URL = "/login/"
 LOGIN_REDIRECT_URL = "/"

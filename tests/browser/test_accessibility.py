@@ -261,6 +261,14 @@ def test_sign_in_page_meets_wcag_aa(demo_server, axe_page):
     page.get_by_role("button", name="Sign in").click()
     page.wait_for_load_state()
     violations += run_axe(page, "anonymous", "/login/ (after a wrong password)")
+    # ... and saying an account is locked (a name no demo login has, so nothing else is locked)
+    for _ in range(10):
+        page.get_by_label("Username").fill("no-such-login")
+        page.get_by_label("Password").fill("not the password")
+        page.get_by_role("button", name="Sign in").click()
+        page.wait_for_load_state()
+    assert "it is locked until" in page.content()
+    violations += run_axe(page, "anonymous", "/login/ (an account locked)")
     failing = [v for v in violations if fails(v.rule, v.impact)]
     assert not failing, report(failing)
 

@@ -73,3 +73,26 @@ def test_workbook(coded, tmp_path):
     assert rows["Memory service"][money_column].value == 2
     summary = book["Framework"].cell(row=3, column=money_column + 1).value
     assert summary.startswith("2 passages in 2 pieces of evidence")
+
+
+def test_workbook_writes_titles_and_code_names_as_text_never_formulas(coded, tmp_path):
+    """Issue 20, finding 9: a development title or code name starting "=" came back as a
+    live formula. Every text cell is written as text (a leading quote), as in every export."""
+    codes = codes_for(coded).filter(group=THEME)
+    coded.developments.filter(title="Memory service").update(
+        title='=HYPERLINK("http://x.test","hi")'
+    )
+    money = find_code(coded, "money")
+    money.name = "@SUM(1)"
+    money.save()
+    codes = codes_for(coded).filter(group=THEME)
+    matrix = framework.build(Evidence.objects.filter(community=coded), codes)
+    path = tmp_path / "matrix.xlsx"
+    framework.to_xlsx(matrix, path)
+    book = load_workbook(path)
+    for sheet in book.worksheets:
+        cells = [c for row in sheet.iter_rows() for c in row if c.value is not None]
+        assert all(c.data_type != "f" for c in cells), sheet.title
+    counts = book["Passage counts"]
+    assert "'@SUM(1)" in [c.value for c in counts[1]]
+    assert '\'=HYPERLINK("http://x.test","hi")' in [r[0].value for r in counts.iter_rows()]

@@ -154,9 +154,9 @@ def test_a_commissioner_adds_an_indicator_for_their_own_community(client_for, wo
     client = client_for("north_commissioner")
     page = client.get(LIBRARY)
     assert "Add an indicator" in text(page) and "csrfmiddlewaretoken" in page.content.decode()
-    response = client.post(LIBRARY, FORM)
-    assert response.status_code == 302 and response["Location"] == "/indicators/NORTH_NEW/"
-    new = Indicator.objects.get(code="NORTH_NEW")
+    response = client.post(LIBRARY, {**FORM, "code": "NORTH.NEW"})
+    assert response.status_code == 302 and response["Location"] == "/indicators/NORTH.NEW/"
+    new = Indicator.objects.get(code="NORTH.NEW")
     assert (new.community, new.library, new.frequency, new.patient_counts) == (
         world.north,
         "",
@@ -167,7 +167,7 @@ def test_a_commissioner_adds_an_indicator_for_their_own_community(client_for, wo
     record = AuditRecord.objects.get(model="store.indicator", action="create", object_id=new.pk)
     assert (record.username, record.channel) == ("north_commissioner", "web")
     # ...which the other community does not see, and cannot change
-    assert client_for("south_commissioner").get("/indicators/NORTH_NEW/").status_code == 404
+    assert client_for("south_commissioner").get("/indicators/NORTH.NEW/").status_code == 404
     assert policy.can_edit(world.users["north_commissioner"], new)
     assert not policy.can_edit(world.users["south_commissioner"], new)
     assert not policy.can_edit(world.users["north_viewer"], new)
@@ -257,7 +257,47 @@ def test_only_the_required_fields_are_needed(client_for, world):
         for k, v in FORM.items()
         if k not in ("why_it_matters", "source", "national_driver", "patient_counts")
     }
-    response = client_for("north_commissioner").post(LIBRARY, minimal)
+    response = client_for("north_commissioner").post(LIBRARY, {**minimal, "code": "NORTH.NEW"})
     assert response.status_code == 302, text(response)
-    added = Indicator.objects.get(code="NORTH_NEW")
+    added = Indicator.objects.get(code="NORTH.NEW")
     assert (added.national_driver, added.patient_counts) == ("", False)
+
+
+@pytest.mark.parametrize("code", ["SOUTH_OWN", "SOUTH.OWN"])
+def test_the_form_does_not_tell_whether_another_community_has_a_code(client_for, world, code):
+    """Issue 20, finding 10: the same answer for another community's private code as for one
+    that nobody has."""
+    from commissioning.store.models import Indicator
+
+    Indicator.objects.create(
+        code=code,
+        name="South's",
+        domain="quality",
+        unit="%",
+        polarity="neutral",
+        frequency="annual",
+        community=world.south,
+    )
+    client = client_for("north_commissioner")
+    answers = []
+    for tried in (code, "ZZ" + code):
+        response = client.post(LIBRARY, {**FORM, "code": tried})
+        assert response.status_code == 400
+        page = text(response)
+        problem = page[page.index("There is a problem") : page.index("Search Code")]
+        answers.append(problem.replace(tried, "CODE"))
+    assert answers[0] == answers[1]
+    assert "needs a code that starts NORTH." in answers[0] or "must start NORTH." in answers[0]
+
+
+def test_a_communitys_code_is_kept_for_that_community_even_by_administrators(client_for, world):
+    from commissioning.store.models import Indicator
+
+    admin = client_for("admin")
+    response = admin.post(LIBRARY, {**FORM, "code": "NORTH.X", "community": "south"})
+    assert "Code: A code with a full stop must start SOUTH. for community 'south'" in text(response)
+    response = admin.post(LIBRARY, {**FORM, "code": "NORTH.X", "community": "shared"})
+    assert "Code: A shared indicator's code has no community's code" in text(response)
+    assert not Indicator.objects.filter(code="NORTH.X").exists()
+    ok = admin.post(LIBRARY, {**FORM, "code": "NORTH.X", "community": "north"})
+    assert ok.status_code == 302

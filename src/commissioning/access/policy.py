@@ -186,7 +186,6 @@ RULES: dict[type[models.Model], Rule] = {
         provider_actions=frozenset({ADD, CHANGE}),
     ),
     m.Profile: Rule(admin_only=True, commissioner=NONE),
-    m.LoginFailure: Rule(admin_only=True, commissioner=NONE),
     m.AuditRecord: Rule(admin_only=True, frozen=True, commissioner=NONE),
 }
 ADMIN_ONLY = Rule(admin_only=True, commissioner=NONE)

@@ -16,6 +16,7 @@ import sys
 from pathlib import Path
 
 from commissioning.errors import InputError, Problem, located
+from commissioning.tables import write_csv
 
 MAX_PROBLEMS = 10
 YEAR_ONLY = re.compile(r"^\d{4}(\.0+)?$")
@@ -215,7 +216,7 @@ def _records(frame) -> list[dict]:
 
 def _write(frame, path: str) -> None:
     try:
-        frame.to_csv(path, index=False)
+        write_csv(frame, path)
     except OSError as exc:
         raise located(path, None, None, f"cannot write the file ({exc.strerror})") from None
 

@@ -21,6 +21,7 @@ from pathlib import Path
 
 from commissioning.ingest import import_files
 from commissioning.ingest.formats.gp_population import BANDS as QUINARY_BANDS
+from commissioning.tables import write_csv
 
 ODS_FIELDS = 27
 GP_PRACTICE = "4"  # prescribing setting (field 26)
@@ -64,19 +65,19 @@ def _day(d: dt.date | None) -> str:
 
 def write_epraccur(path: Path, rows: Iterable[PracticeRow]) -> Path:
     """The ODS epraccur layout: no header, 27 quoted fields (see ingest/formats/ods.py)."""
-    with path.open("w", newline="", encoding="utf-8") as fh:
-        out = csv.writer(fh, quoting=csv.QUOTE_ALL, lineterminator="\r\n")
-        for r in rows:
-            cells = [""] * ODS_FIELDS
-            cells[0], cells[1] = r.code, r.name
-            cells[10], cells[11] = "", _day(r.closed)
-            cells[12] = "C" if r.closed else "A"
-            cells[13] = "B"
-            cells[14], cells[15], cells[16] = r.parent, _day(r.joined), _day(r.left)
-            cells[21] = "0"
-            cells[23] = r.parent
-            cells[25] = GP_PRACTICE
-            out.writerow(cells)
+    lines = []
+    for r in rows:
+        cells = [""] * ODS_FIELDS
+        cells[0], cells[1] = r.code, r.name
+        cells[10], cells[11] = "", _day(r.closed)
+        cells[12] = "C" if r.closed else "A"
+        cells[13] = "B"
+        cells[14], cells[15], cells[16] = r.parent, _day(r.joined), _day(r.left)
+        cells[21] = "0"
+        cells[23] = r.parent
+        cells[25] = GP_PRACTICE
+        lines.append(cells)
+    write_csv(lines, path, quoting=csv.QUOTE_ALL, lineterminator="\r\n")
     return path
 
 
@@ -90,47 +91,34 @@ def write_quinary(path: Path, extract: dt.date, rows: list[tuple[str, str, str, 
     by_practice: dict[str, dict[str, list[tuple[str, int]]]] = {}
     for code, sex, band, n in rows:
         by_practice.setdefault(code, {}).setdefault(sex.upper(), []).append((band, n))
-    with path.open("w", newline="", encoding="utf-8") as fh:
-        out = csv.writer(fh, lineterminator="\r\n")
-        out.writerow(
-            [
-                "PUBLICATION",
-                "EXTRACT_DATE",
-                "ORG_TYPE",
-                "ORG_CODE",
-                "ONS_CODE",
-                "POSTCODE",
-                "SEX",
-                "AGE_GROUP_5",
-                "NUMBER_OF_PATIENTS",
-            ]
-        )
-        for code, sexes in by_practice.items():
-            head = ["GP_PRAC_PAT_LIST", date, "GP", code, "", ""]
-            total = sum(n for bands in sexes.values() for _, n in bands)
-            out.writerow([*head, "ALL", "ALL", total])
-            for sex, bands in sexes.items():
-                out.writerow([*head, sex, "ALL", sum(n for _, n in bands)])
-                for band, n in bands:
-                    if band == "90+":
-                        older = n // 3
-                        out.writerow([*head, sex, "90_94", n - older])
-                        out.writerow([*head, sex, "95+", older])
-                    else:
-                        out.writerow([*head, sex, AGE_GROUP_5[band], n])
+    lines = []
+    for code, sexes in by_practice.items():
+        head = ["GP_PRAC_PAT_LIST", date, "GP", code, "", ""]
+        total = sum(n for bands in sexes.values() for _, n in bands)
+        lines.append([*head, "ALL", "ALL", total])
+        for sex, bands in sexes.items():
+            lines.append([*head, sex, "ALL", sum(n for _, n in bands)])
+            for band, n in bands:
+                if band == "90+":
+                    older = n // 3
+                    lines.append([*head, sex, "90_94", n - older])
+                    lines.append([*head, sex, "95+", older])
+                else:
+                    lines.append([*head, sex, AGE_GROUP_5[band], n])
+    columns = ["PUBLICATION", "EXTRACT_DATE", "ORG_TYPE", "ORG_CODE", "ONS_CODE", "POSTCODE"]
+    columns += ["SEX", "AGE_GROUP_5", "NUMBER_OF_PATIENTS"]
+    write_csv(lines, path, columns, lineterminator="\r\n")
     return path
 
 
 def write_prevalence(path: Path, rows: list[tuple[str, str, int, int]]) -> Path:
     """``PREVALENCE_YYYY.csv`` in the 2020-21 layout (GROUP_CODE, PRACTICE_LIST_SIZE)."""
-    with path.open("w", newline="", encoding="utf-8") as fh:
-        out = csv.writer(fh, lineterminator="\r\n")
-        out.writerow(
-            ["PRACTICE_CODE", "GROUP_CODE", "REGISTER", "PATIENT_LIST_TYPE", "PRACTICE_LIST_SIZE"]
-        )
-        for code, slug, register, listed in rows:
-            group, list_type = QOF_GROUPS[slug]
-            out.writerow([code, group, register, list_type, listed])
+    lines = []
+    for code, slug, register, listed in rows:
+        group, list_type = QOF_GROUPS[slug]
+        lines.append([code, group, register, list_type, listed])
+    columns = ["PRACTICE_CODE", "GROUP_CODE", "REGISTER", "PATIENT_LIST_TYPE", "PRACTICE_LIST_SIZE"]
+    write_csv(lines, path, columns, lineterminator="\r\n")
     return path
 
 

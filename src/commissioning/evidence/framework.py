@@ -87,11 +87,15 @@ def build(evidence, codes, by: str = "development") -> Matrix:
 
 
 def to_xlsx(matrix: Matrix, path_or_file, title: str = "Framework matrix") -> None:
-    """Write the matrix as a workbook: summaries on one sheet, passage counts on another."""
-    from openpyxl import Workbook
+    """Write the matrix as a workbook: summaries on one sheet, passage counts on another.
+
+    The workbook comes from the one writer (:func:`commissioning.tables.new_workbook`): titles,
+    theme names and quotes are written as text, never as formulas."""
     from openpyxl.styles import Alignment, Font
 
-    book = Workbook()
+    from commissioning.tables import new_workbook
+
+    book = new_workbook()
     sheet = book.active
     sheet.title = "Framework"
     counts = book.create_sheet("Passage counts")

@@ -1,8 +1,9 @@
 """Writing records out in exactly the layout the importer reads (CSV or XLSX).
 
-Export then import gives "n unchanged": the same columns, the same text for every value. Text
-cells that a spreadsheet would run as a formula (starting =, +, - or @) get a leading single
-quote; the importer takes it off again. Numbers are never altered.
+Export then import gives "n unchanged": the same columns, the same text for every value. The
+files are written by the one CSV/XLSX writer (:mod:`commissioning.tables`): text cells that a
+spreadsheet would run as a formula get a leading single quote, which the importer takes off
+again. Numbers are never altered.
 
 Two uses, two fidelities:
 
@@ -20,9 +21,7 @@ Two uses, two fidelities:
 
 from __future__ import annotations
 
-import csv
 import decimal
-import io
 from pathlib import Path
 
 import pandas as pd
@@ -36,9 +35,9 @@ from commissioning.analytics.disclosure import (
 from commissioning.errors import UserError
 from commissioning.ingest.kinds import KINDS, Kind
 from commissioning.ingest.validate import number_text
-from commissioning.tables import FORMULA_START
+from commissioning.tables import write_csv
+from commissioning.tables import write_xlsx as write_workbook
 
-TEXT_TYPES = ("text", "slug", "ods", "choice", "list", "codes")
 DISCLOSURE_COLUMN = "suppressed"
 DISCLOSED_NUMBERS = ("value", "numerator", "denominator", "lower", "upper")
 
@@ -122,18 +121,6 @@ def db_frame(
     return frame[["id", *kind.names]]
 
 
-def guard_formulas(frame: pd.DataFrame, kind: Kind) -> pd.DataFrame:
-    """Prefix a single quote to text cells a spreadsheet would take for a formula."""
-    out = frame.copy()
-    for c in kind.columns:
-        if c.type in TEXT_TYPES:
-            s = out[c.name]
-            risky = s.str.startswith(FORMULA_START)
-            if risky.any():
-                out[c.name] = s.where(~risky, "'" + s)
-    return out
-
-
 def disclose(frame: pd.DataFrame, kind: Kind, policy: SuppressionPolicy | None) -> pd.DataFrame:
     """``frame`` (text, as :func:`db_frame` gives it) as it may leave the system.
 
@@ -204,12 +191,10 @@ def export_kind(
 
     ``disclosure=None`` writes the full, re-importable records; a policy writes a disclosure.
     """
-    frame = disclose(guard_formulas(db_frame(kind, community), kind), kind, disclosure)
+    frame = disclose(db_frame(kind, community), kind, disclosure)
     frame = frame[columns_of(frame, kind)]
     if path is None or str(path) == "-":
-        import sys
-
-        frame.to_csv(sys.stdout, index=False, lineterminator="\n")
+        write_csv(frame, None)
         return len(frame)
     p = Path(path)
     if not p.parent.exists():
@@ -217,26 +202,21 @@ def export_kind(
     if p.suffix.lower() == ".xlsx":
         write_xlsx({kind.name: frame}, p, kinds=[kind])
     else:
-        buf = io.StringIO()
-        frame.to_csv(buf, index=False, lineterminator="\n", quoting=csv.QUOTE_MINIMAL)
-        p.write_text(buf.getvalue(), encoding="utf-8")
+        write_csv(frame, p)
     return len(frame)
 
 
-def write_xlsx(frames: dict[str, pd.DataFrame], path: Path, *, kinds: list[Kind]) -> None:
+def write_xlsx(frames: dict[str, pd.DataFrame], path, *, kinds: list[Kind]) -> None:
     """One sheet per kind, named by kind; numbers written as numbers, text as text."""
-    from openpyxl import Workbook
 
-    wb = Workbook(write_only=True)
-    for kind in kinds:
-        frame = frames[kind.name]
-        ws = wb.create_sheet(kind.name)
+    def rows(kind: Kind, frame: pd.DataFrame):
         names = columns_of(frame, kind)
-        ws.append(names)
         numeric = {c.name for c in kind.columns if c.type in ("int", "float", "decimal")}
+        yield names
         for row in frame[names].itertuples(index=False):
-            ws.append([_cell(v, name in numeric) for v, name in zip(row, names, strict=True)])
-    wb.save(path)
+            yield [_cell(v, name in numeric) for v, name in zip(row, names, strict=True)]
+
+    write_workbook({k.name: rows(k, frames[k.name]) for k in kinds}, path, bold_header=False)
 
 
 def _cell(text: str, numeric: bool):
@@ -258,8 +238,6 @@ def export_all(
     from commissioning.ingest.kinds import ORDER
 
     kinds = [KINDS[n] for n in ORDER]
-    frames = {
-        k.name: disclose(guard_formulas(db_frame(k, community), k), k, disclosure) for k in kinds
-    }
+    frames = {k.name: disclose(db_frame(k, community), k, disclosure) for k in kinds}
     write_xlsx(frames, path, kinds=kinds)
     return {k: len(f) for k, f in frames.items()}

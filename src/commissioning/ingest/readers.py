@@ -116,18 +116,26 @@ def _cell_text(value) -> str:
 
 
 def read_xlsx(path: Path) -> list[Sheet]:
-    import zipfile
+    """Every sheet of a workbook that has a header row, as text.
 
+    The archive is checked before openpyxl parses it (:mod:`commissioning.ingest.workbooks`:
+    size limit, damaged parts); any error while parsing is one plain, located message.
+    """
     from openpyxl import load_workbook
 
+    from commissioning.ingest.workbooks import check_workbook, damaged
+
     name = str(path)
+    check_workbook(path, name=name)
     try:
         wb = load_workbook(path, read_only=True, data_only=True)
-    except (zipfile.BadZipFile, OSError, KeyError, ValueError) as exc:
-        raise located(name, None, None, f"is not a readable Excel workbook ({exc})") from None
+    except Exception as exc:  # openpyxl and its XML parsers raise many kinds on damaged parts
+        raise damaged(name, exc) from None
     sheets = []
+    title = None
     try:
         for ws in wb.worksheets:
+            title = ws.title
             rows = ws.iter_rows(values_only=True)
             header = next(rows, None)
             if header is None or all(v is None for v in header):
@@ -149,6 +157,8 @@ def read_xlsx(path: Path) -> list[Sheet]:
                 df = pd.DataFrame({normalise_header(h): pd.Series([], dtype=str) for h in headers})
             df[ROW] = pd.Series(numbers, dtype="int64")
             sheets.append(Sheet(name, ws.title, df.fillna(""), headers))
+    except Exception as exc:  # a damaged sheet: the parser reads it lazily, row by row
+        raise damaged(name, exc, sheet=title) from None
     finally:
         wb.close()
     if not sheets:

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import csv
-import io
 from pathlib import Path
 
 from commissioning.errors import UserError
 from commissioning.ingest import values
 from commissioning.ingest.kinds import KINDS, Kind
+from commissioning.tables import new_workbook, write_csv
 
 ABOUT_SHEET = "About this template"
 
@@ -50,18 +49,15 @@ def write_template(kind: Kind, path: str | Path | None) -> None:
     """CSV: a header and an example row. XLSX: also an 'About this template' sheet."""
     example = [c.example for c in kind.columns]
     if path is None or str(path) == "-":
-        import sys
-
-        csv.writer(sys.stdout, lineterminator="\n").writerows([kind.names, example])
+        write_csv([example], None, kind.names)
         return
     p = Path(path)
     if not p.parent.exists():
         raise UserError(f"{p}: the folder {p.parent} does not exist")
     if p.suffix.lower() == ".xlsx":
-        from openpyxl import Workbook
         from openpyxl.styles import Font
 
-        wb = Workbook()
+        wb = new_workbook()
         ws = wb.active
         ws.title = kind.name
         ws.append(kind.names)
@@ -83,9 +79,7 @@ def write_template(kind: Kind, path: str | Path | None) -> None:
             about.append(list(r.values()))
         wb.save(p)
         return
-    buf = io.StringIO()
-    csv.writer(buf, lineterminator="\n").writerows([kind.names, example])
-    p.write_text(buf.getvalue(), encoding="utf-8")
+    write_csv([example], p, kind.names)
 
 
 def write_docs(folder: Path) -> list[Path]:

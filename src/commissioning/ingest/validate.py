@@ -261,13 +261,15 @@ def key_strings(frame: pd.DataFrame, cols) -> pd.Series:
 KEYS_CHUNK = 50_000  # records read at a time when listing the keys already stored
 
 
-def db_key_strings(model, lookups) -> pd.DataFrame:
-    """id and canonical key text of every record of ``model`` (by the given lookups).
+def db_key_strings(model, lookups, queryset=None) -> pd.DataFrame:
+    """id and canonical key text of every record of ``model`` (by the given lookups), or of the
+    records in ``queryset`` when one is given.
 
     Read a chunk of records at a time: a million observations read at once held every value as
     a Python object, several hundred megabytes more at the peak of a re-import.
     """
-    rows = model.objects.values_list("id", *lookups).iterator(chunk_size=KEYS_CHUNK)
+    records = model.objects.all() if queryset is None else queryset
+    rows = records.values_list("id", *lookups).iterator(chunk_size=KEYS_CHUNK)
     parts = []
     while chunk := list(itertools.islice(rows, KEYS_CHUNK)):
         df = pd.DataFrame(chunk, columns=["id", *lookups])
@@ -302,14 +304,21 @@ def target_columns(target: Kind, lookups) -> list[str]:
     return [by_path[lk] for lk in lookups]
 
 
-def check_references(batches: dict[str, Batch], problems: Problems) -> None:
+def check_references(batches: dict[str, Batch], problems: Problems, readable=None) -> None:
+    """Every reference names a record in the database or in this upload.
+
+    ``readable(model)`` (optional) gives the records of ``model`` the importer may see, or None
+    for all: a record they may not see is answered exactly like one that does not exist.
+    """
     known_cache: dict[tuple, set[str]] = {}
 
     def known(target_name: str, lookups: tuple[str, ...]) -> set[str]:
         key = (target_name, lookups)
         if key not in known_cache:
             target = KINDS[target_name]
-            found = set(db_key_strings(target.model_class(), lookups)["key"])
+            model = target.model_class()
+            records = readable(model) if readable is not None else None
+            found = set(db_key_strings(model, lookups, records)["key"])
             if target_name in batches:
                 cols = target_columns(target, lookups)
                 found |= set(key_strings(batches[target_name].frame, cols))
@@ -432,8 +441,12 @@ def check_upload(
     kind: str | None = None,
     community: str | None = None,
     problems: Problems | None = None,
+    readable=None,
 ) -> dict[str, Batch]:
-    """Every sheet checked and grouped by kind; raises InputError listing all problems."""
+    """Every sheet checked and grouped by kind; raises InputError listing all problems.
+
+    ``readable``: see :func:`check_references` (the web import passes what the user may see).
+    """
     problems = problems if problems is not None else Problems()
     frames: dict[str, list[pd.DataFrame]] = {}
     files: dict[str, list[str]] = {}
@@ -461,7 +474,7 @@ def check_upload(
     }
     check_duplicates(batches, problems)
     if not problems:
-        check_references(batches, problems)
+        check_references(batches, problems, readable)
     for batch in batches.values():
         if batch.kind.gather:
             batch.frame = gather_rows(batch.kind, batch.frame, problems)

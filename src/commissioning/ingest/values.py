@@ -10,6 +10,7 @@ import numpy as np
 import pandas as pd
 
 from commissioning.ingest.kinds import Column
+from commissioning.tables import unguard_series
 
 ODS_RE = r"[A-Z0-9]{3,10}"
 SLUG_RE = r"[a-z0-9][a-z0-9_\-]*"
@@ -44,11 +45,9 @@ def expected(col: Column) -> str:
 
 
 def unquote(s: pd.Series) -> pd.Series:
-    """Undo the exporter's guard against spreadsheet formulas: "'=x" is read back as "=x"."""
-    guarded = s.str.match(r"'[=+\-@]")
-    if guarded.any():
-        s = s.where(~guarded, s.str.slice(1))
-    return s
+    """Undo the writer's guard against spreadsheet formulas (:func:`commissioning.tables.
+    safe_text`): "'=x" is read back as "=x"."""
+    return unguard_series(s)
 
 
 def blank(s: pd.Series) -> pd.Series:

@@ -9,8 +9,6 @@ own form.
 
 from __future__ import annotations
 
-import csv
-import io
 import math
 
 import pandas as pd
@@ -43,7 +41,7 @@ from commissioning.store.audit import acting_as
 from commissioning.store.models import Condition, Person, Role, RoleType
 from commissioning.store.models.audit import Channel
 from commissioning.suppression import configured_policy
-from commissioning.tables import neutralise_formula
+from commissioning.tables import csv_text
 
 ROLE_LABELS = dict(RoleType.choices)
 TOKEN_FAILURES_ALLOWED = 20
@@ -292,19 +290,12 @@ def make_links(request, code: str, pk: int):
     with transaction.atomic():
         links = [(r, _link(request, logic.issue_link(r))) for r in chosen]
     if request.POST.get("format") == "csv":
-        out = io.StringIO()
-        writer = csv.writer(out)
-        writer.writerow(["name", "organisation", "email", "link"])
-        for r, link in links:
-            writer.writerow(
-                [
-                    neutralise_formula(r.name),
-                    neutralise_formula(r.organisation.name if r.organisation else ""),
-                    neutralise_formula(r.email),
-                    link,
-                ]
-            )
-        response = HttpResponse(out.getvalue(), content_type="text/csv; charset=utf-8")
+        rows = [
+            [r.name, r.organisation.name if r.organisation else "", r.email, link]
+            for r, link in links
+        ]
+        body = csv_text(rows, ["name", "organisation", "email", "link"], lineterminator="\r\n")
+        response = HttpResponse(body, content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = f'attachment; filename="survey-{survey.pk}-links.csv"'
     else:
         response = render(
@@ -396,9 +387,7 @@ def response_rates_csv(request, code: str, pk: int):
         derived={"response_rate": ("responded", "invited")},
         policy=configured_policy(),
     )
-    out = io.StringIO()
-    shown.assign(group=shown["group"].map(neutralise_formula)).to_csv(out, index=False)
-    response = HttpResponse(out.getvalue(), content_type="text/csv; charset=utf-8")
+    response = HttpResponse(csv_text(shown), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="survey-{survey.pk}-response.csv"'
     return response
 

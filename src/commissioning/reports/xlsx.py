@@ -1,24 +1,21 @@
 """A report as an Excel workbook: a cover sheet, then one sheet per table.
 
 Numbers stay numbers (with a number format), suppressed cells hold ``*``, and any text cell
-that a spreadsheet could read as a formula (starting with ``=``, ``+``, ``-`` or ``@``) is
-prefixed with ``'`` so that opening the file never runs anything.
+that a spreadsheet could read as a formula is prefixed with ``'`` so that opening the file never
+runs anything: the workbook comes from the one writer, :func:`commissioning.tables.new_workbook`.
 """
 
 from __future__ import annotations
 
-import datetime as dt
 import io
-import math
 import re
 
-from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
 from commissioning.document import COUNT, DATE, MONEY, MONTH, NUMBER, PERCENT, Report
+from commissioning.tables import cell_value, new_workbook
 
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 NUMBER_FORMATS = {
     COUNT: "#,##0",
     MONEY: '"£"#,##0',
@@ -29,27 +26,6 @@ NUMBER_FORMATS = {
 }
 HEADER_FILL = PatternFill("solid", fgColor="E8EDEE")
 BAD_SHEET_CHARS = re.compile(r"[\[\]:*?/\\]")
-
-
-def safe_text(value: str) -> str:
-    """Text that a spreadsheet shows as text, never runs as a formula."""
-    return "'" + value if value.startswith(FORMULA_START) else value
-
-
-def cell_value(value):
-    if value is None:
-        return None
-    if hasattr(value, "to_pydatetime"):
-        value = value.to_pydatetime()
-    if isinstance(value, dt.datetime):
-        return value.replace(tzinfo=None)
-    if isinstance(value, dt.date | bool | int):
-        return value
-    if isinstance(value, float):
-        return None if math.isnan(value) else value
-    if hasattr(value, "item"):  # numpy scalars
-        return cell_value(value.item())
-    return safe_text(str(value))
 
 
 def _sheet_name(key: str, used: set[str]) -> str:
@@ -64,7 +40,7 @@ def _sheet_name(key: str, used: set[str]) -> str:
 
 
 def render_xlsx(report: Report) -> bytes:
-    wb = Workbook()
+    wb = new_workbook()
     cover = wb.active
     cover.title = "About"
     lines = [(report.title, True), (report.subtitle, False)]

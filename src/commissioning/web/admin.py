@@ -1,6 +1,13 @@
 """The Django admin of the stored records (registered by the web app, above the access policy): an
-administrator can edit every record; others only what the policy allows."""
+administrator can edit every record; others only what the policy allows.
 
+The failed sign-ins are django-axes's records, for administrators only: *access attempts* are the
+accounts counting failures now (a locked one says "Locked Out"); deleting an account's row
+unlocks it at once. *Access failures* list every failed sign-in, with the address it came from.
+"""
+
+from axes import admin as axes_admin
+from axes.models import AccessAttempt, AccessFailureLog
 from django.contrib import admin
 
 from commissioning.access.admin import PolicyAdminMixin
@@ -151,4 +158,22 @@ class AuditRecordAdmin(PolicyAdminMixin, admin.ModelAdmin):
         return False
 
     def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(AccessAttempt)
+class AccessAttemptAdmin(PolicyAdminMixin, axes_admin.AccessAttemptAdmin):
+    def has_add_permission(self, request, *args):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(AccessFailureLog)
+class AccessFailureAdmin(PolicyAdminMixin, axes_admin.AccessFailureLogAdmin):
+    def has_add_permission(self, request, *args):
+        return False
+
+    def has_change_permission(self, request, obj=None):
         return False

@@ -8,6 +8,5 @@ class WebConfig(AppConfig):
 
     def ready(self):
         from commissioning.suppression import configured_policy
-        from commissioning.web import throttle  # noqa: F401  (connects the sign-in signals)
 
         configured_policy()  # a bad small-numbers setting stops the app with a plain message

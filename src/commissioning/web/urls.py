@@ -4,7 +4,7 @@ from django.http import HttpResponse
 from django.urls import include, path
 
 from commissioning.web import views
-from commissioning.web.throttle import ThrottledAuthenticationForm
+from commissioning.web.throttle import ThrottledAuthenticationForm, admin_sign_in
 from commissioning.web.views import audit as audit_views
 from commissioning.web.views import data as data_views
 from commissioning.web.views import evaluation as evaluation_views
@@ -29,6 +29,8 @@ urlpatterns = [
         name="login",
     ),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    # One sign-in page for everyone: the admin's own sign-in form is never used.
+    path("admin/login/", admin_sign_in, name="admin-sign-in"),
     path("admin/", admin.site.urls),
     path("audit/", audit_views.audit, name="audit"),
     path("indicators/", indicator_views.library, name="indicators"),

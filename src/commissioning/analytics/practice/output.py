@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import io
 import json
 import math
 
 import pandas as pd
 
 from commissioning.errors import UserError
+from commissioning.tables import csv_text
 
 FORMATS = ("table", "json", "csv")
 
@@ -91,9 +91,7 @@ def render(df: pd.DataFrame, fmt: str) -> str:
     if fmt == "json":
         return json.dumps(records(df), indent=2, default=str) + "\n"
     if fmt == "csv":
-        buf = io.StringIO()
-        df.to_csv(buf, index=False, lineterminator="\n", date_format="%Y-%m-%d")
-        return buf.getvalue()
+        return csv_text(df, date_format="%Y-%m-%d")
     return as_table(df)
 
 

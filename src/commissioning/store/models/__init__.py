@@ -1,6 +1,6 @@
 """The domain model of a commissioning community, one file per concept."""
 
-from commissioning.store.models.access import LoginFailure, Profile, Role
+from commissioning.store.models.access import Profile, Role
 from commissioning.store.models.activities import (
     Activity,
     ActivityKind,
@@ -72,7 +72,6 @@ __all__ = [
     "Frequency",
     "ExternalDriver",
     "IncentiveScheme",
-    "LoginFailure",
     "Indicator",
     "Nature",
     "Objective",

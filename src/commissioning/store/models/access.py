@@ -37,17 +37,3 @@ class Profile(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} ({self.get_role_display()})"
-
-
-class LoginFailure(models.Model):
-    """A failed sign-in, kept for a short while to slow and then lock repeated guessing."""
-
-    username = models.CharField(max_length=150, db_index=True)
-    address = models.GenericIPAddressField(null=True, blank=True, db_index=True)
-    when = models.DateTimeField(auto_now_add=True, db_index=True)
-
-    class Meta:
-        ordering = ["-when"]
-
-    def __str__(self) -> str:
-        return f"{self.when:%Y-%m-%d %H:%M} {self.username} from {self.address}"

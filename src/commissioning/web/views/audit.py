@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 
 from django import forms
@@ -14,7 +13,7 @@ from django.utils import timezone
 from commissioning.access.policy import is_admin
 from commissioning.store.models import AuditRecord
 from commissioning.store.models.audit import Action, Channel
-from commissioning.tables import neutralise_formula
+from commissioning.tables import write_csv
 
 
 class AuditFilter(forms.Form):
@@ -81,24 +80,22 @@ def audit(request):
         response = HttpResponse(content_type="text/csv; charset=utf-8")
         stamp = timezone.localtime().strftime("%Y-%m-%d")
         response["Content-Disposition"] = f'attachment; filename="audit-trail-{stamp}.csv"'
-        writer = csv.writer(response)
-        writer.writerow(
-            ["when", "person", "made through", "action", "kind", "id", "record", "before", "after"]
+        rows = (
+            [
+                timezone.localtime(r.when).isoformat(timespec="seconds"),
+                r.username,
+                r.channel,
+                r.action,
+                r.model,
+                r.object_id,
+                r.object_repr,
+                "" if r.before is None else str(r.before),
+                "" if r.after is None else str(r.after),
+            ]
+            for r in records.iterator()
         )
-        for r in records.iterator():
-            writer.writerow(
-                [
-                    timezone.localtime(r.when).isoformat(timespec="seconds"),
-                    neutralise_formula(r.username),
-                    r.channel,
-                    r.action,
-                    r.model,
-                    r.object_id,
-                    neutralise_formula(r.object_repr),
-                    neutralise_formula(r.before),
-                    neutralise_formula(r.after),
-                ]
-            )
+        columns = ["when", "person", "made through", "action", "kind", "id", "record"]
+        write_csv(rows, response, [*columns, "before", "after"], lineterminator="\r\n")
         return response
     status = 400 if request.GET and not form.is_valid() else 200
     page = Paginator(records, 50).get_page(request.GET.get("page"))

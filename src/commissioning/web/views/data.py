@@ -27,7 +27,14 @@ from commissioning.access.communities import community_or_404
 from commissioning.errors import InputError, Problem, UserError
 from commissioning.ingest.kinds import KINDS, Kind
 from commissioning.ingest.names import ORDER
-from commissioning.store.models import Contract, Organisation, Person, Role
+from commissioning.store.models import (
+    CommissioningCommunity,
+    Contract,
+    Organisation,
+    Person,
+    Role,
+)
+from commissioning.tables import csv_text
 
 SUFFIXES = (".csv", ".xlsx")
 CONTENT_TYPES = {
@@ -94,6 +101,63 @@ def _items(value) -> list[str]:
     if isinstance(value, (list, tuple, set)):
         return [str(v) for v in value]
     return [v.strip() for v in str(value or "").split(";") if v.strip()]
+
+
+#: What any importer may refer to: organisations (national reference data, published by NHS
+#: England's ODS) and communities by their codes. Everything else an import refers to must be a
+#: record the importer may see (:func:`readable_for`).
+OPEN_REFERENCES = (Organisation, CommissioningCommunity)
+
+
+def readable_for(user):
+    """For :func:`commissioning.ingest.validate.check_upload`: the records ``user``'s import may
+    refer to. A record they may not see (another community's own indicator, development,
+    service, person...) is then answered exactly as one that does not exist: "neither in the
+    database nor in this upload". None (everything) for administrators."""
+    if policy.is_admin(user):
+        return None
+
+    def readable(model):
+        return None if model in OPEN_REFERENCES else policy.visible(user, model)
+
+    return readable
+
+
+def _outside(community, codes: pd.Series) -> pd.Series:
+    """Which ODS codes (one per cell) are not organisations taking part in ``community``."""
+    named = codes[codes != ""].unique().tolist()
+    inside = set(
+        Organisation.objects.filter(
+            ods_code__in=named, pk__in=policy.community_organisations(community.pk)
+        ).values_list("ods_code", flat=True)
+    )
+    return (codes != "") & ~codes.isin(inside)
+
+
+def community_organisation_problems(community, batches: dict) -> list[Problem]:
+    """Groupings and people of ``community`` name only organisations taking part in it.
+
+    Every importer alike, administrators too: the community's pages leave any other
+    organisation out, so such a row would be stored but never shown.
+    """
+    problems: list[Problem] = []
+    where = f"is not an organisation of community '{community.code}'"
+    if "groupings" in batches:
+        frame = batches["groupings"].frame
+        ours = frame["community"].astype(str) == community.code
+        for _, r in frame.loc[ours].iterrows():
+            items = pd.Series(_items(r["member_ods"]), dtype=str)
+            for code in items[_outside(community, items)]:
+                problems.append(
+                    Problem(str(r["__file"]), int(r["__row"]), "member_ods", f"'{code}' {where}")
+                )
+    if "people" in batches:
+        frame = batches["people"].frame
+        ours = frame["communities"].map(lambda v: community.code in _items(v)).astype(bool)
+        outside = ours & _outside(community, frame["organisation_ods"].astype(str))
+        for _, r in frame.loc[outside].iterrows():
+            problems.append(Problem(str(r["__file"]), int(r["__row"]), "organisation_ods", where))
+    return problems
 
 
 def scope_problems(user, community, batches: dict) -> list[Problem]:
@@ -186,16 +250,9 @@ def scope_problems(user, community, batches: dict) -> list[Problem]:
                 "and its services only",
             )
         if name == "observations":
-            ods = frame["organisation_ods"].astype(str)
-            named = ods[ods != ""].unique().tolist()
-            inside = set(
-                Organisation.objects.filter(
-                    ods_code__in=named, pk__in=policy.community_organisations(community.pk)
-                ).values_list("ods_code", flat=True)
-            )
             rows(
                 frame,
-                (ods != "") & ~ods.isin(inside),
+                _outside(community, frame["organisation_ods"].astype(str)),
                 "organisation_ods",
                 f"is not an organisation of community '{code}'",
             )
@@ -240,8 +297,11 @@ def _run_import(user, community, uploads, kind: str | None, dry_run: bool) -> di
 
         try:
             sheets = [sheet for path in paths for sheet in read(path)]
-            batches = check_upload(sheets, kind=kind, community=community.code)
-            outside = scope_problems(user, community, batches)
+            batches = check_upload(
+                sheets, kind=kind, community=community.code, readable=readable_for(user)
+            )
+            outside = community_organisation_problems(community, batches)
+            outside += scope_problems(user, community, batches)
             if outside:
                 raise InputError(outside[:100], more=max(0, len(outside) - 100))
             with acting_as(user, Channel.IMPORT):
@@ -335,13 +395,14 @@ def import_template(request, code: str, kind: str, fmt: str):
 def export_frame(user, kind: Kind, community) -> pd.DataFrame:
     """The records of ``kind`` in ``community`` that ``user`` may read, in the import layout.
 
-    Fields the user may not see (money, for viewers) are left empty; text that a spreadsheet
-    would run as a formula gets a leading single quote. A download is a disclosure for every
+    Fields the user may not see (money, for viewers) are left empty; the writer
+    (:mod:`commissioning.tables`) neutralises text that a spreadsheet would run as a formula. A
+    download is a disclosure for every
     role, administrators included: small counts of patients in observations are suppressed
     (:func:`commissioning.ingest.export.disclose`). The exact copy is ``commissioning export
     --full`` or ``commissioning backup``, on the server.
     """
-    from commissioning.ingest.export import columns_of, db_frame, disclose, guard_formulas
+    from commissioning.ingest.export import columns_of, db_frame, disclose
     from commissioning.suppression import configured_policy
 
     model = kind.model_class()
@@ -353,7 +414,7 @@ def export_frame(user, kind: Kind, community) -> pd.DataFrame:
     for col in kind.columns:
         if col.path in hidden:
             frame[col.name] = ""
-    frame = disclose(guard_formulas(frame, kind), kind, configured_policy())
+    frame = disclose(frame, kind, configured_policy())
     return frame[columns_of(frame, kind)]
 
 
@@ -370,7 +431,7 @@ def export_list(request, code: str, kind: str, fmt: str):
         write_xlsx({k.name: frame}, buf, kinds=[k])
         body = buf.getvalue()
     else:
-        body = frame.to_csv(index=False, lineterminator="\n").encode("utf-8-sig")
+        body = csv_text(frame).encode("utf-8-sig")
     name = f"{community.code}-{kind}-{dt.date.today().isoformat()}.{fmt}"
     response = HttpResponse(body, content_type=CONTENT_TYPES[fmt])
     response["Content-Disposition"] = f'attachment; filename="{name}"'

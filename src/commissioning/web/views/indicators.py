@@ -39,7 +39,9 @@ class IndicatorForm(forms.Form):
     code = _text(
         "Code",
         40,
-        help_text="Capital letters, digits, underscores and hyphens, for example DM_EDU_ATTEND",
+        help_text="Capital letters, digits, underscores and hyphens, for example DM_EDU_ATTEND. "
+        "Your community's own indicators start with its code and a full stop, for example "
+        "NORTH.DM_EDU_ATTEND",
     )
     name = _text("Name", 250)
     description = _text("Description", help_text="What exactly is counted", area=True)
@@ -103,10 +105,17 @@ class IndicatorForm(forms.Form):
             if field is None or field not in self.errors:
                 self.add_error(field, message)
         code = data.get("code", "")
-        if code and Indicator.objects.filter(code=code).exists():
-            self.add_error("code", "An indicator with this code already exists: choose another")
-        if data.get("community") not in {v for v, _ in self.fields["community"].choices}:
+        owner = data.get("community")
+        if owner not in {v for v, _ in self.fields["community"].choices}:
             self.add_error("community", "Choose whose indicator it is")
+            return data
+        taken = "An indicator with this code already exists: choose another"
+        if code and policy.visible(self.user, Indicator).filter(code=code).exists():
+            self.add_error("code", taken)  # one the user can see: saying so tells nothing new
+        elif wrong := code_problem(self.user, code, None if owner == SHARED else owner):
+            self.add_error("code", wrong[0].upper() + wrong[1:])
+        elif code and Indicator.objects.filter(code=code).exists():
+            self.add_error("code", taken)
         return data
 
     def instance(self) -> Indicator:
@@ -219,26 +228,68 @@ def indicator(request, code: str):
 # -- imports ------------------------------------------------------------------------------------
 
 
+def namespace(code: str) -> str | None:
+    """The community a code names before its full stop ('NORTH.FALLS' -> 'north'), or None."""
+    return code.split(".", 1)[0].lower() if "." in code else None
+
+
+def code_problem(user, code: str, community: str | None) -> str | None:
+    """Why ``user`` may not give a *new* indicator of ``community`` (a code; None: shared by
+    every community) this ``code``, or None.
+
+    Indicator codes are unique across all communities, so a community's own indicators have codes
+    of their own: the community's code and a full stop (NORTH.FALLS_RATE). A commissioner may
+    use no other new code, so the answer is the same whether or not another community already
+    has an indicator with it: nobody learns another community's codes by trying them.
+    """
+    prefix = f"{community.upper()}." if community else None
+    if namespace(code) is not None and namespace(code) != community:
+        if community is None:
+            return "a shared indicator's code has no community's code and full stop before it"
+        return f"a code with a full stop must start {prefix} for community '{community}'"
+    if community and not policy.is_admin(user) and namespace(code) != community:
+        return (
+            f"a new indicator of community '{community}' needs a code that starts {prefix} "
+            f"(for example {prefix}{code.split('.')[-1] or 'LOCAL_1'}): codes are shared by "
+            "every community, so each community's own start with its code"
+        )
+    return None
+
+
 def import_problems(user, community, batches: dict, name: str) -> list[Problem]:
     """Rows of a (non-administrator's) upload that would use an indicator not theirs.
 
     Indicator codes are unique across every community, so a commissioner may not import a
-    definition whose code is shared or another community's (it would take that indicator over),
-    nor observations of an indicator their community cannot read.
+    definition whose code is shared (it would change it for everyone), nor a new one outside
+    their community's codes (:func:`code_problem`): the answer never depends on whether another
+    community has an indicator with that code. Observations of an indicator their community
+    cannot read are refused before this, as of one that does not exist
+    (:func:`commissioning.web.views.data.readable_for`).
     """
     frame = batches[name].frame
     if name == "indicators":
         codes = frame["code"].astype(str)
-        taken = set(
-            Indicator.objects.filter(code__in=codes.tolist())
-            .exclude(community=community)
-            .values_list("code", flat=True)
-        )
-        mask, column = codes.isin(taken), "code"
-        message = (
-            "an indicator with this code is shared by every community or belongs to another "
-            "one, so only an administrator can change it: choose another code"
-        )
+        known = Indicator.objects.filter(code__in=codes.tolist())
+        ours = set(known.filter(community=community).values_list("code", flat=True))
+        shared = set(known.filter(community=None).values_list("code", flat=True))
+        taken = set(known.values_list("code", flat=True))
+        problems = []
+        for _, r in frame.iterrows():
+            code = str(r["code"])
+            if code in ours:
+                continue  # the community's own: it may be changed
+            if code in shared:
+                why = (
+                    "an indicator with this code is shared by every community, so only an "
+                    "administrator can change it: choose another code"
+                )
+            else:
+                why = code_problem(user, code, community.code)
+                if why is None and code in taken:  # in this community's codes, yet another's
+                    why = "an indicator with this code already exists: ask an administrator"
+            if why:
+                problems.append(Problem(str(r["__file"]), int(r["__row"]), "code", why))
+        return problems
     else:
         codes = frame["indicator_code"].astype(str)
         readable = set(

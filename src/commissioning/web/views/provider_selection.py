@@ -39,7 +39,7 @@ from commissioning.provider_selection.models import (
 )
 from commissioning.reports.html import context as report_context
 from commissioning.store.models import Contract, Organisation, Service
-from commissioning.tables import neutralise_formula
+from commissioning.tables import csv_text
 
 CONTENT_TYPES = {
     "csv": "text/csv; charset=utf-8",
@@ -503,14 +503,9 @@ def record_pdf(request, code: str, reference: str):
 
 
 def table_csv(table) -> bytes:
-    """A presenter table as CSV (text a spreadsheet would run as a formula neutralised)."""
+    """A presenter table as CSV, through the one writer (formulas neutralised)."""
     frame = pd.DataFrame(table.rows, columns=table.columns)
-    for column in frame.columns:
-        if frame[column].dtype == object:
-            frame[column] = [
-                v if not isinstance(v, str) else neutralise_formula(v) for v in frame[column]
-            ]
-    return frame.to_csv(index=False, lineterminator="\n").encode("utf-8-sig")
+    return csv_text(frame).encode("utf-8-sig")
 
 
 def register_download(request, code: str, fmt: str):
