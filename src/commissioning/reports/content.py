@@ -18,6 +18,7 @@ from __future__ import annotations
 import pandas as pd
 from django.utils import timezone
 
+from commissioning.analytics.disclosure import disclosed_count
 from commissioning.errors import UserError
 from commissioning.reports import monitoring
 from commissioning.reports.document import (
@@ -145,8 +146,10 @@ def community_report(code: str, user=None, *, charts: bool = True) -> Report:
     if evidence is not None:
         sections.append(evidence)
     key = [("Population", f"{community.population:,}" if community.population else "not recorded")]
+    policy = configured_policy()
     for r in registers:
-        key.append((f"{r['condition']} register", f"{round(r['cases'] / 5) * 5:,}"))
+        shown = disclosed_count(r["cases"], policy)
+        key.append((f"{r['condition']} register", f"{shown:,}" if shown != "*" else shown))
     if money:
         key.append(("Contracts in force (a year)", f"£{contract_total(frames, as_of):,.0f}"))
     if not summary.empty:

@@ -5,7 +5,12 @@ from __future__ import annotations
 import pandas as pd
 from django.db.models import Max, Sum
 
-from commissioning.analytics.disclosure import SUPPRESSED, suppress, suppress_parts
+from commissioning.analytics.disclosure import (
+    SUPPRESSED,
+    disclosed_count,
+    suppress,
+    suppress_parts,
+)
 from commissioning.analytics.needs import crude_proportion, diagnosis_rate
 from commissioning.reports.document import COUNT, MONTH, PERCENT, Section, Table
 from commissioning.store import models as m
@@ -172,10 +177,11 @@ def needs_section(community, observations: pd.DataFrame) -> tuple[Section, list]
     if community.population:
         paragraphs.append(f"Resident population: {community.population:,}.")
     if patients:
-        rounded = int(round(patients / 5) * 5)
+        shown = disclosed_count(patients, configured_policy())
         paragraphs.append(
             f"Registered patients in the community's {practices_of(community).count()} GP "
-            f"practices: {rounded:,} (extract of {when:%-d %B %Y})."
+            f"practices: {shown if shown == SUPPRESSED else f'{shown:,}'} "
+            f"(extract of {when:%-d %B %Y})."
         )
     paragraphs.append(
         "Age-standardised prevalence needs the register broken down by age band and sex; "
