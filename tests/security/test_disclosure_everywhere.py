@@ -159,6 +159,34 @@ def test_report_shows_the_value_every_other_surface_shows(world):
     assert mean == pytest.approx(25.0)  # not (12.5 + 23.47) / 2
 
 
+def test_one_report_gives_one_observation_one_value(world):
+    """The diagnosis table and the monitoring table of a report show one diagnosis rate."""
+    from commissioning.reports.content import community_report
+    from commissioning.store import models as m
+
+    dx = m.Indicator.objects.create(
+        code="DXR",
+        name="Dementia diagnosis rate",
+        domain="outcome",
+        unit="%",
+        polarity="higher_better",
+        frequency="monthly",
+        patient_counts=True,
+    )
+    m.Observation.objects.create(
+        indicator=dx, organisation=world.trust_a, period=APRIL, numerator=23, denominator=98,
+        value=100 * 23 / 98,
+    )  # fmt: skip
+    report = community_report("north", user=world.users["north_viewer"], charts=False)
+    gap = next(t for t in report.tables() if t.key == "diagnosis_gap")
+    row = dict(zip(gap.columns, gap.rows[0], strict=True))
+    assert (row["Recorded"], row["Expected"]) == (25, 100)
+    assert row["Rate"] == pytest.approx(25.0)  # from the counts shown, not 23.47
+    monitoring = next(t for t in report.tables() if t.key == "monitoring")
+    latest = next(r for r in monitoring.rows if r[0].startswith("Dementia diagnosis rate"))
+    assert latest[2] == pytest.approx(row["Rate"])
+
+
 def test_alerts_never_judge_or_quote_a_hidden_value(world):
     from commissioning.reports.alerts import digest_for
     from commissioning.reports.models import Subscription

@@ -146,6 +146,17 @@ def diagnosis_gap_table(observations: pd.DataFrame) -> Table:
     policy = configured_policy()  # recorded + gap = expected
     shown = suppress_parts(rates, ["recorded", "gap"], "expected", policy=policy)
     hidden = (shown["recorded"] == SUPPRESSED) | (shown["expected"] == SUPPRESSED)
+    # The rate and its limits are worked out from the counts as shown, as every surface works
+    # out an observation's value (an exact 45.52% beside rounded counts gives them back, and
+    # the monitoring table of the same report shows the value from the rounded counts).
+    visible = ~hidden
+    if visible.any():
+        counts = shown.loc[visible, ["unit", "recorded", "expected"]].astype(
+            {"recorded": float, "expected": float}
+        )
+        again = diagnosis_rate(counts, counts, by="unit").set_index("unit")
+        for c in ("diagnosis_rate", "diagnosis_rate_lower", "diagnosis_rate_upper"):
+            shown.loc[visible, c] = shown.loc[visible, "unit"].map(again[c]).to_numpy()
     for c in ("diagnosis_rate", "diagnosis_rate_lower", "diagnosis_rate_upper"):
         shown[c] = shown[c].astype(object).where(~hidden, SUPPRESSED)
     table.rows = [
