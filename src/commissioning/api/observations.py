@@ -32,11 +32,14 @@ class ObservationOut(Schema):
     organisation: OrganisationBrief | None
     service: int | None
     period: dt.date
-    value: float | None = Field(description="Empty when a count it depends on is suppressed")
+    value: float | None = Field(
+        description="Empty when a count it depends on is suppressed, or (for an indicator that "
+        "counts patients) when it was recorded without its numerator"
+    )
     numerator: float | None
     denominator: float | None
     target: float | None
-    suppressed: bool = Field(description="True when a small count has been hidden")
+    suppressed: bool = Field(description="True when a small count, or the value, is hidden")
 
 
 def _number(x) -> float | None:
