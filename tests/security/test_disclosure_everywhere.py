@@ -387,6 +387,21 @@ def test_grouping_page_hides_a_second_practice_beside_the_total(world):
     assert "60.0" not in table(html, f"i{world.dm1.pk}-org{world.practice2.pk}")
 
 
+def test_community_page_list_sizes_beside_their_total(world):
+    """North Street's 167 registered patients and Second Street's 5 (hidden), with their total:
+    172 less 167 would give the 5 back, so 167 is hidden too and the total shown as 170."""
+    from commissioning.store.models import PracticePopulation
+
+    PracticePopulation.objects.create(
+        organisation=world.practice2, date=APRIL, age_band="0-4", sex="male", count=5
+    )
+    html = client_of(world).get("/communities/north/").content.decode()
+    words = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html))
+    assert "GP practice: 2, with 170 registered patients" in words
+    assert "North Street Surgery N00001 *" in words and "Second Street Surgery N00002 *" in words
+    assert "167" not in words and "172" not in words
+
+
 def test_secondary_suppression_of_observations_that_add_up_to_a_total():
     frame = pd.DataFrame(
         {
