@@ -201,7 +201,7 @@ def test_viewer_may_not_submit(client_for, world):
         ({"service": 1}, "either an organisation or a service"),
         ({"period": "2024-06-15"}, "first day"),
         ({"period": "not a date"}, "period"),
-        ({"value": None, "numerator": None}, "a value, or a numerator and a denominator"),
+        ({"value": None, "numerator": None}, "a value, or a numerator"),
         ({"numerator": -3}, "numerator"),
         ({"indicator": "DM1"}, "indicator"),
     ],

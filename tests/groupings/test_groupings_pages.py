@@ -127,9 +127,11 @@ def _observations(world):
     April 2011: Ash 10/40, Beech 5/20, Cedar 7/10 (not in the grouping); May 2011: Ash 12/40,
     Cedar 9/10 (Beech has no May figure). Counts: April Ash 3, Beech 4, Cedar 50; May Ash 6.
     """
+    # not counts of patients: these tests check the sums; small numbers are checked in
+    # tests/security/test_disclosure_everywhere.py
     pct = Indicator.objects.create(
         code="PCT1", name="Checked", domain="quality", unit="%", polarity="higher_better",
-        frequency="monthly",
+        frequency="monthly", patient_counts=False,
     )  # fmt: skip
     count = Indicator.objects.create(
         code="CNT1", name="Referrals", domain="activity", unit="referrals", polarity="neutral",
@@ -184,7 +186,7 @@ def test_monitoring_grouping_counts_practices_under_a_pcn_as_at_each_period(worl
     """In 2012 Cedar is in the PCN (a member), so it counts; Ash still counts as a member."""
     pct = Indicator.objects.create(
         code="PCT2", name="Checked", domain="quality", unit="%", polarity="higher_better",
-        frequency="monthly",
+        frequency="monthly", patient_counts=False,
     )  # fmt: skip
     for org, n in [(world.p1, 1), (world.p3, 3), (world.p4, 9)]:
         Observation.objects.create(

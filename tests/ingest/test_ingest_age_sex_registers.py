@@ -140,8 +140,11 @@ def test_export_for_people_to_read_suppresses_small_counts(tmp_path, samples):
     r = run("export", "age_sex_registers", "-o", out, "--db", f"sqlite:///{db}", folder=tmp_path)
     assert r.returncode == 0, r.stderr
     lines = out.read_text(encoding="utf-8").splitlines()
-    assert lines[0].endswith(",register_size,suppressed")
-    got = {tuple(line.split(",")[3:]) for line in lines[1:]}
+    # the file says which rule it follows (issue 20)
+    assert lines[0].endswith(",register_size,small_numbers,suppressed")
+    rule = "1 to 7 shown as *; others rounded to the nearest 5"
+    assert {line.split(",")[-2] for line in lines[1:]} == {rule}
+    got = {tuple(line.split(",")[3:6] + line.split(",")[-1:]) for line in lines[1:]}
     # 3 is hidden; as the only hidden band of N85001 it takes the next smallest (33) with it, so
     # neither can be worked out from the register total. 1,048 rounds to 1,050; zero stays zero.
     assert got == {

@@ -189,7 +189,7 @@ def test_a_hidden_part_cannot_be_worked_out_from_its_total_and_the_other_part():
     assert suppress_parts(one, ["a", "b"], "total").iloc[0].tolist() == [SUPPRESSED, 0, SUPPRESSED]
 
 
-def test_monitoring_table_shows_no_patient_counts_beside_exact_values(world):
+def test_monitoring_table_shows_the_counts_and_values_a_download_shows(world):
     from commissioning.web.monitoring import build, community_observations
 
     user = world.users["north_commissioner"]
@@ -198,10 +198,10 @@ def test_monitoring_table_shows_no_patient_counts_beside_exact_values(world):
         s for s in monitoring.series if s.indicator.code == "DM1" and s.subject == "Acute Trust A"
     )
     april, may = dm1_a.points
-    # the chart's values are exact (SPC needs them): 23.47% beside "25 of 100" could only be
-    # 23 of 98, and 12.5% beside 40 is 5, so no count of patients is shown beside them
-    assert may["value"] == pytest.approx(100 * 23 / 98)
-    assert (april["numerator"], april["denominator"]) == (None, None)
-    assert (may["numerator"], may["denominator"]) == (None, None)
+    # one rule everywhere (issue 20): 23 of 98 is shown as 25 of 100 and 25%, never 23.47%,
+    # and 5 of 40 hides the count and the value (12.5% beside 40 is 5)
+    assert (may["value"], may["numerator"], may["denominator"]) == (25.0, "25", "100")
+    assert (april["value"], april["hidden"]) == (None, True)
+    assert (april["numerator"], april["denominator"]) == (SUPPRESSED, "40")
     fin1 = next(s for s in monitoring.series if s.indicator.code == "FIN1")
     assert (fin1.points[0]["numerator"], fin1.points[0]["denominator"]) == ("3", "4")

@@ -126,9 +126,10 @@ def northfield(db):
         contract=contracts[1], scheme="CQUIN", financial_year=2012, value=Decimal(5000)
     )
 
+    # bare values: were they counts of patients they would be hidden (see below)
     dem = Indicator.objects.create(
         code="NF-DEM-DX", name="Dementia diagnosis rate", domain="outcome", unit="%",
-        polarity="higher_better", frequency="quarterly",
+        polarity="higher_better", frequency="quarterly", patient_counts=False,
     )  # fmt: skip
     pod = Indicator.objects.create(
         code="NF-POD-WAIT", name="Podiatry wait", domain="quality", unit="days",
@@ -250,6 +251,13 @@ def test_observation_summary_and_the_latest_value_of_an_objective(northfield):
     ob = f.objectives.iloc[0]
     assert ob["latest_value"] == 50.0 and ob["polarity"] == "higher_better"
     assert ob["latest_period"] == pd.Timestamp("2012-10-01")
+    # counts of patients: a bare value is hidden, as on every page (issue 20), so no latest
+    # value is given to price a gain with
+    dem = Indicator.objects.get(code="NF-DEM-DX")
+    dem.patient_counts = True
+    dem.save()  # audited: the community's kept frames are worked out afresh
+    hidden = load_community("northfield").objectives.iloc[0]
+    assert pd.isna(hidden["latest_value"])
 
 
 def test_the_scorecard_from_the_database_matches_the_hand_built_tables(northfield):

@@ -8,7 +8,8 @@ A small hand-made community "spctown" (periods January 2020 to January 2021):
   limits 11.23 -/+ 2.66 = 8.57 and 13.89. The jump to 20 is above the upper limit: special cause
   improvement, high ("H"); the target 5 is below the lower limit: consistently passes ("P").
 - FALLS (lower is better, monthly, patient counts, for the trust's falls clinic): numerator 3
-  (shown as *) over 1234 patients (shown as 1,235) every month, no target ("?").
+  (shown as *) over 1234 patients (shown as 1,235) every month, no target ("?"). Every value
+  rests on a hidden count, so every value is hidden and nothing is judged: no variation ("?").
 - LATE (monthly, for the CCG): values January to July 2020 only: six months behind, an exception.
 - The development's objective indicator NODATA has no observations at all: an exception.
 """
@@ -188,9 +189,9 @@ def test_special_cause_improvement_shows_h_and_p(client, world):
     assert re.search(r'data-icon="assurance" data-letter="P"', rise)
     assert 'aria-label="Variation: Special cause improvement: high values"' in rise
     assert "#00b0f0" in rise  # Making Data Count blue for improvement
-    # Lower is better with no target: common cause, no assurance.
+    # Every value hidden (small counts): nothing to judge, no assurance.
     falls = section(html, falls_key(world))
-    assert 'data-icon="variation" data-letter="C"' in falls
+    assert 'data-icon="variation" data-letter="?"' in falls
     assert 'data-icon="assurance" data-letter="?"' in falls
 
 
@@ -236,10 +237,8 @@ def test_matrix_places_each_series_in_its_cell(client, world):
         re.findall(r'data-assurance="(\w+)">(.*?)</td>', rows["special_cause_improvement"], re.S)
     )
     assert f'href="#{rise_key(world)}"' in improvement_cells["consistent_pass"]
-    common_cells = dict(
-        re.findall(r'data-assurance="(\w+)">(.*?)</td>', rows["common_cause"], re.S)
-    )
-    assert f'href="#{falls_key(world)}"' in common_cells["none"]
+    no_data = dict(re.findall(r'data-assurance="(\w+)">(.*?)</td>', rows["none"], re.S))
+    assert f'href="#{falls_key(world)}"' in no_data["none"]  # every value hidden
     # Each series appears in exactly one cell.
     assert matrix.count(f'href="#{rise_key(world)}"') == 1
 
@@ -249,18 +248,24 @@ def test_patient_counts_are_suppressed_never_raw(client, world):
     response = client.get(COMMUNITY)
     html = response.content.decode()
     falls = section(html, falls_key(world))
-    # 13 exact values, and no counts beside them: with an exact value, a count (even rounded)
-    # gives the exact counts back
-    assert len(re.findall(r"data-value=\"[0-9.]+\"", falls)) == 13
-    assert "data-numerator" not in falls and "data-denominator" not in falls
-    assert "Numerator" not in falls and "data-counts-withheld" in falls
+    # 3 of 1,234 every month: each value rests on a hidden count, so each is hidden (issue 20:
+    # the exact 0.2431% with the denominator gave the 3 back); the counts are shown as a
+    # download shows them
+    assert len(re.findall(r'data-value="\*"', falls)) == 13
+    assert not re.findall(r'data-value="[0-9.]+"', falls)
+    assert falls.count('data-numerator="*"') == 13
+    assert falls.count('data-denominator="1,235"') == 13
+    assert "0.243" not in falls and "data-small-numbers" in falls
     assert "1234" not in html and "1,234" not in html
-    # The chart data carries values only, never the counts.
+    # The chart data carries no value, and no mean or limit worked out from hidden values.
     spec = json.loads(
         re.search(
             r'id="spc-spec-' + falls_key(world)[7:] + r'"[^>]*>(.*?)</script>', html, re.S
         ).group(1)
     )
+    points = spec["datasets"]["points"]
+    assert len(points) == 13
+    assert {(p["Value"], p["Mean"], p["Lower limit"]) for p in points} == {(None, None, None)}
     assert "numerator" not in json.dumps(spec).lower()
 
 
@@ -346,7 +351,8 @@ def test_every_chart_has_a_spec_text_alternative_and_table(client, world):
     assert len(charts) == 3
     for spec_id, label in charts:
         assert f'id="{spec_id}"' in html
-        assert "process limits" in label
+        # FALLS has no limits: every value is hidden, and the text says so
+        assert "process limits" in label or "every one hidden" in label
     assert html.count('class="nhsuk-table-responsive app-spc-table"') == 3
 
 

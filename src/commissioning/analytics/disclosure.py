@@ -18,18 +18,45 @@ import pandas as pd
 SUPPRESSED = "*"
 
 
+#: Kinds of records whose counts may be declared published figures (see
+#: :attr:`SuppressionPolicy.published`): NHS England publishes practice lists by age and sex and
+#: QOF registers without suppression. Everything else derived from patients is always disclosed
+#: under the rule.
+PUBLISHABLE = ("populations", "registers")
+PUBLISHED_RULE = "published figures, not suppressed"
+
+
 @dataclass(frozen=True)
 class SuppressionPolicy:
-    """Counts 1 to ``threshold`` are hidden; others rounded to a multiple of ``rounding``."""
+    """Counts 1 to ``threshold`` are hidden; others rounded to a multiple of ``rounding``.
+
+    ``published`` names kinds of records (from :data:`PUBLISHABLE`) whose counts this
+    installation treats as published figures: downloads show them as stored. By default there
+    are none: populations and registers may come from patient-level data or a local extract as
+    well as from NHS England's publications, so the safe choice is to treat them as derived from
+    patients.
+    """
 
     threshold: int = 7
     rounding: int = 5
+    published: frozenset[str] = frozenset()
 
     def describe(self) -> str:
         text = f"Counts from 1 to {self.threshold} are shown as {SUPPRESSED}"
         if self.rounding > 1:
             text += f"; other counts are rounded to the nearest {self.rounding}"
         return text + "."
+
+    def short(self) -> str:
+        """The rule in a few words, for a column of a download."""
+        text = f"1 to {self.threshold} shown as {SUPPRESSED}" if self.threshold else "none hidden"
+        if self.rounding > 1:
+            text += f"; others rounded to the nearest {self.rounding}"
+        return text
+
+    def rule_for(self, kind: str) -> str:
+        """What a download of ``kind`` says about the rule its counts follow."""
+        return PUBLISHED_RULE if kind in self.published else self.short()
 
 
 DEFAULT_POLICY = SuppressionPolicy()
@@ -48,6 +75,16 @@ def round_counts(counts: pd.Series, policy: SuppressionPolicy = DEFAULT_POLICY) 
         return values
     step = float(policy.rounding)
     return np.floor(values / step + 0.5) * step
+
+
+def disclosed_count(count, policy: SuppressionPolicy = DEFAULT_POLICY) -> object:
+    """One count of patients as it may be shown: ``*`` from 1 to the threshold, otherwise
+    rounded (a whole number); None when unknown."""
+    if count is None or (isinstance(count, float) and math.isnan(count)):
+        return None
+    if 1 <= count <= policy.threshold:
+        return SUPPRESSED
+    return int(round_counts(pd.Series([float(count)]), policy).iloc[0])
 
 
 def secondary_mask(
@@ -161,10 +198,40 @@ OBSERVATION_COUNTS = ("numerator", "denominator")
 OBSERVATION_DERIVED = ("value", "lower", "upper")
 
 
+def _secondary(
+    values: pd.Series, hidden: pd.Series, groups: pd.Series, totals: pd.Series
+) -> pd.Series:
+    """Cells to hide as well so that no lone hidden part of a total can be worked out from it.
+
+    ``groups`` gives each row the key of the total it is a part of (empty for rows in none);
+    ``totals`` is True on the row that is that total. In each group with exactly one hidden
+    part, the smallest other non-zero part is hidden too; where there is none, the total.
+    """
+    extra = pd.Series(False, index=values.index)
+    parts = groups.notna() & ~totals
+    if not (parts & hidden).any():
+        return extra
+    lone_count = hidden[parts].groupby(groups[parts]).sum()
+    lone = set(lone_count.index[lone_count == 1])
+    if not lone:
+        return extra
+    candidates = parts & groups.isin(lone) & ~hidden & (values > 0)
+    smallest = values[candidates].groupby(groups[candidates]).idxmin()
+    extra.loc[smallest.to_numpy()] = True
+    without = lone - set(smallest.index)
+    return extra | (totals & groups.isin(without))
+
+
 def disclose_observations(
-    frame: pd.DataFrame, patient_counts: pd.Series, policy: SuppressionPolicy = DEFAULT_POLICY
+    frame: pd.DataFrame,
+    patient_counts: pd.Series,
+    policy: SuppressionPolicy = DEFAULT_POLICY,
+    *,
+    groups: pd.Series | None = None,
+    totals: pd.Series | None = None,
 ) -> pd.DataFrame:
-    """Indicator observations fit to leave the system (a page, the API, a download, a report).
+    """Indicator observations fit to leave the system (a page, a chart, the API, a download, a
+    report, an alert): the one rule every surface applies.
 
     ``frame`` has numeric ``numerator``, ``denominator`` and ``value`` columns (``lower`` and
     ``upper`` confidence limits if present); ``patient_counts`` is True on rows whose
@@ -175,10 +242,18 @@ def disclose_observations(
       with the other count they would give it back (5 of 40 is 12.5%);
     - where both counts and the value are known, the value is recomputed from the rounded
       counts, keeping its scale (a precise 23.47% beside "25 of 100" would give back 23 of 98);
+      a value resting on a numerator alone (a count, such as referrals in a month) is
+      recomputed from the rounded numerator in the same way (49 referrals are shown as 50);
+    - a value with no numerator is hidden: nothing shows whether the count it rests on is small
+      (a bare 0.05% of a practice's list of 6,000 is 3 patients);
     - confidence limits are left empty where rounding changed a count, for the same reason.
 
-    Other rows are returned as they are. A boolean ``suppressed`` column says where a count was
-    hidden. Numbers stay floats (NaN when empty); hidden cells hold ``*``.
+    With ``groups`` and ``totals`` (see :func:`_secondary`), rows that are the parts of a total
+    shown beside them (a grouping's practices and its total) get secondary suppression of each
+    count, so that no hidden count is a subtraction away.
+
+    Other rows are returned as they are. A boolean ``suppressed`` column says where something
+    was hidden. Numbers stay floats (NaN when empty); hidden cells hold ``*``.
     """
     out = frame.copy()
     rows = patient_counts.reindex(frame.index).fillna(False).astype(bool)
@@ -193,18 +268,32 @@ def disclose_observations(
     hidden = pd.Series(False, index=sub.index)
     for column in OBSERVATION_COUNTS:
         mask = small_mask(sub[column], policy)
+        if groups is not None:
+            keys = groups.reindex(sub.index)
+            is_total = (
+                totals.reindex(sub.index).fillna(False).astype(bool)
+                if totals is not None
+                else pd.Series(False, index=sub.index)
+            )
+            mask = mask | _secondary(sub[column], mask, keys, is_total)
         hidden |= mask
         rounded = round_counts(sub[column], policy).astype(object)
         rounded[mask] = SUPPRESSED
         out.loc[sub.index, column] = rounded
+    bare = pd.Series(False, index=sub.index)
     if "value" in present:
         num, den, value = sub["numerator"], sub["denominator"], sub["value"]
+        bare = value.notna() & num.isna()
         whole = num.notna() & den.notna() & value.notna() & (den > 0)
         ratio = (num / den).where(whole)
         scale = (value / ratio).where(ratio != 0, 1.0)
         recomputed = round_counts(num, policy) / round_counts(den, policy).replace(0, np.nan)
-        new_value = value.where(~whole, (recomputed * scale).round(6)).astype(object)
-        new_value[hidden] = SUPPRESSED
+        new_value = value.where(~whole, (recomputed * scale).round(6))
+        count = num.notna() & den.isna() & value.notna() & (num != 0)
+        per_count = value / num.where(count)
+        new_value = new_value.where(~count, (round_counts(num, policy) * per_count).round(6))
+        new_value = new_value.astype(object)
+        new_value[hidden | bare] = SUPPRESSED
         out.loc[sub.index, "value"] = new_value
     changed = pd.Series(False, index=sub.index)
     for column in OBSERVATION_COUNTS:
@@ -213,10 +302,42 @@ def disclose_observations(
         if column in present:
             limits = sub[column].astype(object)
             limits[changed] = np.nan
-            limits[hidden] = SUPPRESSED
+            limits[hidden | bare] = SUPPRESSED
             out.loc[sub.index, column] = limits
-    out.loc[sub.index, "suppressed"] = hidden
+    out.loc[sub.index, "suppressed"] = hidden | bare
     return out
+
+
+def shown_values(
+    frame: pd.DataFrame,
+    patient_counts: pd.Series,
+    policy: SuppressionPolicy = DEFAULT_POLICY,
+    *,
+    groups: pd.Series | None = None,
+    totals: pd.Series | None = None,
+) -> pd.DataFrame:
+    """:func:`disclose_observations` for the surfaces that compute with the values (SPC charts,
+    their tables, alerts, impact evaluation): the same rule, numbers kept as numbers.
+
+    Returns, on ``frame``'s index, ``value`` (float: the value as shown, NaN where hidden or
+    empty), ``numerator`` and ``denominator`` as shown (``*``, a float or NaN) and ``hidden``
+    (True where the value, or a count, is hidden). A statistic worked out from these values
+    (a mean, process limits, a trend) gives back nothing the values shown do not: hidden values
+    are left out of it, as if they had not been recorded.
+    """
+    numbers = frame[["numerator", "denominator", "value"]]
+    shown = disclose_observations(numbers, patient_counts, policy, groups=groups, totals=totals)
+    value = shown["value"]
+    hidden = shown["suppressed"].astype(bool) | (value.astype(object) == SUPPRESSED)
+    return pd.DataFrame(
+        {
+            "value": pd.to_numeric(value.where(~hidden), errors="coerce").astype(float),
+            "numerator": shown["numerator"],
+            "denominator": shown["denominator"],
+            "hidden": hidden,
+        },
+        index=frame.index,
+    )
 
 
 def _known(x) -> bool:
@@ -253,15 +374,17 @@ def disclose_observation(
             shown.append(SUPPRESSED)
         else:
             shown.append(float(rounded(count)) if _known(count) else None)
-    if hidden:
+    if hidden or (_known(value) and not _known(numerator)):
         return shown[0], shown[1], SUPPRESSED, True
     new_value = value if _known(value) else None
-    if new_value is not None and _known(numerator) and _known(denominator) and denominator > 0:
+    if new_value is not None and _known(denominator) and denominator > 0:
         ratio = numerator / denominator
         scale = value / ratio if ratio != 0 else 1.0
         whole = rounded(denominator)
         recomputed = rounded(numerator) / whole * scale if whole != 0 else math.nan
         new_value = float(np.round(recomputed, 6)) if _known(recomputed) else None
+    elif new_value is not None and not _known(denominator) and numerator != 0:
+        new_value = float(np.round(rounded(numerator) * (value / numerator), 6))
     return shown[0], shown[1], new_value, False
 
 

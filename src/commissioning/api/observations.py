@@ -32,11 +32,14 @@ class ObservationOut(Schema):
     organisation: OrganisationBrief | None
     service: int | None
     period: dt.date
-    value: float | None = Field(description="Empty when a count it depends on is suppressed")
+    value: float | None = Field(
+        description="Empty when a count it depends on is suppressed, or (for an indicator that "
+        "counts patients) when it was recorded without its numerator"
+    )
     numerator: float | None
     denominator: float | None
     target: float | None
-    suppressed: bool = Field(description="True when a small count has been hidden")
+    suppressed: bool = Field(description="True when a small count, or the value, is hidden")
 
 
 def _number(x) -> float | None:
@@ -140,8 +143,8 @@ def _check(data: ObservationIn) -> None:
         raise Refused(422, "Give either an organisation or a service, not both or neither.")
     if data.period.day != 1:
         raise Refused(422, "The period must be given by its first day, e.g. 2024-04-01.")
-    if data.value is None and (data.numerator is None or data.denominator is None):
-        raise Refused(422, "Give a value, or a numerator and a denominator.")
+    if data.value is None and data.numerator is None:
+        raise Refused(422, "Give a value, or a numerator (and a denominator, for a rate).")
     if data.denominator == 0 and data.numerator:
         raise Refused(422, "The denominator is 0 but the numerator is not.")
 
@@ -152,7 +155,10 @@ def _check(data: ObservationIn) -> None:
     summary="Submit an observation",
     description=(
         "Providers submit for their own organisation and its services; commissioners for their "
-        "community. The change is recorded in the audit trail."
+        "community. The change is recorded in the audit trail. For an indicator that counts "
+        "patients give the numerator (and the denominator, for a rate): a value alone is "
+        "refused, because nothing would show whether the count behind it is small. A count "
+        "with no denominator may be given as its numerator alone."
     ),
 )
 def create_observation(request, data: ObservationIn):
@@ -164,10 +170,21 @@ def create_observation(request, data: ObservationIn):
         indicator = visible_or_404(user, Indicator, pk=data.indicator)
     except Http404:
         raise Refused(404, "No such indicator.") from None
+    if indicator.patient_counts and data.numerator is None:
+        # A bare value cannot be checked for small numbers (0.05% of a list of 6,000 is 3
+        # patients), so it would be hidden wherever it is shown: refuse it here instead.
+        raise Refused(
+            422,
+            f"{indicator.code} counts patients: give the numerator (and the denominator, for a "
+            "rate) with the value, so that small numbers can be hidden wherever it is shown.",
+        )
+    value = data.value
+    if value is None and data.denominator is None:
+        value = data.numerator  # a count: its value is the count
     observation = Observation(
         indicator=indicator,
         period=data.period,
-        value=data.value,
+        value=value,
         numerator=data.numerator,
         denominator=data.denominator,
         target=data.target,

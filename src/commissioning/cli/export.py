@@ -13,8 +13,11 @@ def register(sub) -> None:
         description="Write records in the layout `commissioning import` reads. "
         "KIND 'all' writes every kind to one workbook, a sheet each (needs -o FILE.xlsx). "
         "Files are written to be read by people, so small counts of patients in indicator "
-        "observations are suppressed (1 to 7 shown as *, others rounded to the nearest 5) and a "
-        "'suppressed' column is added; --full writes the exact, re-importable records instead.",
+        "observations, populations and registers are suppressed (1 to 7 shown as *, others "
+        "rounded to the nearest 5) and a 'suppressed' column is added (populations and "
+        "registers also get 'small_numbers', the rule they follow; "
+        "COMMISSIONING_PUBLISHED_COUNTS may declare them published figures); --full writes the "
+        "exact, re-importable records instead.",
     )
     p.add_argument("kind", metavar="KIND", help="one of: " + ", ".join(ORDER) + ", or all")
     p.add_argument("--community", metavar="CODE", help="only this community's records")

@@ -14,8 +14,10 @@ another way.
   adjustment unless asked. :data:`METHOD` names it on every surface.
 - **Intervention**: the date the changed service went live (else the development's start), or
   a month the user gives; a phase-in (lag) of whole months may follow it.
-- **Small counts**: a series of an indicator that counts patients with a suppressed numerator
-  or denominator in any month is not evaluated (its values would give the counts back).
+- **Small counts**: the series is the values as every surface shows them
+  (:func:`commissioning.analytics.disclosure.shown_values`): a value resting on a count the
+  small-numbers rule hides is left out, as if not recorded, and others are worked out from the
+  rounded counts.
 - **Attribution**: other developments, contract starts and ends and organisational changes
   recorded for the community, from :data:`WINDOW_MONTHS_BEFORE` months before the intervention
   to the last month of data.
@@ -33,7 +35,6 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from commissioning.analytics.disclosure import small_mask
 from commissioning.analytics.impact.caveats import (
     ALWAYS,
     attribution_caveats,
@@ -47,7 +48,6 @@ from commissioning.analytics.impact.power import detectable_change, noise_before
 from commissioning.charts.its import its_chart
 from commissioning.evaluation.records import attribution, comparator_panel, series, subjects
 from commissioning.store.models import Polarity
-from commissioning.suppression import configured_policy
 from commissioning.work.presenter import development_split, task_hours
 
 METHOD = (
@@ -218,21 +218,6 @@ class Evaluation:
     caveats: list[str] = field(default_factory=list)
 
 
-SMALL_COUNTS = (
-    "Not evaluated: in some months this series rests on small counts of patients, which "
-    "its values would give back."
-)
-
-
-def rests_on_small_counts(indicator, data: pd.DataFrame) -> bool:
-    """Whether a series of an indicator that counts patients has a suppressed count in any month."""
-    if not indicator.patient_counts or data.empty:
-        return False
-    policy = configured_policy()
-    small = small_mask(data["numerator"], policy) | small_mask(data["denominator"], policy)
-    return bool(small.any())
-
-
 def default_options(user, development, indicator) -> Options | None:
     """The choices a page starts from: the first subject with values, no phase-in, no seasonal
     adjustment, the go-live date. None when no subject has values."""
@@ -325,10 +310,6 @@ def evaluate(user, development, objective, options: Options) -> Evaluation:
     seasonal = SEASONAL[options.seasonal]
     unit = change_unit(indicator.unit)
     out.unit, out.unit_one = unit, singular(unit)
-    if rests_on_small_counts(indicator, data):
-        out.message = SMALL_COUNTS
-        return out
-    data = data[["date", "value"]]
     try:
         result = fit_its(data, intervention, lag_months=options.lag, seasonal=seasonal)
     except (ValueError, np.linalg.LinAlgError) as exc:

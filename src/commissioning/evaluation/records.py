@@ -14,6 +14,7 @@ from __future__ import annotations
 import pandas as pd
 
 from commissioning.access.policy import visible
+from commissioning.analytics.disclosure import shown_values
 from commissioning.analytics.impact.attribution import concurrent_changes
 from commissioning.store.models import (
     CommissioningCommunity,
@@ -22,6 +23,7 @@ from commissioning.store.models import (
     OrganisationalChange,
     ServiceDevelopment,
 )
+from commissioning.suppression import configured_policy
 
 # --- the series ---------------------------------------------------------------------------------
 
@@ -57,9 +59,23 @@ def subjects(user, development, indicator) -> list[dict]:
     return rows
 
 
+def _shown(indicator, rows) -> pd.DataFrame:
+    """``date``, ``value`` from (period, value, numerator, denominator) rows: the values as
+    every surface shows them (:func:`commissioning.analytics.disclosure.shown_values`), those
+    hidden by the small-numbers rule left out, as if not recorded."""
+    df = pd.DataFrame(list(rows), columns=["date", "value", "numerator", "denominator"])
+    for column in ("value", "numerator", "denominator"):
+        df[column] = pd.to_numeric(df[column], errors="coerce").astype(float)
+    patient_counts = pd.Series(bool(indicator.patient_counts), index=df.index)
+    df["value"] = shown_values(df, patient_counts, configured_policy())["value"]
+    df = df.dropna(subset=["value"]).reset_index(drop=True)
+    df["date"] = pd.to_datetime(df["date"])
+    return df[["date", "value"]]
+
+
 def series(user, indicator, subject_key: str) -> pd.DataFrame:
-    """Monthly ``date``, ``value``, ``numerator``, ``denominator`` of ``indicator`` for subject
-    ``org-<id>`` or ``service-<id>``."""
+    """Monthly ``date``, ``value`` of ``indicator`` for subject ``org-<id>`` or ``service-<id>``:
+    the values as shown (a value resting on a small count is left out)."""
     kind, _, pk = subject_key.partition("-")
     lookup = {"organisation_id": int(pk)} if kind == "org" else {"service_id": int(pk)}
     rows = (
@@ -68,28 +84,31 @@ def series(user, indicator, subject_key: str) -> pd.DataFrame:
         .order_by("period")
         .values_list("period", "value", "numerator", "denominator")
     )
-    df = pd.DataFrame(list(rows), columns=["date", "value", "numerator", "denominator"])
-    df["date"] = pd.to_datetime(df["date"])
-    for column in ("value", "numerator", "denominator"):
-        df[column] = df[column].astype(float)
-    return df
+    return _shown(indicator, rows)
 
 
 def comparator_panel(indicator, community) -> pd.DataFrame:
-    """``unit, date, value``: the commissioner series of ``indicator`` in every community."""
-    rows = []
+    """``unit, date, value``: the commissioner series of ``indicator`` in every community, as
+    shown (a value resting on a small count is left out)."""
+    frames = []
     for other in CommissioningCommunity.objects.exclude(commissioner=None).order_by("name"):
-        values = (
+        rows = (
             Observation.objects.filter(
                 indicator=indicator, organisation_id=other.commissioner_id, value__isnull=False
             )
             .order_by("period")
-            .values_list("period", "value")
+            .values_list("period", "value", "numerator", "denominator")
         )
-        rows.extend({"unit": other.name, "date": p, "value": float(v)} for p, v in values)
-    df = pd.DataFrame(rows, columns=["unit", "date", "value"])
-    df["date"] = pd.to_datetime(df["date"])
-    return df
+        frames.append(_shown(indicator, rows).assign(unit=other.name))
+    if not frames:
+        return pd.DataFrame(
+            {
+                "unit": pd.Series(dtype=str),
+                "date": pd.Series(dtype="datetime64[ns]"),
+                "value": pd.Series(dtype=float),
+            }
+        )
+    return pd.concat(frames, ignore_index=True)[["unit", "date", "value"]]
 
 
 # --- attribution --------------------------------------------------------------------------------

@@ -13,10 +13,15 @@ Two uses, two fidelities:
   export`` without ``--full``) is what leaves the system for people to read: observations of
   indicators that count patients go through
   :func:`commissioning.analytics.disclosure.disclose_observations` and the file gains a
-  ``suppressed`` column (yes/no), and so do condition registers by age band and sex (small
-  counts hidden, the rest rounded, with secondary suppression within each organisation,
-  condition and period). The importer does not know that column, so a disclosed file
-  cannot be re-imported by mistake and overwrite true counts with rounded ones.
+  ``suppressed`` column (yes/no). Practice populations, condition registers and registers by
+  age band and sex count patients too: small counts hidden, the rest rounded, with secondary
+  suppression where rows add up to a total (the bands of one practice on one date; of one
+  organisation, condition and period), a ``suppressed`` column and a ``small_numbers`` column
+  saying which rule the file follows. Populations and registers may be declared published
+  figures (``COMMISSIONING_PUBLISHED_COUNTS``, :mod:`commissioning.suppression`): they are then
+  written as stored and ``small_numbers`` says so. The importer does not know these columns,
+  so a disclosed file cannot be re-imported by mistake and overwrite true counts with rounded
+  ones.
 """
 
 from __future__ import annotations
@@ -39,6 +44,14 @@ from commissioning.tables import write_csv
 from commissioning.tables import write_xlsx as write_workbook
 
 DISCLOSURE_COLUMN = "suppressed"
+RULE_COLUMN = "small_numbers"
+# Kinds whose counts are of patients, other than observations: the count columns, and the
+# columns whose rows add up to one total (empty: none do).
+PATIENT_COUNTS = {
+    "populations": (("count",), ("ods_code", "date")),
+    "registers": (("register_size", "list_size"), ()),
+    "age_sex_registers": (("register_size",), ("ods_code", "condition", "period_end")),
+}
 DISCLOSED_NUMBERS = ("value", "numerator", "denominator", "lower", "upper")
 
 
@@ -125,14 +138,14 @@ def disclose(frame: pd.DataFrame, kind: Kind, policy: SuppressionPolicy | None) 
     """``frame`` (text, as :func:`db_frame` gives it) as it may leave the system.
 
     With a ``policy``, observations of indicators that count patients have small numbers
-    suppressed (``*``) and others rounded, and a ``suppressed`` column is added; so do condition
-    registers by age band and sex. Other kinds, and any kind without a policy (a full export),
-    are returned unchanged.
+    suppressed (``*``) and others rounded, and a ``suppressed`` column is added; so do
+    populations and registers (see :func:`_disclose_counts`). Other kinds, and any kind without
+    a policy (a full export), are returned unchanged.
     """
     if policy is None:
         return frame
-    if kind.name == "age_sex_registers":
-        return _disclose_age_sex(frame, policy)
+    if kind.name in PATIENT_COUNTS:
+        return _disclose_counts(frame, kind.name, policy)
     if kind.name != "observations":
         return frame
     from commissioning.store.models import Indicator
@@ -151,33 +164,39 @@ def disclose(frame: pd.DataFrame, kind: Kind, policy: SuppressionPolicy | None) 
     return out
 
 
-def _disclose_age_sex(frame: pd.DataFrame, policy: SuppressionPolicy) -> pd.DataFrame:
-    """Registers by age band and sex count patients: small counts hidden, the rest rounded.
+def _disclose_counts(frame: pd.DataFrame, kind: str, policy: SuppressionPolicy) -> pd.DataFrame:
+    """Populations and registers: small counts hidden, the rest rounded, unless the policy
+    declares the kind published figures; then written as stored.
 
-    The bands of one organisation, condition and period add up to its register, so a lone hidden
-    band there takes the next smallest with it (secondary suppression).
+    Where rows add up to a total (the age bands of one practice on one date add up to its list;
+    those of one register to the register), a lone hidden band takes the next smallest with it
+    (secondary suppression). ``small_numbers`` says which rule the rows follow.
     """
-    if frame.empty:
-        return frame.assign(**{DISCLOSURE_COLUMN: pd.Series(dtype=str)})
-    numeric = frame.copy()
-    numeric["register_size"] = pd.to_numeric(
-        frame["register_size"].astype(str).str.replace(",", ""), errors="coerce"
-    )
-    shown = suppress(
-        numeric,
-        ["register_size"],
-        groups=["ods_code", "condition", "period_end"],
-        policy=policy,
-    )["register_size"]
+    counts, groups = PATIENT_COUNTS[kind]
     out = frame.copy()
-    out["register_size"] = [v if v == SUPPRESSED else number_text(v) for v in shown]
-    out[DISCLOSURE_COLUMN] = ["yes" if v == SUPPRESSED else "no" for v in shown]
+    out[DISCLOSURE_COLUMN] = pd.Series("no", index=frame.index, dtype=object)
+    out[RULE_COLUMN] = pd.Series(policy.rule_for(kind), index=frame.index, dtype=object)
+    if frame.empty or kind in policy.published:
+        return out
+    numeric = frame.copy()
+    for column in counts:
+        numeric[column] = pd.to_numeric(
+            frame[column].astype(str).str.replace(",", ""), errors="coerce"
+        )
+    shown = suppress(numeric, list(counts), groups=list(groups) or None, policy=policy)
+    hidden = pd.Series(False, index=frame.index)
+    for column in counts:
+        out[column] = [v if v == SUPPRESSED else number_text(v) for v in shown[column]]
+        hidden |= shown[column].astype(object) == SUPPRESSED
+    out[DISCLOSURE_COLUMN] = ["yes" if v else "no" for v in hidden]
     return out
 
 
 def columns_of(frame: pd.DataFrame, kind: Kind) -> list[str]:
-    """The kind's columns, and the ``suppressed`` column when the frame is a disclosure."""
-    return kind.names + ([DISCLOSURE_COLUMN] if DISCLOSURE_COLUMN in frame.columns else [])
+    """The kind's columns, and the ``small_numbers`` and ``suppressed`` columns when the frame
+    is a disclosure."""
+    extra = [c for c in (RULE_COLUMN, DISCLOSURE_COLUMN) if c in frame.columns]
+    return kind.names + extra
 
 
 def export_kind(

@@ -154,11 +154,20 @@ def _targets(sub, communities, user) -> list[tuple[object, set | None, object | 
 
 
 def _series_items(community, observations, state: dict, items: list[Item]) -> None:
+    """Signals, assurance changes and missing data of each series.
+
+    ``observations`` hold the values as they may be shown (``monitoring.community_observations``
+    applies the small-numbers rule): a hidden value is never judged or quoted, and the limits
+    rest on the values shown. A hidden value still counts as recorded for missing data.
+    """
     if observations.empty:
         return
     points, summary = monitoring.spc(observations)
     seen = state.setdefault("series", {})
-    latest_overall = observations.dropna(subset=["value"])["date"].max()
+    recorded = observations[observations["recorded"]]
+    if recorded.empty:
+        return
+    latest_overall = recorded["date"].max()
     page = reverse("community-monitoring", args=[community.code])
     for row in summary.itertuples():
         key = row.series
@@ -166,10 +175,12 @@ def _series_items(community, observations, state: dict, items: list[Item]) -> No
         url = f"{page}?series={row.anchor}#{row.anchor}"  # the page that has its chart
         before = seen.get(key)
         pts = points[(points["series"] == key) & points["value"].notna()]
-        if pts.empty:
+        kept = recorded[recorded["series"] == key]
+        if kept.empty:
             continue
         if before is None:
-            fresh = pts.tail(1)
+            # the latest recorded point only; a hidden one is not judged
+            fresh = pts[pts["date"] == kept["date"].max()]
         else:
             fresh = pts[pts["date"] > pd.Timestamp(before["last_period"])]
         special = fresh[fresh["special_cause"].astype(bool)]
@@ -199,14 +210,14 @@ def _series_items(community, observations, state: dict, items: list[Item]) -> No
                     url,
                 )
             )
-        seen[key] = {"last_period": f"{pts['date'].max():%Y-%m-%d}", "assurance": assurance}
+        last_period = kept["date"].max()
+        seen[key] = {"last_period": f"{last_period:%Y-%m-%d}", "assurance": assurance}
         # Missing data: the series stopped while the community's other data went on.
-        last_period = pts["date"].max()
-        empty_latest = observations.loc[observations["series"] == key].iloc[-1]["value"]
+        empty_latest = not observations.loc[observations["series"] == key].iloc[-1]["recorded"]
         months_behind = (latest_overall.year - last_period.year) * 12 + (
             latest_overall.month - last_period.month
         )
-        if months_behind >= MISSING_MONTHS or pd.isna(empty_latest):
+        if months_behind >= MISSING_MONTHS or empty_latest:
             _standing(
                 state,
                 items,

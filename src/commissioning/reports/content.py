@@ -19,6 +19,7 @@ import pandas as pd
 from django.utils import timezone
 
 from commissioning.access.policy import reader
+from commissioning.analytics.disclosure import disclosed_count
 from commissioning.document import (
     COUNT,
     DATE,
@@ -147,8 +148,10 @@ def community_report(code: str, user=None, *, charts: bool = True) -> Report:
     if evidence is not None:
         sections.append(evidence)
     key = [("Population", f"{community.population:,}" if community.population else "not recorded")]
+    policy = configured_policy()
     for r in registers:
-        key.append((f"{r['condition']} register", f"{round(r['cases'] / 5) * 5:,}"))
+        shown = disclosed_count(r["cases"], policy)
+        key.append((f"{r['condition']} register", f"{shown:,}" if shown != "*" else shown))
     if money:
         key.append(("Contracts in force (a year)", f"£{contract_total(frames, as_of):,.0f}"))
     if not summary.empty:

@@ -11,8 +11,10 @@ from __future__ import annotations
 
 import pandas as pd
 
+from commissioning.analytics.disclosure import shown_values
 from commissioning.analytics.spc import summarise, xmr
 from commissioning.store import models as m
+from commissioning.suppression import configured_policy
 
 IMPROVEMENT = {"higher_better": "increase", "lower_better": "decrease", "neutral": "neutral"}
 VARIATIONS = [
@@ -37,12 +39,21 @@ SERIES_COLUMNS = [
     "target",
     "improvement",
     "anchor",
+    "hidden",
+    "recorded",
 ]
 
 
 def community_observations(community, indicator_ids=None, *, user=None) -> pd.DataFrame:
     """Every observation of the community's subjects, one row per series and period (with a
-    ``user``, only those the access policy lets them read)."""
+    ``user``, only those the access policy lets them read).
+
+    ``value`` is the value as every surface shows it
+    (:func:`commissioning.analytics.disclosure.shown_values`): NaN, with ``hidden`` True, where
+    it rests on a small count (or on no stored count), otherwise worked out from the counts as
+    shown. ``recorded`` says a value was stored, shown or not. ``numerator`` and
+    ``denominator`` are the stored counts, for tables that suppress them themselves; they are
+    never shown as they are."""
     from commissioning.access.policy import observations_of_community, visible
 
     qs = m.Observation.objects.filter(observations_of_community(community.pk))
@@ -99,6 +110,10 @@ def community_observations(community, indicator_ids=None, *, user=None) -> pd.Da
     df["date"] = pd.to_datetime(df["date"])
     for c in ("value", "numerator", "denominator", "target"):
         df[c] = pd.to_numeric(df[c], errors="coerce").astype(float)
+    shown = shown_values(df, df["patient_counts"].astype(bool), configured_policy())
+    df["recorded"] = df["value"].notna() | shown["hidden"]
+    df["value"] = shown["value"]
+    df["hidden"] = shown["hidden"]
     return df[SERIES_COLUMNS].sort_values(["series", "date"]).reset_index(drop=True)
 
 
@@ -127,7 +142,7 @@ def spc(observations: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
         anchor=("anchor", "first"),
     )
     latest = (
-        observations.dropna(subset=["value"])
+        observations[observations["recorded"]]
         .groupby("series", sort=False)
         .agg(latest_period=("date", "max"))
     )

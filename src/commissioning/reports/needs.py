@@ -5,7 +5,12 @@ from __future__ import annotations
 import pandas as pd
 from django.db.models import Max, Sum
 
-from commissioning.analytics.disclosure import SUPPRESSED, suppress, suppress_parts
+from commissioning.analytics.disclosure import (
+    SUPPRESSED,
+    disclosed_count,
+    suppress,
+    suppress_parts,
+)
 from commissioning.analytics.needs import crude_proportion, diagnosis_rate
 from commissioning.document import COUNT, MONTH, PERCENT, Section, Table
 from commissioning.store import models as m
@@ -141,6 +146,17 @@ def diagnosis_gap_table(observations: pd.DataFrame) -> Table:
     policy = configured_policy()  # recorded + gap = expected
     shown = suppress_parts(rates, ["recorded", "gap"], "expected", policy=policy)
     hidden = (shown["recorded"] == SUPPRESSED) | (shown["expected"] == SUPPRESSED)
+    # The rate and its limits are worked out from the counts as shown, as every surface works
+    # out an observation's value (an exact 45.52% beside rounded counts gives them back, and
+    # the monitoring table of the same report shows the value from the rounded counts).
+    visible = ~hidden
+    if visible.any():
+        counts = shown.loc[visible, ["unit", "recorded", "expected"]].astype(
+            {"recorded": float, "expected": float}
+        )
+        again = diagnosis_rate(counts, counts, by="unit").set_index("unit")
+        for c in ("diagnosis_rate", "diagnosis_rate_lower", "diagnosis_rate_upper"):
+            shown.loc[visible, c] = shown.loc[visible, "unit"].map(again[c]).to_numpy()
     for c in ("diagnosis_rate", "diagnosis_rate_lower", "diagnosis_rate_upper"):
         shown[c] = shown[c].astype(object).where(~hidden, SUPPRESSED)
     table.rows = [
@@ -172,10 +188,11 @@ def needs_section(community, observations: pd.DataFrame) -> tuple[Section, list]
     if community.population:
         paragraphs.append(f"Resident population: {community.population:,}.")
     if patients:
-        rounded = int(round(patients / 5) * 5)
+        shown = disclosed_count(patients, configured_policy())
         paragraphs.append(
             f"Registered patients in the community's {practices_of(community).count()} GP "
-            f"practices: {rounded:,} (extract of {when:%-d %B %Y})."
+            f"practices: {shown if shown == SUPPRESSED else f'{shown:,}'} "
+            f"(extract of {when:%-d %B %Y})."
         )
     paragraphs.append(
         "Age-standardised prevalence needs the register broken down by age band and sex; "

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from commissioning.analytics.disclosure import SUPPRESSED, small_mask
+from commissioning.analytics.disclosure import SUPPRESSED
 from commissioning.document import COUNT, DATE, MONTH, NUMBER, Section, Table, label
 from commissioning.reports import monitoring
 from commissioning.reports.spc_chart import spc_chart
@@ -14,21 +14,9 @@ CHARTS_PER_FIGURE = 4
 
 
 def hidden_points(observations: pd.DataFrame) -> pd.Series:
-    """Points whose numerator or denominator is a small patient count (never shown)."""
-    patient = observations["patient_counts"].astype(bool)
-    policy = configured_policy()
-    small = small_mask(observations["numerator"], policy) | small_mask(
-        observations["denominator"], policy
-    )
-    return patient & small
-
-
-def _aligned(points: pd.DataFrame, observations: pd.DataFrame) -> pd.Series:
-    """The ``hidden`` flag of each of ``points``' rows (matched on series and date)."""
-    keyed = observations.set_index(["series", "date"])["hidden"]
-    keyed = keyed[~keyed.index.duplicated()]
-    index = pd.MultiIndex.from_arrays([points["series"], points["date"]])
-    return pd.Series(keyed.reindex(index).fillna(False).to_numpy(dtype=bool), index=points.index)
+    """Points whose value is hidden under the small-numbers rule (never shown, plotted or used
+    for limits): ``community_observations`` has already applied the one rule."""
+    return observations["hidden"].astype(bool)
 
 
 def monitoring_section(observations: pd.DataFrame, *, charts: bool = True) -> tuple:
@@ -53,10 +41,10 @@ def monitoring_section(observations: pd.DataFrame, *, charts: bool = True) -> tu
             {label(c): COUNT for c in grid.columns},
         )
     )
-    hidden = hidden_points(observations)
-    obs_hidden = observations.assign(hidden=hidden.to_numpy())
-    last = obs_hidden.dropna(subset=["value"]).sort_values("date").groupby("series").tail(1)
-    last = last.set_index("series")
+    # The engine saw only the values as shown (hidden ones are missing), so its mean and limits
+    # give nothing back; the latest recorded point is shown as * when it is hidden.
+    last = observations[observations["recorded"]].sort_values("date")
+    last = last.groupby("series").tail(1).set_index("series")
     rows = []
     for r in summary.sort_values(["indicator", "subject"]).itertuples():
         value = None
@@ -99,18 +87,19 @@ def monitoring_section(observations: pd.DataFrame, *, charts: bool = True) -> tu
                 "Upper limit": NUMBER,
                 "Target": NUMBER,
             },
-            note=f"Values resting on counts of 1 to {configured_policy().threshold} patients "
-            "are shown as *.",
+            note=f"Values resting on counts of 1 to {configured_policy().threshold} patients, "
+            "or recorded without their counts, are shown as *; the others are worked out from "
+            "the counts as shown, and the mean and limits from the values shown.",
         )
     )
     if charts:
         order = summary.sort_values(["indicator", "subject"])
-        pts = points.assign(value=points["value"].where(~_aligned(points, obs_hidden)))
+        pts = points.copy()
         panels = {
             r.series: f"{r.indicator_name} — {r.subject} ({r.unit})" for r in order.itertuples()
         }
         pts["panel"] = pts["series"].map(panels)
-        counts = obs_hidden.groupby("series")["hidden"].sum()
+        counts = observations.groupby("series")["hidden"].sum()
         series = list(order["series"])
         for start in range(0, len(series), CHARTS_PER_FIGURE):
             group = series[start : start + CHARTS_PER_FIGURE]

@@ -25,7 +25,8 @@ money and hours are floats, identifiers are integers):
     objective_id, development_id, description, indicator_id (nullable), indicator_code,
     polarity, baseline_value, target_value, target_date, latest_value, latest_period
     (the latest observation with a value for the indicator on the development's services,
-    falling back to any observation of the indicator in the community)
+    falling back to any observation of the indicator in the community; the value as every
+    surface shows it, empty where it rests on a small count of patients)
 ``drivers``
     driver_id, title, kind, issuer, year
 ``development_drivers``
@@ -468,6 +469,9 @@ def read_community(code: str) -> CommunityFrames:
     organisation_ids = {community.commissioner_id}
     organisation_ids |= set(community.members.values_list("id", flat=True))
     organisation_ids |= {s["provider_id"] for s in services}
+    from commissioning.suppression import configured_policy
+
+    policy = configured_policy()
     obs_rows: dict[tuple, dict] = {}
     obs_qs = Observation.objects.filter(service_id__in=service_ids) | Observation.objects.filter(
         organisation_id__in=organisation_ids
@@ -481,6 +485,9 @@ def read_community(code: str) -> CommunityFrames:
         "organisation_id",
         "period",
         "value",
+        "numerator",
+        "denominator",
+        "indicator__patient_counts",
     ).order_by("indicator_id", "period"):
         key = (o["indicator_id"], o["service_id"], o["organisation_id"])
         row = obs_rows.setdefault(
@@ -509,7 +516,7 @@ def read_community(code: str) -> CommunityFrames:
                 or o["period"] >= row["last_period_with_value"]
             ):
                 row["last_period_with_value"] = o["period"]
-                row["_latest_value"] = o["value"]
+                row["_latest_value"] = _shown_value(o, policy)
 
     dev_service_map: dict[int, set[int]] = {}
     for r in development_services:
@@ -589,6 +596,16 @@ def read_community(code: str) -> CommunityFrames:
         indicator_conditions=frame("indicator_conditions", indicator_conditions),
         changes=frame("changes", changes),
     )
+
+
+def _shown_value(o: dict, policy) -> float | None:
+    """An observation's value as every surface shows it (None where it is hidden)."""
+    if not o["indicator__patient_counts"]:
+        return o["value"]
+    from commissioning.analytics.disclosure import SUPPRESSED, disclose_observation
+
+    value = disclose_observation(o["numerator"], o["denominator"], o["value"], policy)[2]
+    return None if value == SUPPRESSED else value
 
 
 def _latest(obs_rows: dict, indicator_id, service_ids: set[int]):

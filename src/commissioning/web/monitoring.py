@@ -22,6 +22,7 @@ from django.db.models import Max
 from django.template.loader import render_to_string
 
 from commissioning.access.policy import observations_of_community, visible
+from commissioning.analytics.disclosure import shown_values
 from commissioning.analytics.spc import short_periods, summarise, xmr
 from commissioning.charts import NHS_BLUE, NHS_DARK_GREY, chart_spec
 from commissioning.store.models import Frequency, Indicator, Observation, Polarity
@@ -93,7 +94,7 @@ class Series:
     trial_limits: bool = False
     annotations: list[dict] = field(default_factory=list)
     suppression: str = ""  # the small-numbers rule, in words, for the note under the table
-    observed: list[dt.date] = field(default_factory=list)  # periods with a value
+    observed: list[dt.date] = field(default_factory=list)  # periods with a value (shown or not)
     page: int = 1  # the page of its indicator's charts (``?indicator=CODE&page=N``) it is on
     body_html: str = ""  # its icons, chart, events and table (shown series only), rendered once
 
@@ -171,16 +172,11 @@ def assurance_icon(assurance: str | None) -> Icon:
 # --- counts -------------------------------------------------------------------------------
 
 
-def shown_count(value: float | None, patient_counts: bool) -> str | None:
-    """A numerator or denominator as the chart's table shows it, or None when it is not shown.
-
-    Counts of patients are never shown beside the chart: its values are exact (SPC needs them),
-    and an exact value beside a count, even a rounded one, gives the exact counts back (23.47%
-    beside "25 of 100" can only be 23 of 98). Downloads of observations show rounded counts
-    with values worked out from them instead.
-    """
-    if patient_counts:
-        return None
+def shown_count(value) -> str:
+    """A numerator or denominator as the chart's table shows it: already disclosed
+    (:func:`commissioning.analytics.disclosure.shown_values`), so ``*`` where hidden."""
+    if isinstance(value, str):
+        return value
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return ""
     return f"{value:,.2f}".rstrip("0").rstrip(".")
@@ -225,6 +221,41 @@ def _frame(observations) -> pd.DataFrame:
     return df.sort_values(["series", "date"], kind="stable").reset_index(drop=True)
 
 
+def _disclosed(
+    df: pd.DataFrame, by_id: dict, members: dict[dt.date, set[int]] | None
+) -> pd.DataFrame:
+    """``df`` with each value, numerator and denominator as every surface shows it.
+
+    The one small-numbers rule (:func:`commissioning.analytics.disclosure.shown_values`): a value
+    resting on a hidden count is hidden (NaN, ``hidden`` True) and the others are worked out
+    from the counts as shown, so the SPC engine, the chart, its table and its text see only
+    what a download shows. ``members`` (a grouping's practices on each period's first day) says
+    which rows are the parts of the grouping's total series: those get secondary suppression.
+    ``recorded`` keeps where a value was stored, shown or not, for the data-quality checks.
+    """
+    counted = {pk: indicator.patient_counts for pk, indicator in by_id.items()}
+    patient_counts = df["indicator_id"].astype(int).map(counted).fillna(True).astype(bool)
+    groups = totals = None
+    if members is not None:
+        totals = df["organisation_id"].isna() & df["service_id"].isna()
+        inside = [
+            bool(total) or (pd.isna(svc) and org in members.get(period, ()))
+            for total, org, svc, period in zip(
+                totals, df["organisation_id"], df["service_id"], df["period"], strict=True
+            )
+        ]
+        key = df["indicator_id"].astype(int).astype(str) + "|" + df["date"].astype(str)
+        groups = key.where(pd.Series(inside, index=df.index))
+    shown = shown_values(df, patient_counts, configured_policy(), groups=groups, totals=totals)
+    return df.assign(
+        recorded=df["value"].notna() | shown["hidden"],
+        value=shown["value"],
+        numerator=shown["numerator"],
+        denominator=shown["denominator"],
+        hidden=shown["hidden"],
+    )
+
+
 def _months_between(earlier: dt.date, later: dt.date) -> int:
     return (later.year - earlier.year) * 12 + later.month - earlier.month
 
@@ -237,6 +268,7 @@ def build(
     latest: dt.date | None = None,
     rebase_from: dt.date | None = None,
     extra_series: pd.DataFrame | None = None,
+    total_members: dict[dt.date, set[int]] | None = None,
     page: int = 1,
     indicator: str | None = None,
     variation: str | None = None,
@@ -251,7 +283,12 @@ def build(
     community's data, against which recency is judged. ``rebase_from`` starts new limits at
     each series' first period on or after that date (a known change to the process, such as a
     development's go-live). ``extra_series`` adds series made elsewhere (a grouping's totals),
-    in the columns ``_frame`` gives.
+    in the columns ``_frame`` gives; ``total_members`` gives the practices that add up to them
+    in each period.
+
+    Every value, count and statistic is worked out from the values as they may be shown
+    (:func:`_disclosed`): a value resting on a small count is a gap, never plotted, tabled or
+    used for the mean and limits.
 
     Every series gets its SPC summary, icons and data-quality checks (the matrix and the
     exceptions cover them all), but only the ``page_size`` series of page ``page`` (counted
@@ -270,6 +307,7 @@ def build(
     series: list[Series] = []
     exceptions: list[dict] = []
     if not df.empty:
+        df = _disclosed(df, by_id, total_members if extra_series is not None else None)
         improvements = df["indicator_id"].map(lambda i: IMPROVEMENT[by_id[i].polarity])
         engine_input = pd.DataFrame(
             {
@@ -294,9 +332,9 @@ def build(
         summary.index = summary.index.astype(str)
         summary_of = summary.to_dict("index")
         valued_points = points[points["value"].notna()]
-        valued_keys = valued_points["series"].astype(str)
+        recorded = df[df["recorded"]]
         observed_of = (
-            pd.to_datetime(valued_points["date"]).dt.date.groupby(valued_keys, sort=False).agg(list)
+            recorded["date"].dt.date.groupby(recorded["series"].astype(str), sort=False).agg(list)
         ).to_dict()
         last_rows = valued_points.drop_duplicates("series", keep="last")
         last_of = dict(
@@ -350,7 +388,7 @@ def build(
     shown = listed[(page - 1) * page_size : page * page_size]
     extra = df.set_index(["series", "date"]) if shown else None
     for s in shown:  # only these get points, a chart and a table
-        s.points = _point_rows(blocks[s.key], extra.loc[s.key], s.indicator.patient_counts)
+        s.points = _point_rows(blocks[s.key], extra.loc[s.key])
         s.annotations = _dated(
             annotations.get(None, []) + annotations.get(s.indicator.pk, []), s.points
         )
@@ -392,7 +430,7 @@ def _number(value) -> float | None:
     return float(value)
 
 
-def _point_rows(block: pd.DataFrame, meta: pd.DataFrame, patient_counts: bool) -> list[dict]:
+def _point_rows(block: pd.DataFrame, meta: pd.DataFrame) -> list[dict]:
     rows = []
     previous_period = None
     for row in block.itertuples(index=False):
@@ -400,22 +438,28 @@ def _point_rows(block: pd.DataFrame, meta: pd.DataFrame, patient_counts: bool) -
         raw = meta.loc[date]
         period = int(row.period)
         point_type = None if pd.isna(row.point_type) else str(row.point_type)
+        hidden = bool(raw["hidden"])
+        if point_type:
+            point_label = POINT_STYLES[point_type][0]
+        else:
+            point_label = "Hidden: it rests on small numbers" if hidden else "No value"
         rows.append(
             {
                 "period": date.date(),
                 "value": _number(row.value),
+                "hidden": hidden,
                 "mean": _number(row.mean),
                 "lpl": _number(row.lpl),
                 "upl": _number(row.upl),
                 "target": _number(row.target),
                 "point_type": point_type,
-                "point_label": POINT_STYLES[point_type][0] if point_type else "No value",
+                "point_label": point_label,
                 "signal": None if pd.isna(row.signal) else str(row.signal),
                 "rule": None if pd.isna(row.rule) else str(row.rule).replace("_", " "),
                 "limits_period": period,
                 "rebase": previous_period is not None and period != previous_period,
-                "numerator": shown_count(_number(raw["numerator"]), patient_counts),
-                "denominator": shown_count(_number(raw["denominator"]), patient_counts),
+                "numerator": shown_count(raw["numerator"]),
+                "denominator": shown_count(raw["denominator"]),
             }
         )
         previous_period = period
@@ -511,8 +555,14 @@ def _fmt(value: float | None) -> str:
 def describe(s: Series) -> str:
     """A text alternative for the chart: what it shows and what the latest point means."""
     observed = [p for p in s.points if p["value"] is not None]
+    hidden = [p for p in s.points if p["hidden"]]
     unit = f" {s.indicator.unit}" if s.indicator.unit else ""
     if not observed:
+        if hidden:
+            return (
+                f"{s.indicator.name} for {s.subject}: {len(hidden)} values recorded, every one "
+                "hidden because it rests on small numbers."
+            )
         return f"{s.indicator.name} for {s.subject}: no values recorded."
     summary = s.summary
     special = sum(1 for p in observed if p["point_type"] not in (None, "common_cause"))
@@ -529,6 +579,12 @@ def describe(s: Series) -> str:
         f"{observed[-1]['period']:%B %Y}: {s.variation.label.lower()}."
     )
     text += f" {special} of {len(observed)} values show special cause variation."
+    if hidden:
+        text += (
+            f" {len(hidden)} value{'s are' if len(hidden) != 1 else ' is'} hidden (a gap in the "
+            "line) because it rests on small numbers; the mean and limits leave "
+            f"{'them' if len(hidden) != 1 else 'it'} out."
+        )
     rebases = [p["period"] for p in s.points if p["rebase"]]
     if rebases:
         text += " Limits recalculated from " + ", ".join(f"{d:%B %Y}" for d in rebases) + "."
@@ -601,9 +657,8 @@ def spc_chart(y_title: str, has_target: bool, has_marks: bool) -> dict:
             .encode(y="Target:Q")
         )
     layers.append(
-        base.transform_filter("isValid(datum.Value)")
-        .mark_line(color="#768692", strokeWidth=1)
-        .encode(y="Value:Q")
+        # no filter: a hidden value (null) breaks the line, a gap where it would be
+        base.mark_line(color="#768692", strokeWidth=1).encode(y="Value:Q")
     )
     labels = [v[0] for v in POINT_STYLES.values()]
     layers.append(

@@ -13,6 +13,8 @@ register = template.Library()
 def thousands(value) -> str:
     if value is None or value == "":
         return "Not known"
+    if value == "*":  # hidden under the small-numbers rule
+        return value
     return f"{int(value):,}"
 
 

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from itertools import groupby
 
+import pandas as pd
 from django.db.models import Count, Q, Sum
 from django.shortcuts import render
 from django.template.loader import render_to_string
 
 from commissioning.access.communities import community_or_404, sees_contract_values
 from commissioning.access.policy import scope_of, visible
+from commissioning.analytics.disclosure import shown_total, suppress_with_total
 from commissioning.store.computed import remembered
 from commissioning.store.models import (
     Condition,
@@ -22,6 +24,7 @@ from commissioning.store.models import (
     Service,
     ServiceDevelopment,
 )
+from commissioning.suppression import configured_policy
 
 
 def _list_sizes(user, practices: list[Organisation]) -> dict[int, int]:
@@ -39,6 +42,25 @@ def _list_sizes(user, practices: list[Organisation]) -> dict[int, int]:
     return latest
 
 
+def _shown_list_sizes(sizes: dict[int, int]) -> tuple[dict[int, object], object]:
+    """The practices' list sizes and their total as the page may show them.
+
+    Registered patients are counted from patient records unless the installation declares
+    populations published figures (``COMMISSIONING_PUBLISHED_COUNTS``): then they are shown as
+    stored. Otherwise small lists are hidden and the others rounded, and because the total is
+    shown beside them, a lone hidden list takes the next smallest with it
+    (:func:`commissioning.analytics.disclosure.suppress_with_total`).
+    """
+    policy = configured_policy()
+    if not sizes:
+        return {}, None
+    if "populations" in policy.published:
+        return dict(sizes), sum(sizes.values())
+    cells = pd.DataFrame({"list_size": list(sizes.values())}, index=list(sizes))
+    shown = suppress_with_total(cells, ["list_size"], policy=policy)["list_size"]
+    return shown.to_dict(), shown_total(cells["list_size"], shown, policy)
+
+
 def _organisation_groups(user, community) -> list[dict]:
     members = list(
         visible(user, Organisation)
@@ -47,7 +69,7 @@ def _organisation_groups(user, community) -> list[dict]:
         .order_by("kind", "name")
     )
     practices = [o for o in members if o.kind == OrganisationKind.GP_PRACTICE]
-    sizes = _list_sizes(user, practices)
+    sizes, total = _shown_list_sizes(_list_sizes(user, practices))
     for org in practices:
         org.list_size = sizes.get(org.pk)
     labels = dict(OrganisationKind.choices)
@@ -59,8 +81,7 @@ def _organisation_groups(user, community) -> list[dict]:
         orgs = list(orgs)
         group = {"kind": kind, "label": labels[kind], "organisations": orgs}
         if kind == OrganisationKind.GP_PRACTICE:
-            known = [o.list_size for o in orgs if o.list_size is not None]
-            group["list_size"] = sum(known) if known else None
+            group["list_size"] = total
         groups.append(group)
     return groups
 

@@ -256,16 +256,20 @@ def _factor(rows: pd.DataFrame) -> float | None:
     return float(f"{ratio.median():.3g}")
 
 
-def grouping_totals(observations, grouping: Grouping) -> tuple[list[int], pd.DataFrame]:
+def grouping_totals(
+    observations, grouping: Grouping
+) -> tuple[list[int], pd.DataFrame, dict[dt.date, set[int]]]:
     """The grouping's GP practices over time and its total series, from ``observations``.
 
-    Returns the ids of every practice that was in the grouping in some observed period, and one
+    Returns the ids of every practice that was in the grouping in some observed period, one
     row per indicator and period for the grouping as a whole, in the columns the monitoring
-    builder uses. In each period only the practices in the grouping on that period's first day
-    count. Where every one of them has a numerator and a denominator, the total is
-    sum(numerators) / sum(denominators) at the indicator's scale (as its values are: 100 for a
-    percentage); where none has a denominator (counts) it is the sum of the values; periods
-    mixing the two have no total.
+    builder uses, and the practices in the grouping on each period's first day (those whose
+    figures add up to the total: the builder hides a second one beside a hidden one). In each
+    period only the practices in the grouping on that period's first day count. Where every
+    one of them has a numerator and a denominator, the total is sum(numerators) /
+    sum(denominators) at the indicator's scale (as its values are: 100 for a percentage); where
+    none has a denominator (counts) it is the sum of the values; periods mixing the two have no
+    total.
     """
     from_practices = observations.filter(
         organisation__kind=OrganisationKind.GP_PRACTICE, service__isnull=True
@@ -283,7 +287,7 @@ def grouping_totals(observations, grouping: Grouping) -> tuple[list[int], pd.Dat
     )
     columns = list(FRAME_COLUMNS)
     if rows.empty:
-        return ever, pd.DataFrame(columns=columns)
+        return ever, pd.DataFrame(columns=columns), members
     inside = [
         o in members.get(p, ())
         for o, p in zip(rows["organisation_id"], rows["period"], strict=True)
@@ -324,4 +328,5 @@ def grouping_totals(observations, grouping: Grouping) -> tuple[list[int], pd.Dat
     frame = pd.DataFrame(out, columns=columns)
     for c in NUMBERS:
         frame[c] = pd.to_numeric(frame[c], errors="coerce").astype(float)
-    return ever, frame.sort_values(["series", "date"], kind="stable").reset_index(drop=True)
+    frame = frame.sort_values(["series", "date"], kind="stable").reset_index(drop=True)
+    return ever, frame, members

@@ -217,9 +217,9 @@ def community_monitoring(request, code: str):
     def work():
         observations = community_observations(request.user, community)
         grouping = grouping_for_monitoring(request.user, community, asked_grouping)
-        totals = None
+        totals = members = None
         if grouping is not None:  # only the grouping's GP practices, and the grouping's total
-            practice_ids, totals = grouping_totals(observations, grouping)
+            practice_ids, totals, members = grouping_totals(observations, grouping)
             observations = observations.filter(
                 organisation_id__in=practice_ids, service__isnull=True
             )
@@ -228,6 +228,7 @@ def community_monitoring(request, code: str):
             annotations=_go_lives(request.user, community),
             latest=latest_period(request.user, community),
             extra_series=totals,
+            total_members=members,
             **paging,
         )
         return monitoring, grouping

@@ -476,17 +476,24 @@ def _trend_section(df: pd.DataFrame, condition) -> dict:
     per_year = crude_proportion(df, "register", "list_size", by="year", per=100, name="prevalence")
     per_year = per_year.sort_values("year")
     shown = suppress(per_year, ["register", "list_size"], policy=configured_policy())
+    # a prevalence resting on a hidden count is hidden with it (with the list, it gives it back)
+    hidden = (shown["register"].astype(object) == SUPPRESSED) | (
+        shown["list_size"].astype(object) == SUPPRESSED
+    )
     rows = [
         {
             "year": f"{y - 1}/{str(y)[-2:]}",
             "register": _fmt(shown.at[i, "register"]),
             "list_size": _fmt(shown.at[i, "list_size"]),
-            "prevalence": _pct(per_year.at[i, "prevalence"]),
-            "ci": f"{_pct(per_year.at[i, 'prevalence_lower'])} to "
+            "prevalence": SUPPRESSED if hidden[i] else _pct(per_year.at[i, "prevalence"]),
+            "ci": SUPPRESSED
+            if hidden[i]
+            else f"{_pct(per_year.at[i, 'prevalence_lower'])} to "
             f"{_pct(per_year.at[i, 'prevalence_upper'])}",
         }
         for i, y in zip(per_year.index, per_year["year"], strict=True)
     ]
+    per_year = per_year.assign(prevalence=per_year["prevalence"].where(~hidden))
     chart_df = pd.DataFrame(
         {"year": [r["year"] for r in rows], "prevalence": per_year["prevalence"].round(3)}
     )
@@ -514,13 +521,14 @@ def _diagnosis_section(latest: pd.DataFrame, pop: pd.DataFrame, reference) -> di
     expected = expected_prevalence(older, reference, by="unit")
     recorded = pd.DataFrame({"unit": ["community"], "recorded": [latest["register"].sum()]})
     dx = diagnosis_rate(expected, recorded, by="unit").iloc[0]
+    gap = shown_gap(dx["recorded"], dx["expected"], configured_policy())
+    hidden = SUPPRESSED in (gap["recorded"], gap["expected"])  # the rate would give it back
     return {
-        **{
-            k: _fmt(v)
-            for k, v in shown_gap(dx["recorded"], dx["expected"], configured_policy()).items()
-        },
-        "rate": _pct(dx["diagnosis_rate"], 1),
-        "ci": f"{_pct(dx['diagnosis_rate_lower'], 1)} to {_pct(dx['diagnosis_rate_upper'], 1)}",
+        **{k: _fmt(v) for k, v in gap.items()},
+        "rate": SUPPRESSED if hidden else _pct(dx["diagnosis_rate"], 1),
+        "ci": SUPPRESSED
+        if hidden
+        else f"{_pct(dx['diagnosis_rate_lower'], 1)} to {_pct(dx['diagnosis_rate_upper'], 1)}",
         "rate_value": float(dx["diagnosis_rate"]),
         "older_population": shown_count(expected["population"].iloc[0]),
         "extract": pop["date"].iloc[0],
@@ -691,12 +699,16 @@ def _standardised_section(
             ref_cases="cases",
             ref_population="population",
         ).iloc[0]
+        observed_shown = shown_count(ratio["observed"])
+        hidden = observed_shown == SUPPRESSED  # the ratio and the expected give it back
         out["isr"] = {
-            "observed": shown_count(ratio["observed"]),
+            "observed": observed_shown,
             "expected": shown_count(ratio["expected"]),
-            "ratio": f"{ratio['ratio']:.2f}",
-            "ci": f"{ratio['ratio_lower']:.2f} to {ratio['ratio_upper']:.2f}",
-            "value": float(ratio["ratio"]),
+            "ratio": SUPPRESSED if hidden else f"{ratio['ratio']:.2f}",
+            "ci": SUPPRESSED
+            if hidden
+            else f"{ratio['ratio_lower']:.2f} to {ratio['ratio_upper']:.2f}",
+            "value": None if hidden else float(ratio["ratio"]),
         }
     except DataProblem as exc:
         out["available"] = False
@@ -841,10 +853,20 @@ def _published_row(observation) -> dict:
 
 
 def _summary_row(label: str, row) -> dict:
+    register, list_size = shown_count(row["register"]), shown_count(row["list_size"])
+    if SUPPRESSED in (register, list_size):  # the prevalence would give the hidden count back
+        return {
+            "label": label,
+            "register": register,
+            "list_size": list_size,
+            "prevalence": SUPPRESSED,
+            "ci": SUPPRESSED,
+            "prevalence_value": None,
+        }
     return {
         "label": label,
-        "register": shown_count(row["register"]),
-        "list_size": shown_count(row["list_size"]),
+        "register": register,
+        "list_size": list_size,
         "prevalence": _pct(row["prevalence"]),
         "ci": f"{_pct(row['prevalence_lower'])} to {_pct(row['prevalence_upper'])}",
         "prevalence_value": float(row["prevalence"]),
