@@ -95,7 +95,10 @@ EVIDENCE = lambda w: w.evidence.pk  # noqa: E731  ("pk" means a different record
 REPORT_FORMATS = {"fmt": ["html", "xlsx"]}
 SURVEY = lambda w: w.survey.pk  # noqa: E731
 MESSAGE = lambda w: w.message.pk  # noqa: E731  (the administrator's own digest)
-SUBSCRIPTION = lambda w: w.subscription.pk  # noqa: E731  (the administrator's own)  # and PDF once, for the community report
+SUBSCRIPTION = lambda w: w.subscription.pk  # noqa: E731  (the administrator's own)
+PSR_FINAL = "psr-comp-1"  # a finalised competitive award (provider_selection.demo)
+PSR_DRAFT = "psr-msp-1"  # a draft most suitable provider record
+PSR_OTHERS_ASSESSMENT = lambda w: w.others_assessment.pk  # noqa: E731  (not provider_a's)  # and PDF once, for the community report
 
 # Every non-admin route of the site, by its pattern as Django prints it.
 ROUTES: dict[str, Expect] = {
@@ -160,6 +163,48 @@ ROUTES: dict[str, Expect] = {
         params={"kind": ["observations", "contracts", "developments"], "fmt": ["csv", "xlsx"]},
     ),
     "communities/<slug:code>/contracts/<path:reference>/monitoring/": Expect(roles(provider=OK)),
+    # provider selection decision records (tests/provider_selection/ checks what each role
+    # sees inside them): finalised records are read by the community's logins; drafts only by
+    # commissioners and administrators; a provider opens its own assessment, never another's;
+    # forms that change a record answer 405 to GET.
+    "api/provider-selection/ocds": Expect(422, others=422, api=True),  # needs ?community=
+    "api/provider-selection/pipeline": Expect(422, others=422, api=True),
+    "api/provider-selection/records": Expect(422, others=422, api=True),
+    "api/provider-selection/records/<reference>": Expect(
+        422, others=422, params={"reference": PSR_FINAL}, api=True
+    ),
+    "communities/<slug:code>/provider-selection/": Expect(OK),
+    "communities/<slug:code>/provider-selection/new/": Expect(
+        roles(provider=FORBIDDEN, viewer=FORBIDDEN)
+    ),
+    "communities/<slug:code>/provider-selection/<slug:reference>/": Expect(
+        OK, params={"reference": PSR_FINAL}
+    ),
+    "communities/<slug:code>/provider-selection/<slug:reference>/edit/": Expect(
+        roles(provider=FORBIDDEN, viewer=FORBIDDEN), params={"reference": PSR_DRAFT}
+    ),
+    "communities/<slug:code>/provider-selection/<slug:reference>/add/<slug:part>/": Expect(
+        NOT_ALLOWED, others=NOT_ALLOWED, params={"reference": PSR_DRAFT, "part": "weights"}
+    ),
+    "communities/<slug:code>/provider-selection/<slug:reference>/finalise/": Expect(
+        NOT_ALLOWED, others=NOT_ALLOWED, params={"reference": PSR_DRAFT}
+    ),
+    "communities/<slug:code>/provider-selection/<slug:reference>/amend/": Expect(
+        NOT_ALLOWED, others=NOT_ALLOWED, params={"reference": PSR_FINAL}
+    ),
+    "communities/<slug:code>/provider-selection/<slug:reference>/verify/": Expect(
+        OK, params={"reference": PSR_FINAL}
+    ),
+    "communities/<slug:code>/provider-selection/<slug:reference>/record.pdf": Expect(
+        OK, params={"reference": PSR_FINAL}
+    ),
+    "communities/<slug:code>/provider-selection/<slug:reference>/assessments/<int:pk>/": Expect(
+        roles(provider=MISSING), params={"reference": PSR_FINAL, "pk": PSR_OTHERS_ASSESSMENT}
+    ),
+    "communities/<slug:code>/provider-selection/awards.<str:fmt>": Expect(
+        OK, params={"fmt": ["csv", "xlsx"]}
+    ),
+    "communities/<slug:code>/provider-selection/ocds.json": Expect(OK),
     # groupings (localities, networks, peer groups): providers read their community's
     "communities/<slug:code>/groupings/": Expect(OK),
     "communities/<slug:code>/groupings/<slug:grouping>/": Expect(
@@ -276,6 +321,13 @@ def world(db):
         user=w.users["admin"], subject="Digest", items=[{"kind": "signal", "title": "x"}]
     )
     w.subscription = Subscription.objects.create(user=w.users["admin"], community=w.north)
+    from django.utils import timezone
+
+    from commissioning.provider_selection.demo import add_award_records
+
+    records = add_award_records(w.north, today=timezone.localdate())
+    competitive = next(r for r in records if r.reference == PSR_FINAL)
+    w.others_assessment = competitive.considered.exclude(provider=w.trust_a).get()
     user = User.objects.create_user("south_provider", password=None)
     m.Profile.objects.create(
         user=user, role="provider", community=w.south, organisation=w.south_trust
