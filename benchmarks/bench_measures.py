@@ -50,6 +50,8 @@ def main() -> None:
         for i in range(runs):
             done.append(run_command(folder, engine, out, RESULTS, []))
             r = done[-1]
+            if i == 0:
+                print(f"$ {r['command']}", *r["progress"], sep="\n  ", flush=True)
             print(
                 f"{engine} run {i + 1} of {runs}: {r['wall_s']} s wall, {r['cpu_s']} s "
                 f"processor, {r['peak_rss_mb']} MB peak, load {r['load_before']} / "
@@ -72,6 +74,13 @@ def main() -> None:
         )
 
     duck = figures["duckdb"][0]
+    if "spark" in figures:
+        import pandas as pd
+
+        same = pd.read_parquet(RESULTS / f"measures-duckdb-{folder.name}.parquet").equals(
+            pd.read_parquet(RESULTS / f"measures-spark-{folder.name}.parquet")
+        )
+        print(f"DuckDB's and Spark's outputs identical: {'yes' if same else 'NO'}")
     ratio = f"{figures['spark'][0]['wall_s'] / duck['wall_s']:.1f}" if "spark" in figures else "-"
     print(
         f"| {dt.date.today()} | {args.patients:,} patients, {events:,} events, {args.months} "

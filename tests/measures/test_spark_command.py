@@ -231,20 +231,44 @@ def test_too_little_driver_memory_is_a_plain_failure_with_what_to_change(small_d
 
 
 @pytest.mark.spark
-def test_a_failure_during_a_measure_is_a_plain_message(small_dataset):
-    # A driver allowed to collect only 1 KB of results fails at its first query.
-    done = _command(
-        str(small_dataset),
-        *("-o", os.devnull, "--engine", "spark", "--spark-memory", "1g"),
-        *("--spark-conf", "spark.driver.maxResultSize=1k"),
+def test_a_failure_during_a_query_is_a_plain_message(spark_engine, tmp_path):
+    # The shared session (no Java process to start): a file that goes missing after it was
+    # checked and registered makes the query itself fail inside Spark.
+    from commissioning.analytics.measures.engines import SparkEngine
+    from commissioning.errors import UserError
+
+    generate(SynthConfig(patients=50, months=12, chunk=50), tmp_path)
+    engine = SparkEngine(session=spark_engine.spark)
+    engine.table("events_gone", tmp_path / "events.parquet")
+    (tmp_path / "events.parquet").unlink()
+    with pytest.raises(UserError) as caught:
+        engine.sql("SELECT COUNT(*) AS n FROM events_gone")
+    text = str(caught.value)
+    assert text.startswith("Spark failed while working out the measures: ")
+    assert "events.parquet" in text and "does not exist" in text
+    assert "every worker must see the data folder at the same path" in text
+    assert "\n" not in text and "\tat " not in text
+
+
+def test_spark_failures_name_what_to_change():
+    from commissioning.analytics.measures.spark import SparkEngine
+
+    engine = SparkEngine(session=object(), memory="2g")  # explain() needs no Spark
+    java = "An error occurred while calling o1.getResult.\n: org.apache.spark.SparkException: {}"
+    broadcast = engine.explain(
+        Exception(java.format("Not enough memory to build and broadcast the table")), "while x"
     )
-    assert done.returncode == 1
-    _plain(done.stderr)
-    err = done.stderr
-    assert "Started Spark" in err and "Measure 2 of 7" not in err
-    assert "commissioning measures: Spark failed while " in err and "maxResultSize" in err
-    assert "--spark-conf spark.driver.maxResultSize=4g" in err
-    Path(re.search(r"Spark's own log: (\S+)", err).group(1)).unlink()
+    assert "its driver has 2g" in broadcast and "--spark-memory 4g" in broadcast
+    assert "spark.sql.autoBroadcastJoinThreshold=-1" in broadcast
+    heap = engine.explain(Exception("Caused by: java.lang.OutOfMemoryError: Java heap space"), "x")
+    assert "Java heap space" in heap and "--spark-memory 4g" in heap and "Threshold" not in heap
+    result = engine.explain(
+        Exception(java.format("Total size of serialized results is bigger than maxResultSize")),
+        "x",
+    )
+    assert "--spark-conf spark.driver.maxResultSize=4g" in result
+    disk = engine.explain(Exception("java.io.IOException: No space left on device"), "x")
+    assert "TMPDIR" in disk and "spark.local.dir" in disk
 
 
 def test_spark_options_are_checked_before_spark_starts(tmp_path, capsys):

@@ -344,7 +344,7 @@ class SparkEngine:
                 "Spark's Java process stopped: most often the machine ran out of memory; give "
                 f"Spark less with --spark-memory (now {self.memory}) or stop other large jobs."
             )
-        elif "PATH_NOT_FOUND" in text or "FileNotFoundException" in text:
+        elif any(s in text for s in ("PATH_NOT_FOUND", "FileNotFound", "FILE_NOT_EXIST")):
             advice = (
                 "Spark could not read a file of the dataset; on a cluster, every worker must "
                 "see the data folder at the same path as this machine."
