@@ -230,8 +230,8 @@ class SparkEngine:
             from pyspark.sql import SparkSession
         except ImportError:
             raise UserError(
-                "the Spark engine needs PySpark and Java 17: run `make test` or "
-                "`pip install pyspark` and install a Java runtime (Debian: openjdk-17-jre-headless)"
+                "the Spark engine needs PySpark and Java 17: `pip install 'commissioning[spark]'` "
+                "and install a Java runtime (Debian: openjdk-17-jre-headless)"
             ) from None
         if _java_missing():
             raise UserError(
