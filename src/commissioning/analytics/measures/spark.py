@@ -156,7 +156,13 @@ def _output_to(path: Path):
     """Point this process's standard output and error at ``path`` (for the JVM it starts)."""
     sys.stdout.flush()
     sys.stderr.flush()
-    saved = os.dup(1), os.dup(2)
+    try:
+        saved = os.dup(1), os.dup(2)
+    except OSError:  # no standard output or error to point elsewhere (a detached process)
+        saved = None
+    if saved is None:
+        yield
+        return
     fd = os.open(path, os.O_WRONLY | os.O_APPEND)
     try:
         os.dup2(fd, 1)
