@@ -224,7 +224,7 @@ def spark_engine():
     """One local Spark session shared by every Spark test, so the suite stays quick."""
     from commissioning.analytics.measures.engines import SparkEngine
 
-    engine = SparkEngine("local[2]")
+    engine = SparkEngine("local[2]", memory="1g")
     engine.spark.conf.set("spark.sql.shuffle.partitions", "2")
     yield engine
-    engine.spark.stop()
+    engine.close()
