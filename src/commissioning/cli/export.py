@@ -48,10 +48,10 @@ def run(args) -> int:
     from commissioning.store.runtime import setup
 
     setup(args.db)
+    from commissioning.analytics.disclosure import configured_policy
     from commissioning.ingest.export import export_all, export_kind
     from commissioning.ingest.kinds import find_kind
     from commissioning.store.models import CommissioningCommunity
-    from commissioning.suppression import configured_policy
 
     kind = None if all_kinds else find_kind(args.kind)
     if not all_kinds and kind is None:

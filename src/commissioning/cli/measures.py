@@ -68,12 +68,12 @@ def _month(text: str | None, option: str) -> dt.date | None:
 
 
 def run(args) -> int:
+    from commissioning.analytics.disclosure import configured_policy
     from commissioning.analytics.measures import evaluate, load_library
     from commissioning.analytics.measures.engines import make_engine
     from commissioning.analytics.measures.schema import check_dataset
     from commissioning.analytics.measures.spark import DEFAULT_WAIT, parse_conf, parse_memory
     from commissioning.errors import UserError
-    from commissioning.suppression import configured_policy
     from commissioning.tables import write_table
 
     library = load_library()

@@ -19,7 +19,7 @@ import pandas as pd
 from django.utils import timezone
 
 from commissioning.access.policy import reader
-from commissioning.analytics.disclosure import disclosed_count
+from commissioning.analytics.disclosure import configured_policy, disclosed_count
 from commissioning.document import (
     COUNT,
     DATE,
@@ -42,7 +42,6 @@ from commissioning.reports.practice import (
 )
 from commissioning.reports.sections import evidence_section, impact_section, monitoring_section
 from commissioning.store import models as m
-from commissioning.suppression import configured_policy
 from commissioning.work.presenter import STATUSES, status_counts
 
 SYNTHETIC_NOTE = "SYNTHETIC DATA — made up for demonstration; no real patient or person."

@@ -11,10 +11,9 @@ from __future__ import annotations
 
 import pandas as pd
 
-from commissioning.analytics.disclosure import shown_values
+from commissioning.analytics.disclosure import configured_policy, shown_values
 from commissioning.analytics.spc import summarise, xmr
 from commissioning.store import models as m
-from commissioning.suppression import configured_policy
 
 IMPROVEMENT = {"higher_better": "increase", "lower_better": "decrease", "neutral": "neutral"}
 VARIATIONS = [

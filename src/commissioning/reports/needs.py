@@ -7,6 +7,7 @@ from django.db.models import Max, Sum
 
 from commissioning.analytics.disclosure import (
     SUPPRESSED,
+    configured_policy,
     disclosed_count,
     suppress,
     suppress_parts,
@@ -14,7 +15,6 @@ from commissioning.analytics.disclosure import (
 from commissioning.analytics.needs import crude_proportion, diagnosis_rate
 from commissioning.document import COUNT, MONTH, PERCENT, Section, Table
 from commissioning.store import models as m
-from commissioning.suppression import configured_policy
 
 
 def practices_of(community):

@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import pandas as pd
 
-from commissioning.analytics.disclosure import SUPPRESSED
+from commissioning.analytics.disclosure import SUPPRESSED, configured_policy
 from commissioning.document import COUNT, DATE, MONTH, NUMBER, Section, Table, label
 from commissioning.reports import monitoring
 from commissioning.reports.spc_chart import spc_chart
-from commissioning.suppression import configured_policy
 
 CHARTS_PER_FIGURE = 4
 

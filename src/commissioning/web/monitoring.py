@@ -22,11 +22,10 @@ from django.db.models import Max
 from django.template.loader import render_to_string
 
 from commissioning.access.policy import observations_of_community, visible
-from commissioning.analytics.disclosure import shown_values
+from commissioning.analytics.disclosure import configured_policy, shown_values
 from commissioning.analytics.spc import short_periods, summarise, xmr
 from commissioning.charts import NHS_BLUE, NHS_DARK_GREY, chart_spec
 from commissioning.store.models import Frequency, Indicator, Observation, Polarity
-from commissioning.suppression import configured_policy
 
 IMPROVEMENT = {
     Polarity.HIGHER_BETTER: "increase",

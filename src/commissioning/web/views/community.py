@@ -11,7 +11,7 @@ from django.template.loader import render_to_string
 
 from commissioning.access.communities import community_or_404, sees_contract_values
 from commissioning.access.policy import scope_of, visible
-from commissioning.analytics.disclosure import shown_total, suppress_with_total
+from commissioning.analytics.disclosure import configured_policy, shown_total, suppress_with_total
 from commissioning.store.computed import remembered
 from commissioning.store.models import (
     Condition,
@@ -24,7 +24,6 @@ from commissioning.store.models import (
     Service,
     ServiceDevelopment,
 )
-from commissioning.suppression import configured_policy
 
 
 def _list_sizes(user, practices: list[Organisation]) -> dict[int, int]:

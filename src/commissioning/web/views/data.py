@@ -402,8 +402,8 @@ def export_frame(user, kind: Kind, community) -> pd.DataFrame:
     (:func:`commissioning.ingest.export.disclose`). The exact copy is ``commissioning export
     --full`` or ``commissioning backup``, on the server.
     """
+    from commissioning.analytics.disclosure import configured_policy
     from commissioning.ingest.export import columns_of, db_frame, disclose
-    from commissioning.suppression import configured_policy
 
     model = kind.model_class()
     frame = db_frame(kind, community.code)

@@ -35,6 +35,7 @@ from commissioning.access.communities import community_or_404, refuse_providers
 from commissioning.access.policy import ADD, editable, scope_of, visible
 from commissioning.analytics.disclosure import (
     SUPPRESSED,
+    configured_policy,
     shown_gap,
     suppress,
     suppress_with_total,
@@ -75,7 +76,6 @@ from commissioning.store.models import (
     PracticePopulation,
     Relationship,
 )
-from commissioning.suppression import configured_policy
 
 #: England's ONS code, under which the Fingertips importer stores England's values.
 ENGLAND_CODE = "E92000001"
