@@ -25,6 +25,7 @@ from django.urls import reverse
 from commissioning.access import policy
 from commissioning.access.communities import community_or_404
 from commissioning.errors import InputError, Problem, UserError
+from commissioning.indicators.scope import import_problems
 from commissioning.ingest.kinds import KINDS, Kind
 from commissioning.ingest.names import ORDER
 from commissioning.store.models import (
@@ -220,8 +221,6 @@ def scope_problems(user, community, batches: dict) -> list[Problem]:
                 "a contract with this reference belongs to another community",
             )
         if name in ("indicators", "observations"):  # codes are shared by every community
-            from commissioning.web.views.indicators import import_problems
-
             problems += import_problems(user, community, batches, name)
         if name == "incentives":
             ours = set(
