@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from commissioning.arrow_tables import write_csv
 from commissioning.errors import InputError, Problem, UserError, located
 
 ENCODINGS = ("utf-8-sig", "cp1252")
@@ -131,7 +132,7 @@ def write_table(df: pd.DataFrame, path: str | Path | None, *, fmt: str | None = 
         if fmt == "json":
             sys.stdout.write(df.to_json(orient="records", date_format="iso", indent=2) + "\n")
         else:
-            df.to_csv(sys.stdout, index=False, lineterminator="\n")
+            write_csv(df, None)
         return
     p = Path(path)
     fmt = fmt or {".parquet": "parquet", ".pq": "parquet", ".json": "json"}.get(
@@ -144,7 +145,7 @@ def write_table(df: pd.DataFrame, path: str | Path | None, *, fmt: str | None = 
     elif fmt == "json":
         p.write_text(df.to_json(orient="records", date_format="iso", indent=2) + "\n")
     else:
-        df.to_csv(p, index=False, lineterminator="\n")
+        write_csv(df, p)
 
 
 def write_json(obj, path: str | Path | None) -> None:

@@ -8,15 +8,28 @@ with the latest variation and assurance. See docs/guide/spc.md.
 from __future__ import annotations
 
 import argparse
+import re
 import sys
+import time
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
-from commissioning.analytics.spc import short_periods, summarise, xmr
+from commissioning.analytics.spc.engine import (
+    Charts,
+    Prepared,
+    charts,
+    points_frame,
+    prepare,
+    prepare_arrays,
+    summary_frame,
+)
 from commissioning.analytics.spc.limits import MINIMUM_FIX_AFTER
-from commissioning.analytics.spc.point_type import IMPROVEMENTS
+from commissioning.analytics.spc.point_type import IMPROVEMENTS, POINT_TYPES
+from commissioning.arrow_tables import CHUNK_ROWS, read_arrow, write_parquet
 from commissioning.errors import InputError, Problem, UserError, located
 from commissioning.tables import display_name, read_table, require_columns, to_number, write_table
 
@@ -25,6 +38,8 @@ SUMMARY_COLUMNS = ["series", "points", "mean", "lpl", "upl", "variation", "assur
 MAX_PROBLEMS = 20
 MAX_WARNINGS = 10
 REBASE_WORDS = {"": 0, "0": 0, "1": 1, "false": 0, "true": 1, "no": 0, "yes": 1}
+# Tables of this many rows or more report progress on standard error.
+PROGRESS_ROWS = 1_000_000
 
 
 def register(subparsers) -> None:
@@ -82,26 +97,47 @@ def register(subparsers) -> None:
 def run(args: argparse.Namespace) -> int:
     if _is_stdout(args.output) and args.summary is not None and _is_stdout(args.summary):
         raise UserError("the points and the summary cannot both go to standard output")
-    name = display_name(args.input)
-    table = read_table(args.input)
-    if table.empty:
-        raise located(name, None, None, "has no data rows (expected one row per series and date)")
-    require_columns(table, ["date", "value"], name)
-    frame = _validated(table, name, args.improvement)
+    progress = _Progress(args.input)
+    data = _read(args)
+    progress.rows(len(data), data.series_names)
     try:
-        points = xmr(
-            frame,
-            improvement=args.improvement,
-            fix_after=args.fix_after,
-            screen_outliers=args.screen_outliers,
-        )
+        result = charts(data, fix_after=args.fix_after, screen_outliers=args.screen_outliers)
+    except ValueError as exc:  # the checks should have caught everything
+        raise located(display_name(args.input), None, None, str(exc)) from None
+    progress.say("computed the charts")
+    _warn_short(result.short_periods())
+    _write_points(result, args.output, progress)
+    if args.summary is not None:
+        _write(summary_frame(result), SUMMARY_COLUMNS, args.summary)
+    progress.say("done")
+    return 0
+
+
+# --- reading -----------------------------------------------------------------------------
+
+
+def _read(args: argparse.Namespace) -> Prepared:
+    """The input checked and sorted: quickly when it is clean, else through ``_validated``,
+    which reports every problem with its row and column."""
+    name = display_name(args.input)
+    table = read_arrow(args.input, dictionary=("series", "improvement"))
+    frame = None
+    if table is None:
+        frame = read_table(args.input)
+        table = _arrow(frame)
+    data = _fast_prepare(table, args.improvement) if table is not None else None
+    if data is not None:
+        return data
+    if frame is None:
+        frame = read_table(args.input)
+    if frame.empty:
+        raise located(name, None, None, "has no data rows (expected one row per series and date)")
+    require_columns(frame, ["date", "value"], name)
+    checked = _validated(frame, name, args.improvement)
+    try:
+        return prepare(checked, args.improvement)
     except ValueError as exc:  # the checks above should have caught everything
         raise located(name, None, None, str(exc)) from None
-    _warn_short(points)
-    _write(points, OUTPUT_COLUMNS, args.output)
-    if args.summary is not None:
-        _write(summarise(points), SUMMARY_COLUMNS, args.summary)
-    return 0
 
 
 # --- options -----------------------------------------------------------------------------
@@ -280,11 +316,182 @@ def _mixed_improvement(frame: pd.DataFrame, name: str) -> None:
     raise _located(name, mixed[mixed].index, "improvement", message)
 
 
+# --- checking the input quickly ---------------------------------------------------------
+#
+# A clean table of millions of rows is checked column by column on its distinct values, with the
+# same functions as above (each judges a cell on its own), and numbers are converted by Arrow
+# when they are plain decimals. Anything else (a problem to report, an unusual type, a date
+# written another way, a number with a thousands separator or a leading minus on zero) gives up
+# and leaves the table to ``_validated``, so the result and the messages never depend on the
+# path taken.
+
+
+class _Slow(Exception):
+    """The quick check cannot vouch for this table: use ``_validated``."""
+
+
+_PLAIN_DATE = re.compile(r"\d{4}-\d{2}(-\d{2})?|\d{2}/\d{2}/\d{4}")
+_PLAIN_NUMBER = r"^-?[0-9]{1,15}(\.[0-9]+)?$"
+_NS_PER_DAY = 86_400_000_000_000
+_NS_DAYS = 106_751  # days either side of 1970 that nanoseconds since then can count
+
+
+def _arrow(frame: pd.DataFrame) -> pa.Table | None:
+    try:
+        return pa.Table.from_pandas(frame, preserve_index=False)
+    except (pa.ArrowException, TypeError, ValueError):
+        return None
+
+
+def _fast_prepare(table: pa.Table, default_improvement: str) -> Prepared | None:
+    names = table.column_names
+    if table.num_rows == 0 or "date" not in names or "value" not in names:
+        return None
+    if len(set(names)) != len(names):
+        return None
+    n = table.num_rows
+    try:
+        if "series" in names:
+            codes, series_names = _fast_series(table.column("series"))
+        else:
+            codes, series_names = np.zeros(n, dtype=np.int64), None
+        dates = _fast_dates(table.column("date"))
+        values = _fast_numbers(table.column("value"), "value")
+        target = _fast_numbers(table.column("target"), "target") if "target" in names else None
+        rebase = (
+            _fast_rebase(table.column("rebase"))
+            if "rebase" in names
+            else np.zeros(n, dtype=np.int8)
+        )
+        default = IMPROVEMENTS[default_improvement]
+        improvement = (
+            _fast_improvement(table.column("improvement"), default_improvement)
+            if "improvement" in names
+            else np.full(n, default, dtype=np.int8)
+        )
+        return prepare_arrays(
+            series_codes=codes,
+            series_names=series_names,
+            date_key=dates.view(np.int64),
+            dates=pd.Series(dates),
+            values=values,
+            target=target,
+            rebase=rebase,
+            improvement=improvement,
+        )
+    except (_Slow, InputError, ValueError):
+        return None
+
+
+def _distinct(column: pa.ChunkedArray, name: str) -> tuple[np.ndarray, pd.DataFrame]:
+    """Each row's index into a table of the column's distinct values (a missing value last,
+    when there is one), as pandas would read them."""
+    if not pa.types.is_dictionary(column.type):
+        column = pc.dictionary_encode(column)
+    column = pa.table({"x": column}).unify_dictionaries().column("x")
+    chunks = column.chunks
+    dictionary = chunks[0].dictionary if chunks else pa.array([], column.type.value_type)
+    missing = len(dictionary)
+    if column.null_count:
+        dictionary = pa.concat_arrays([dictionary, pa.nulls(1, dictionary.type)])
+    indices = [
+        pc.fill_null(chunk.indices, missing).to_numpy().astype(np.int64, copy=False)
+        for chunk in chunks
+    ]
+    index = np.concatenate(indices) if indices else np.zeros(0, dtype=np.int64)
+    return index, pd.DataFrame({name: dictionary.to_pandas()})
+
+
+def _is_text(kind: pa.DataType) -> bool:
+    if pa.types.is_dictionary(kind):
+        kind = kind.value_type
+    return pa.types.is_string(kind) or pa.types.is_large_string(kind)
+
+
+def _fast_series(column: pa.ChunkedArray) -> tuple[np.ndarray, pd.Index]:
+    if column.null_count or not (_is_text(column.type) or pa.types.is_integer(column.type)):
+        raise _Slow
+    index, distinct = _distinct(column, "series")
+    names = _series(distinct, "")
+    codes, sorted_names = pd.factorize(names, sort=True)
+    return codes[index], pd.Index(sorted_names)
+
+
+def _fast_dates(column: pa.ChunkedArray) -> np.ndarray:
+    kind = column.type
+    if column.null_count:
+        raise _Slow
+    if pa.types.is_date32(kind):
+        days = column.to_numpy().astype(np.int64)
+        if len(days) and days.min() > -_NS_DAYS and days.max() < _NS_DAYS:
+            # what _dates makes of a date: its midnight, in nanoseconds
+            return (days * _NS_PER_DAY).view("datetime64[ns]")
+    if _is_text(kind):
+        index, distinct = _distinct(column, "date")
+        text = distinct["date"].astype("string").str.strip()
+        if not all(_PLAIN_DATE.fullmatch(t) for t in text):
+            raise _Slow
+    elif pa.types.is_date(kind) or pa.types.is_timestamp(kind):
+        index, distinct = _distinct(column, "date")
+    else:
+        raise _Slow
+    return _dates(distinct, "").to_numpy(dtype="datetime64[ns]")[index]
+
+
+def _fast_numbers(column: pa.ChunkedArray, name: str) -> np.ndarray:
+    kind = column.type
+    if pa.types.is_floating(kind) or pa.types.is_integer(kind):
+        if column.null_count:
+            return column.to_pandas().to_numpy(dtype=float, na_value=np.nan)
+        return np.asarray(column.to_numpy(), dtype=float)
+    if not _is_text(kind):
+        raise _Slow
+    if pa.types.is_dictionary(kind):
+        column = column.cast(kind.value_type)
+    plain = pc.fill_null(pc.match_substring_regex(column, _PLAIN_NUMBER), True)
+    plain = plain.to_numpy(zero_copy_only=False)
+    values = pc.cast(column, pa.float64(), safe=False) if plain.all() else None
+    if values is None:
+        kept = pc.if_else(pa.chunked_array([pa.array(plain)]), column, pa.scalar(None, column.type))
+        values = pc.cast(kept, pa.float64())
+    numbers = values.to_numpy(zero_copy_only=False)
+    if numbers.dtype != np.float64:
+        numbers = numbers.astype(np.float64)
+    if not plain.all():
+        rows = np.flatnonzero(~plain)
+        cells = column.take(pa.array(rows)).to_pandas()
+        cells.index = rows
+        others = pd.DataFrame({name: cells})
+        numbers = numbers.copy()
+        numbers[rows] = to_number(others, name, "", required=False, limit=MAX_PROBLEMS)
+    if np.signbit(numbers[numbers == 0]).any():
+        raise _Slow  # "-0": pandas reads it as 0 or -0.0 depending on the rest of the column
+    return numbers
+
+
+def _fast_rebase(column: pa.ChunkedArray) -> np.ndarray:
+    if pa.types.is_integer(column.type) and not column.null_count:
+        marks = column.to_numpy()
+        if ((marks == 0) | (marks == 1)).all():
+            return marks.astype(np.int8)
+    if not (_is_text(column.type) or pa.types.is_integer(column.type)):
+        raise _Slow
+    index, distinct = _distinct(column, "rebase")
+    return _rebase(distinct, "").to_numpy(dtype=np.int8)[index]
+
+
+def _fast_improvement(column: pa.ChunkedArray, default: str) -> np.ndarray:
+    if not _is_text(column.type):
+        raise _Slow
+    index, distinct = _distinct(column, "improvement")
+    words = _improvement(distinct, "", default)
+    return np.array([IMPROVEMENTS[w] for w in words], dtype=np.int8)[index]
+
+
 # --- warnings and output -----------------------------------------------------------------
 
 
-def _warn_short(points: pd.DataFrame) -> None:
-    short = short_periods(points)
+def _warn_short(short: pd.DataFrame) -> None:
     for row in short.head(MAX_WARNINGS).itertuples(index=False):
         series = f"series '{row.series}'" if "series" in short.columns else "the series"
         after = "" if row.whole_series else f" in the period from {_date_text(row.start)}"
@@ -322,6 +529,10 @@ def _format(path) -> str:
 
 def _write(frame: pd.DataFrame, columns: list[str], path) -> None:
     fmt = _format(path)
+    write_table(_output_frame(frame, columns, fmt), path, fmt=fmt)
+
+
+def _output_frame(frame: pd.DataFrame, columns: list[str], fmt: str) -> pd.DataFrame:
     out = pd.DataFrame(index=frame.index)
     for column in columns:
         if column == "series" and column not in frame.columns:
@@ -335,7 +546,7 @@ def _write(frame: pd.DataFrame, columns: list[str], path) -> None:
         elif column == "special_cause" and fmt == "csv":
             values = values.map({True: "true", False: "false"})
         out[column] = values
-    write_table(out, path, fmt=fmt)
+    return out
 
 
 def _dates_out(dates: pd.Series, fmt: str) -> pd.Series:
@@ -345,3 +556,126 @@ def _dates_out(dates: pd.Series, fmt: str) -> pd.Series:
     if whole_days:
         return dates.dt.strftime("%Y-%m-%d")
     return dates.dt.strftime("%Y-%m-%dT%H:%M:%S")
+
+
+def _write_points(result: Charts, path, progress: _Progress) -> None:
+    """Write the points as ``_write(points_frame(result), OUTPUT_COLUMNS, path)`` would, without
+    building every cell in Python."""
+    fmt = _format(path)
+    data = result.data
+    dates = data.dates
+    if fmt == "csv" and pd.api.types.is_datetime64_any_dtype(dates):
+        write_table(_points_for_csv(result), path, fmt="csv")
+        progress.say("wrote the points")
+        return
+    if fmt == "parquet" and pd.api.types.is_datetime64_any_dtype(dates):
+        first = np.flatnonzero(~np.isnan(data.values))[:1]
+        if len(first) and _whole_days(dates):
+            sample = _output_frame(points_frame(result, first), OUTPUT_COLUMNS, fmt)
+            schema = pa.Schema.from_pandas(sample, preserve_index=False)
+            write_parquet(_parquet_chunks(result, schema, progress), schema, path)
+            return
+    _write(points_frame(result), OUTPUT_COLUMNS, path)
+
+
+def _whole_days(dates: pd.Series) -> bool:
+    distinct = pd.Series(pd.unique(dates))
+    return bool((distinct == distinct.dt.normalize()).all())
+
+
+def _categorical(codes: np.ndarray, labels) -> pd.Categorical:
+    """Labels by code (-1 for missing), merging labels that are the same text."""
+    label_codes, distinct = pd.factorize(pd.Index(labels), sort=False)
+    codes = np.where(codes < 0, -1, label_codes[np.maximum(codes, 0)]) if len(labels) else codes
+    return pd.Categorical.from_codes(codes, categories=distinct, validate=False)
+
+
+def _points_for_csv(result: Charts) -> pd.DataFrame:
+    """The points as ``_output_frame(..., "csv")`` gives them, with text held once as
+    categories (the series names, the dates, the words) rather than once a row."""
+    data = result.data
+    n = len(data)
+    if data.series_names is None:
+        series = _categorical(np.zeros(n, dtype=np.int8), [""])
+    else:
+        series = _categorical(data.series_codes, data.series_names)
+    date_codes, distinct = pd.factorize(data.dates, sort=False)
+    date_text = _dates_out(pd.Series(distinct), "csv")
+    ids = result.periods.ids
+    return pd.DataFrame(
+        {
+            "series": series,
+            "date": _categorical(date_codes, date_text),
+            "value": data.values,
+            "mean": result.limits.mean[ids],
+            "lpl": result.limits.lpl[ids],
+            "upl": result.limits.upl[ids],
+            "special_cause": _categorical((result.rule > 0).astype(np.int8), ["false", "true"]),
+            "point_type": _categorical(result.point_type, POINT_TYPES),
+        }
+    )
+
+
+def _parquet_chunks(result: Charts, schema: pa.Schema, progress: _Progress):
+    """The points as Arrow tables of ``CHUNK_ROWS`` rows each, typed as ``schema``."""
+    data = result.data
+    n = len(data)
+    names = None if data.series_names is None else pa.array(np.asarray(data.series_names, object))
+    kinds = pa.array(POINT_TYPES)
+    days = pd.DatetimeIndex(data.dates).asi8
+    ids = result.periods.ids
+    for start in range(0, n, CHUNK_ROWS):
+        rows = slice(start, min(start + CHUNK_ROWS, n))
+        size = rows.stop - start
+        codes = result.point_type[rows]
+        arrays = [
+            pa.array([""] * size) if names is None else names.take(data.series_codes[rows]),
+            pa.array((days[rows] // _NS_PER_DAY).astype(np.int32), pa.date32()),
+            pa.array(data.values[rows], from_pandas=True),
+            pa.array(result.limits.mean[ids[rows]], from_pandas=True),
+            pa.array(result.limits.lpl[ids[rows]], from_pandas=True),
+            pa.array(result.limits.upl[ids[rows]], from_pandas=True),
+            pa.array(result.rule[rows] > 0),
+            kinds.take(pa.array(codes, mask=codes < 0)),
+        ]
+        arrays = [
+            a.cast(f.type) if a.type != f.type else a for a, f in zip(arrays, schema, strict=True)
+        ]
+        yield pa.Table.from_arrays(arrays, schema=schema)
+        progress.part("writing the points", rows.stop, n)
+
+
+class _Progress:
+    """Lines on standard error about a long run (tables of ``PROGRESS_ROWS`` rows or more)."""
+
+    def __init__(self, source) -> None:
+        self.start = time.perf_counter()
+        self.on = False
+        self.shown = -1
+        size = 0 if _is_stdout(source) else _size(source)
+        if size >= 100_000_000:
+            self.on = True
+            self.say(f"reading {display_name(source)} ({size / 1e6:,.0f} MB)")
+
+    def rows(self, rows: int, series_names) -> None:
+        self.on = self.on or rows >= PROGRESS_ROWS
+        series = 1 if series_names is None else len(series_names)
+        self.say(f"read and checked {rows:,} rows ({series:,} series)")
+
+    def say(self, message: str) -> None:
+        if self.on:
+            seconds = time.perf_counter() - self.start
+            print(f"commissioning spc: {message} ({seconds:.1f} s)", file=sys.stderr, flush=True)
+
+    def part(self, message: str, done: int, total: int) -> None:
+        tenth = 10 * done // max(total, 1)
+        if tenth > self.shown:
+            self.shown = tenth
+            self.say(f"{message}: {done:,} of {total:,} rows")
+
+
+def _size(path) -> int:
+    try:
+        return Path(path).stat().st_size
+    except OSError:
+        return 0
