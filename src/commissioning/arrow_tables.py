@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import io
 import sys
+from collections import deque
 from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -38,9 +39,10 @@ import pyarrow.parquet as pq
 
 # Rows written at a time (and Parquet's default row group size, so files are laid out alike).
 CHUNK_ROWS = 1 << 20
-# Arrow writes floats with the same digits as repr() between these magnitudes, but without the
-# ".0" of whole numbers; outside them (and for 0.0, which it writes "0") the layout differs.
-_PLAIN_LOW, _PLAIN_HIGH = 1e-3, 1e14
+# Arrow writes floats with the same digits as repr() (the shortest that read back the same), in
+# plain notation between these magnitudes (it switches to an exponent below 1e-6 and from 1e10,
+# repr() below 1e-4 and from 1e16), but without the ".0" of whole numbers.
+_PLAIN_LOW, _PLAIN_HIGH = 1e-3, 1e9
 _NEEDS_QUOTES = r'[,"\r\n]'
 _QUOTE = b'"'
 
@@ -116,15 +118,29 @@ def _read_csv(p: Path) -> pa.Table | None:
 
 
 def write_csv(df: pd.DataFrame, path: str | Path | None) -> None:
-    """Write ``df`` as ``df.to_csv(path, index=False, lineterminator="\\n")`` would (standard
+    """Write ``df`` as ``df.to_csv(path, index=False, lineterminator="\n")`` would (standard
     output for None)."""
     columns = _text_columns(df)
     if columns is None:
         target = sys.stdout if path is None else path
         df.to_csv(target, index=False, lineterminator="\n")
         return
-    header = (",".join(str(c) for c in df.columns) + "\n").encode()
-    chunks = _csv_chunks(columns, len(df))
+    write_csv_columns(list(df.columns), columns, len(df), path)
+
+
+def write_csv_columns(
+    names: list[str],
+    columns: list[Callable[[int, int], pa.Array]],
+    rows: int,
+    path: str | Path | None,
+) -> None:
+    """Write a CSV file (standard output for None) whose column ``names[i]`` holds, for rows
+    ``start`` to ``stop``, the text ``columns[i](start, stop)``, made ``CHUNK_ROWS`` at a time.
+
+    Names and text must need no quotes (see ``needs_quotes``) and hold "" for a missing value.
+    """
+    header = (",".join(names) + "\n").encode()
+    chunks = _csv_chunks(columns, rows)
     if path is None:
         sys.stdout.write(header.decode())
         for chunk in chunks:
@@ -137,14 +153,26 @@ def write_csv(df: pd.DataFrame, path: str | Path | None) -> None:
 
 
 def _csv_chunks(columns: list[Callable[[int, int], pa.Array]], rows: int) -> Iterable[bytes]:
+    """The CSV text of each ``CHUNK_ROWS`` rows, in order, made two at a time in the
+    background (Arrow works outside Python's lock, so both cores can be busy)."""
     options = pa_csv.WriteOptions(include_header=False, quoting_style="none")
     names = [str(i) for i in range(len(columns))]
-    for start in range(0, rows, CHUNK_ROWS):
+
+    def text(start: int) -> bytes:
         stop = min(start + CHUNK_ROWS, rows)
         table = pa.table([column(start, stop) for column in columns], names=names)
         buffer = io.BytesIO()
         pa_csv.write_csv(table, buffer, options)
-        yield buffer.getvalue()
+        return buffer.getvalue()
+
+    with ThreadPoolExecutor(2) as background:
+        pending: deque = deque()
+        for start in range(0, rows, CHUNK_ROWS):
+            pending.append(background.submit(text, start))
+            if len(pending) > 2:
+                yield pending.popleft().result()
+        while pending:
+            yield pending.popleft().result()
 
 
 def _text_columns(df: pd.DataFrame) -> list[Callable[[int, int], pa.Array]] | None:
@@ -153,7 +181,7 @@ def _text_columns(df: pd.DataFrame) -> list[Callable[[int, int], pa.Array]] | No
     if len(df.columns) < 2 or isinstance(df.columns, pd.MultiIndex):
         return None  # pandas quotes an empty field when it is a row's only field
     names = list(df.columns)
-    if not all(isinstance(c, str) for c in names) or _needs_quotes(pa.array(names)):
+    if not all(isinstance(c, str) for c in names) or needs_quotes(pa.array(names)):
         return None
     columns = []
     for name in names:
@@ -171,14 +199,14 @@ def _text_column(values: pd.Series) -> Callable[[int, int], pa.Array] | None:
         if categories is None:
             return None
         codes = values.cat.codes.to_numpy()
-        return lambda a, b: _pick(categories, codes[a:b])
+        return lambda a, b: words_at(categories, codes[a:b])
     if dtype == np.float64:
         numbers = values.to_numpy()
         return lambda a, b: float_text(numbers[a:b])
     if dtype == np.bool_:
         flags = values.to_numpy().astype(np.int8)
         words = pa.array(["False", "True"])
-        return lambda a, b: _pick(words, flags[a:b])
+        return lambda a, b: words_at(words, flags[a:b])
     if dtype.kind in "iu" and isinstance(dtype, np.dtype):
         numbers = values.to_numpy()
         return lambda a, b: pc.cast(pa.array(numbers[a:b]), pa.string())
@@ -203,20 +231,22 @@ def _strings(values: pd.Series) -> pa.Array | None:
         return pa.array([""] * len(array))
     if not (pa.types.is_string(array.type) or pa.types.is_large_string(array.type)):
         return None
-    if _needs_quotes(array):
+    if needs_quotes(array):
         return None
     return pc.fill_null(array, "")
 
 
-def _needs_quotes(text: pa.Array) -> bool:
+def needs_quotes(text: pa.Array) -> bool:
+    """Whether pandas would put any of these cells in quotes (or might: a comma, a quote or a
+    line end in them)."""
     return bool(pc.any(pc.match_substring_regex(text, _NEEDS_QUOTES)).as_py())
 
 
-def _pick(words: pa.Array, codes: np.ndarray) -> pa.Array:
+def words_at(words: pa.Array, codes: np.ndarray) -> pa.Array:
     """``words[codes]``, with "" where a code is -1 (missing)."""
-    missing = codes < 0
-    if missing.any():
-        return pc.fill_null(words.take(pa.array(codes, mask=missing)), "")
+    if (codes < 0).any():
+        words = pa.concat_arrays([words, pa.array([""], words.type)])
+        codes = np.where(codes < 0, len(words) - 1, codes)
     return words.take(pa.array(codes))
 
 
@@ -242,15 +272,16 @@ def _float_text(values: np.ndarray) -> pa.Array:
     size = np.abs(values)
     with np.errstate(invalid="ignore"):
         plain = (size >= _PLAIN_LOW) & (size < _PLAIN_HIGH)
+        # Arrow writes whole numbers without the ".0" that repr() gives them.
+        whole = (plain | (size == 0)) & (values == np.floor(values))
+    other = ~plain & (size != 0)  # NaN, infinities and the magnitudes where layouts differ
     text = pc.cast(pa.array(values), pa.string())
-    # Arrow switches to an exponent for some long numbers that repr() writes out in full.
-    plain &= ~pc.match_substring(text, "e").to_numpy(zero_copy_only=False)
-    whole = pc.invert(pc.match_substring(text, "."))
-    text = pc.if_else(whole, pc.binary_join_element_wise(text, ".0", ""), text)
-    mask = ~plain & (size != 0)  # NaN, infinities and the magnitudes where layouts differ
-    if mask.any():
-        replacements = ["" if np.isnan(v) else repr(float(v)) for v in values[mask]]
-        text = pc.replace_with_mask(text, pa.array(mask), pa.array(replacements, pa.string()))
+    if whole.any():
+        with_point = pc.binary_join_element_wise(text.filter(pa.array(whole)), ".0", "")
+        text = pc.replace_with_mask(text, pa.array(whole), with_point)
+    if other.any():
+        replacements = ["" if np.isnan(v) else repr(float(v)) for v in values[other]]
+        text = pc.replace_with_mask(text, pa.array(other), pa.array(replacements, pa.string()))
     return text
 
 

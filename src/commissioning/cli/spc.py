@@ -29,7 +29,15 @@ from commissioning.analytics.spc.engine import (
 )
 from commissioning.analytics.spc.limits import MINIMUM_FIX_AFTER
 from commissioning.analytics.spc.point_type import IMPROVEMENTS, POINT_TYPES
-from commissioning.arrow_tables import CHUNK_ROWS, read_arrow, write_parquet
+from commissioning.arrow_tables import (
+    CHUNK_ROWS,
+    float_text,
+    needs_quotes,
+    read_arrow,
+    words_at,
+    write_csv_columns,
+    write_parquet,
+)
 from commissioning.errors import InputError, Problem, UserError, located
 from commissioning.tables import display_name, read_table, require_columns, to_number, write_table
 
@@ -388,17 +396,18 @@ def _distinct(column: pa.ChunkedArray, name: str) -> tuple[np.ndarray, pd.DataFr
     when there is one), as pandas would read them."""
     if not pa.types.is_dictionary(column.type):
         column = pc.dictionary_encode(column)
-    column = pa.table({"x": column}).unify_dictionaries().column("x")
     chunks = column.chunks
-    dictionary = chunks[0].dictionary if chunks else pa.array([], column.type.value_type)
+    if not chunks:
+        return np.zeros(0, dtype=np.int32), pd.DataFrame({name: pd.Series([], dtype=object)})
+    dictionary = chunks[0].dictionary
+    if any(not c.dictionary.equals(dictionary) for c in chunks[1:]):
+        column = pa.table({"x": column}).unify_dictionaries().column("x")
+        chunks = column.chunks
+        dictionary = chunks[0].dictionary
     missing = len(dictionary)
     if column.null_count:
         dictionary = pa.concat_arrays([dictionary, pa.nulls(1, dictionary.type)])
-    indices = [
-        pc.fill_null(chunk.indices, missing).to_numpy().astype(np.int64, copy=False)
-        for chunk in chunks
-    ]
-    index = np.concatenate(indices) if indices else np.zeros(0, dtype=np.int64)
+    index = np.concatenate([pc.fill_null(c.indices, missing).to_numpy() for c in chunks])
     return index, pd.DataFrame({name: dictionary.to_pandas()})
 
 
@@ -414,7 +423,7 @@ def _fast_series(column: pa.ChunkedArray) -> tuple[np.ndarray, pd.Index]:
     index, distinct = _distinct(column, "series")
     names = _series(distinct, "")
     codes, sorted_names = pd.factorize(names, sort=True)
-    return codes[index], pd.Index(sorted_names)
+    return codes.astype(np.int32)[index], pd.Index(sorted_names)
 
 
 def _fast_dates(column: pa.ChunkedArray) -> np.ndarray:
@@ -559,22 +568,24 @@ def _dates_out(dates: pd.Series, fmt: str) -> pd.Series:
 
 
 def _write_points(result: Charts, path, progress: _Progress) -> None:
-    """Write the points as ``_write(points_frame(result), OUTPUT_COLUMNS, path)`` would, without
-    building every cell in Python."""
+    """Write the points as ``_write(points_frame(result), OUTPUT_COLUMNS, path)`` would, a
+    million rows at a time, without building every cell in Python."""
     fmt = _format(path)
     data = result.data
-    dates = data.dates
-    if fmt == "csv" and pd.api.types.is_datetime64_any_dtype(dates):
-        write_table(_points_for_csv(result), path, fmt="csv")
-        progress.say("wrote the points")
-        return
-    if fmt == "parquet" and pd.api.types.is_datetime64_any_dtype(dates):
-        first = np.flatnonzero(~np.isnan(data.values))[:1]
-        if len(first) and _whole_days(dates):
-            sample = _output_frame(points_frame(result, first), OUTPUT_COLUMNS, fmt)
-            schema = pa.Schema.from_pandas(sample, preserve_index=False)
-            write_parquet(_parquet_chunks(result, schema, progress), schema, path)
-            return
+    if pd.api.types.is_datetime64_any_dtype(data.dates):
+        if fmt == "csv":
+            columns = _csv_columns(result)
+            if columns is not None:
+                write_csv_columns(OUTPUT_COLUMNS, columns, len(data), path)
+                progress.say("wrote the points")
+                return
+        if fmt == "parquet":
+            first = np.flatnonzero(~np.isnan(data.values))[:1]
+            if len(first) and _whole_days(data.dates):
+                sample = _output_frame(points_frame(result, first), OUTPUT_COLUMNS, fmt)
+                schema = pa.Schema.from_pandas(sample, preserve_index=False)
+                write_parquet(_parquet_chunks(result, schema, progress), schema, path)
+                return
     _write(points_frame(result), OUTPUT_COLUMNS, path)
 
 
@@ -583,37 +594,32 @@ def _whole_days(dates: pd.Series) -> bool:
     return bool((distinct == distinct.dt.normalize()).all())
 
 
-def _categorical(codes: np.ndarray, labels) -> pd.Categorical:
-    """Labels by code (-1 for missing), merging labels that are the same text."""
-    label_codes, distinct = pd.factorize(pd.Index(labels), sort=False)
-    codes = np.where(codes < 0, -1, label_codes[np.maximum(codes, 0)]) if len(labels) else codes
-    return pd.Categorical.from_codes(codes, categories=distinct, validate=False)
-
-
-def _points_for_csv(result: Charts) -> pd.DataFrame:
-    """The points as ``_output_frame(..., "csv")`` gives them, with text held once as
-    categories (the series names, the dates, the words) rather than once a row."""
+def _csv_columns(result: Charts):
+    """For each output column, the text ``_output_frame(..., "csv")`` and ``to_csv`` give rows
+    start to stop (None if a series name would need quotes: pandas then writes the file)."""
     data = result.data
-    n = len(data)
-    if data.series_names is None:
-        series = _categorical(np.zeros(n, dtype=np.int8), [""])
-    else:
-        series = _categorical(data.series_codes, data.series_names)
-    date_codes, distinct = pd.factorize(data.dates, sort=False)
-    date_text = _dates_out(pd.Series(distinct), "csv")
-    ids = result.periods.ids
-    return pd.DataFrame(
-        {
-            "series": series,
-            "date": _categorical(date_codes, date_text),
-            "value": data.values,
-            "mean": result.limits.mean[ids],
-            "lpl": result.limits.lpl[ids],
-            "upl": result.limits.upl[ids],
-            "special_cause": _categorical((result.rule > 0).astype(np.int8), ["false", "true"]),
-            "point_type": _categorical(result.point_type, POINT_TYPES),
-        }
-    )
+    names = [""] if data.series_names is None else data.series_names
+    series = pa.array(np.asarray(names, dtype=object))
+    if not (pa.types.is_string(series.type) or pa.types.is_large_string(series.type)):
+        return None
+    if needs_quotes(series):
+        return None
+    codes = np.zeros(len(data), dtype=np.int8) if data.series_names is None else data.series_codes
+    days = pd.DatetimeIndex(data.dates).asi8
+    distinct = np.unique(pd.unique(days))
+    date_text = pa.array(_dates_out(pd.Series(distinct.view("datetime64[ns]")), "csv"))
+    flags = pa.array(["false", "true"])
+    kinds = pa.array(POINT_TYPES)
+    return [
+        lambda a, b: words_at(series, codes[a:b]),
+        lambda a, b: words_at(date_text, np.searchsorted(distinct, days[a:b])),
+        lambda a, b: float_text(data.values[a:b]),
+        lambda a, b: float_text(result.per_row("mean", a, b)),
+        lambda a, b: float_text(result.per_row("lpl", a, b)),
+        lambda a, b: float_text(result.per_row("upl", a, b)),
+        lambda a, b: words_at(flags, (result.rule[a:b] > 0).view(np.int8)),
+        lambda a, b: words_at(kinds, result.point_type[a:b]),
+    ]
 
 
 def _parquet_chunks(result: Charts, schema: pa.Schema, progress: _Progress):
@@ -623,26 +629,26 @@ def _parquet_chunks(result: Charts, schema: pa.Schema, progress: _Progress):
     names = None if data.series_names is None else pa.array(np.asarray(data.series_names, object))
     kinds = pa.array(POINT_TYPES)
     days = pd.DatetimeIndex(data.dates).asi8
-    ids = result.periods.ids
     for start in range(0, n, CHUNK_ROWS):
-        rows = slice(start, min(start + CHUNK_ROWS, n))
-        size = rows.stop - start
-        codes = result.point_type[rows]
+        stop = min(start + CHUNK_ROWS, n)
+        codes = result.point_type[start:stop]
         arrays = [
-            pa.array([""] * size) if names is None else names.take(data.series_codes[rows]),
-            pa.array((days[rows] // _NS_PER_DAY).astype(np.int32), pa.date32()),
-            pa.array(data.values[rows], from_pandas=True),
-            pa.array(result.limits.mean[ids[rows]], from_pandas=True),
-            pa.array(result.limits.lpl[ids[rows]], from_pandas=True),
-            pa.array(result.limits.upl[ids[rows]], from_pandas=True),
-            pa.array(result.rule[rows] > 0),
+            pa.array([""] * (stop - start))
+            if names is None
+            else names.take(data.series_codes[start:stop]),
+            pa.array((days[start:stop] // _NS_PER_DAY).astype(np.int32), pa.date32()),
+            pa.array(data.values[start:stop], from_pandas=True),
+            pa.array(result.per_row("mean", start, stop), from_pandas=True),
+            pa.array(result.per_row("lpl", start, stop), from_pandas=True),
+            pa.array(result.per_row("upl", start, stop), from_pandas=True),
+            pa.array(result.rule[start:stop] > 0),
             kinds.take(pa.array(codes, mask=codes < 0)),
         ]
         arrays = [
             a.cast(f.type) if a.type != f.type else a for a, f in zip(arrays, schema, strict=True)
         ]
         yield pa.Table.from_arrays(arrays, schema=schema)
-        progress.part("writing the points", rows.stop, n)
+        progress.part("writing the points", stop, n)
 
 
 class _Progress:

@@ -121,9 +121,9 @@ class Charts:
         """Each row's period number within its series."""
         return self.periods.spread(self.numbers)
 
-    def per_row(self, name: str) -> np.ndarray:
-        """A per-period limit ("mean", "lpl", "upl") on every row."""
-        return self.periods.spread(getattr(self.limits, name))
+    def per_row(self, name: str, start: int = 0, stop: int | None = None) -> np.ndarray:
+        """A per-period limit ("mean", "lpl", "upl") on every row (or rows start to stop)."""
+        return self.periods.spread(getattr(self.limits, name), start, stop)
 
     def short_periods(self, minimum: int = MINIMUM_POINTS) -> pd.DataFrame:
         """As ``short_periods`` on ``points_frame(self)``."""
@@ -483,7 +483,10 @@ def _take(dates, rows: np.ndarray) -> np.ndarray:
 
 def _starts(codes: np.ndarray) -> np.ndarray:
     """True on the first row of each series."""
-    return codes != lag(codes, 1, -1)
+    starts = np.empty(len(codes), dtype=bool)
+    starts[:1] = True
+    np.not_equal(codes[1:], codes[:-1], out=starts[1:])
+    return starts
 
 
 def _grid_batches(sizes: np.ndarray, slack: float = 1.25, cells: int | None = None):

@@ -44,9 +44,19 @@ class Groups:
         """The last row of each block."""
         return self.starts + self.sizes - 1
 
-    def spread(self, values: np.ndarray) -> np.ndarray:
-        """One value per block, repeated on each of its rows."""
-        return np.repeat(values, self.sizes)
+    def spread(self, values: np.ndarray, start: int = 0, stop: int | None = None) -> np.ndarray:
+        """One value per block, repeated on each of its rows (only rows ``start`` to ``stop``)."""
+        if start == 0 and stop is None:
+            return np.repeat(values, self.sizes)
+        end = int(self.starts[-1] + self.sizes[-1]) if self.count else 0
+        stop = end if stop is None else stop
+        if stop <= start:
+            return values[:0]
+        first, last = self.block_of(np.array([start, stop - 1]))
+        sizes = self.sizes[first : last + 1].copy()
+        sizes[0] -= start - self.starts[first]
+        sizes[-1] -= self.starts[last] + self.sizes[last] - stop
+        return np.repeat(values[first : last + 1], sizes)
 
     def total(self, values: np.ndarray) -> np.ndarray:
         """Sum of each block (of counts or flags: exact in any order)."""
