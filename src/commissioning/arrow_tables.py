@@ -228,7 +228,7 @@ def _strings(values: pd.Series) -> pa.Array | None:
     if isinstance(array, pa.ChunkedArray):
         array = array.combine_chunks()
     if array.type == pa.null():
-        return pa.array([""] * len(array))
+        return pa.array([""] * len(array), pa.string())
     if not (pa.types.is_string(array.type) or pa.types.is_large_string(array.type)):
         return None
     if needs_quotes(array):
