@@ -133,14 +133,17 @@ def write_csv_columns(
     columns: list[Callable[[int, int], pa.Array]],
     rows: int,
     path: str | Path | None,
+    *,
+    before: Callable[[int], object] | None = None,
 ) -> None:
     """Write a CSV file (standard output for None) whose column ``names[i]`` holds, for rows
     ``start`` to ``stop``, the text ``columns[i](start, stop)``, made ``CHUNK_ROWS`` at a time.
 
     Names and text must need no quotes (see ``needs_quotes``) and hold "" for a missing value.
+    ``before(stop)`` is called (in this thread) before rows up to ``stop`` are asked for.
     """
     header = (",".join(names) + "\n").encode()
-    chunks = _csv_chunks(columns, rows)
+    chunks = _csv_chunks(columns, rows, before)
     if path is None:
         sys.stdout.write(header.decode())
         for chunk in chunks:
@@ -152,7 +155,11 @@ def write_csv_columns(
             sink.write(chunk)
 
 
-def _csv_chunks(columns: list[Callable[[int, int], pa.Array]], rows: int) -> Iterable[bytes]:
+def _csv_chunks(
+    columns: list[Callable[[int, int], pa.Array]],
+    rows: int,
+    before: Callable[[int], object] | None = None,
+) -> Iterable[bytes]:
     """The CSV text of each ``CHUNK_ROWS`` rows, in order, made two at a time in the
     background (Arrow works outside Python's lock, so both cores can be busy)."""
     options = pa_csv.WriteOptions(include_header=False, quoting_style="none")
@@ -168,6 +175,8 @@ def _csv_chunks(columns: list[Callable[[int, int], pa.Array]], rows: int) -> Ite
     with ThreadPoolExecutor(2) as background:
         pending: deque = deque()
         for start in range(0, rows, CHUNK_ROWS):
+            if before is not None:
+                before(min(start + CHUNK_ROWS, rows))
             pending.append(background.submit(text, start))
             if len(pending) > 2:
                 yield pending.popleft().result()

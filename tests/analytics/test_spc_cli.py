@@ -234,3 +234,14 @@ def test_bad_options_are_usage_errors(tmp_path, capsys, options):
 def test_both_outputs_cannot_share_standard_output(good_csv, capsys):
     assert main(["spc", good_csv, "--summary", "-"]) == 1
     assert "standard output" in capsys.readouterr().err
+
+
+def test_points_written_in_chunks_are_the_same_file(tmp_path, good_csv, monkeypatch):
+    whole = tmp_path / "whole.csv"
+    assert main(["spc", good_csv, "-o", str(whole)]) == 0
+    from commissioning import arrow_tables
+
+    monkeypatch.setattr(arrow_tables, "CHUNK_ROWS", 5)  # a chunk ends inside a period
+    chunked = tmp_path / "chunked.csv"
+    assert main(["spc", good_csv, "-o", str(chunked)]) == 0
+    assert chunked.read_bytes() == whole.read_bytes()

@@ -16,7 +16,14 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from commissioning.analytics.spc import engine, short_periods, summarise, xmr
-from commissioning.analytics.spc.engine import charts, points_frame, prepare, summary_frame
+from commissioning.analytics.spc.engine import (
+    charts,
+    charts_in_parts,
+    points_frame,
+    prepare,
+    summary_frame,
+)
+from commissioning.analytics.spc.groups import Groups, last_present
 from commissioning.analytics.spc.reference import charts_one_by_one
 
 IMPROVEMENT = st.sampled_from(["increase", "decrease", "neutral", None])
@@ -83,6 +90,19 @@ def test_fast_engine_matches_one_period_at_a_time(df, fix_after, screen, cells, 
     same(fast.short_periods(), short_periods(points))
     rows = np.array([0, len(points) - 1, len(points) // 2])
     same(points_frame(fast, rows), points.iloc[rows].reset_index(drop=True))
+    # a part at a time: the rows reported done are done, and stay as they are
+    done = 0
+    for result, ready in charts_in_parts(data, fix_after=fix_after, screen_outliers=screen, rows=7):
+        assert ready >= done
+        done = ready
+        for name in ("rule", "signal", "point_type"):
+            np.testing.assert_array_equal(
+                getattr(result, name)[:ready], getattr(fast, name)[:ready]
+            )
+        np.testing.assert_array_equal(
+            result.per_row("upl", 0, ready), fast.per_row("upl", 0, ready)
+        )
+    assert done == len(data)
 
 
 def test_one_long_series_among_many_short_ones_uses_little_padding():
@@ -103,3 +123,26 @@ def test_tiny_tables(n):
     )
     data = prepare(df)
     same(points_frame(charts(data)), points_frame(charts_one_by_one(data)))
+
+
+@settings(max_examples=100, deadline=None)
+@given(
+    st.lists(st.integers(1, 6), min_size=1, max_size=12),
+    st.data(),
+    st.integers(1, 9),
+)
+def test_block_helpers_work_through_any_slice_of_rows(sizes, data, rows):
+    groups = Groups(np.cumsum([0, *sizes[:-1]]), np.array(sizes))
+    n = sum(sizes)
+    present = np.array(data.draw(st.lists(st.booleans(), min_size=n, max_size=n)))
+    expected = [
+        max((r for r in range(a, a + s) if present[r]), default=-1)
+        for a, s in zip(groups.starts, sizes, strict=True)
+    ]
+    assert last_present(present, groups, rows=rows).tolist() == expected
+    values = np.arange(len(sizes)) * 10.0
+    start = data.draw(st.integers(0, n))
+    stop = data.draw(st.integers(start, n))
+    np.testing.assert_array_equal(
+        groups.spread(values, start, stop), np.repeat(values, sizes)[start:stop]
+    )

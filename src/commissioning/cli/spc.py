@@ -21,7 +21,7 @@ import pyarrow.compute as pc
 from commissioning.analytics.spc.engine import (
     Charts,
     Prepared,
-    charts,
+    charts_in_parts,
     points_frame,
     prepare,
     prepare_arrays,
@@ -47,7 +47,7 @@ MAX_PROBLEMS = 20
 MAX_WARNINGS = 10
 REBASE_WORDS = {"": 0, "0": 0, "1": 1, "false": 0, "true": 1, "no": 0, "yes": 1}
 # Tables of this many rows or more report progress on standard error.
-PROGRESS_ROWS = 1_000_000
+PROGRESS_ROWS = 10_000_000
 
 
 def register(subparsers) -> None:
@@ -108,17 +108,42 @@ def run(args: argparse.Namespace) -> int:
     progress = _Progress(args.input)
     data = _read(args)
     progress.rows(len(data), data.series_names)
-    try:
-        result = charts(data, fix_after=args.fix_after, screen_outliers=args.screen_outliers)
-    except ValueError as exc:  # the checks should have caught everything
-        raise located(display_name(args.input), None, None, str(exc)) from None
-    progress.say("computed the charts")
+    computing = _Computing(data, args)
+    _write_points(computing, args.output, progress)
+    result = computing.finish()
+    progress.say("computed the charts and wrote the points")
     _warn_short(result.short_periods())
-    _write_points(result, args.output, progress)
     if args.summary is not None:
         _write(summary_frame(result), SUMMARY_COLUMNS, args.summary)
     progress.say("done")
     return 0
+
+
+class _Computing:
+    """The charts, computed a part at a time as writing the points needs them (so that both
+    cores are busy: one computing, one writing)."""
+
+    def __init__(self, data: Prepared, args: argparse.Namespace) -> None:
+        self.name = display_name(args.input)
+        self.parts = charts_in_parts(
+            data, fix_after=args.fix_after, screen_outliers=args.screen_outliers
+        )
+        self.result, self.ready = self._next()
+
+    def upto(self, row: int) -> Charts:
+        """The charts, with at least the first ``row`` rows done."""
+        while self.ready < row:
+            self.result, self.ready = self._next()
+        return self.result
+
+    def finish(self) -> Charts:
+        return self.upto(len(self.result.data))
+
+    def _next(self) -> tuple[Charts, int]:
+        try:
+            return next(self.parts)
+        except ValueError as exc:  # the checks should have caught everything
+            raise located(self.name, None, None, str(exc)) from None
 
 
 # --- reading -----------------------------------------------------------------------------
@@ -133,7 +158,14 @@ def _read(args: argparse.Namespace) -> Prepared:
     if table is None:
         frame = read_table(args.input)
         table = _arrow(frame)
-    data = _fast_prepare(table, args.improvement) if table is not None else None
+    data = None
+    if table is not None:
+        # Handed over as columns, each let go once converted: a million series' input is
+        # never held twice.
+        columns = {name: table.column(name) for name in table.column_names}
+        columns = None if len(columns) != table.num_columns else columns
+        rows, table = table.num_rows, None
+        data = _fast_prepare(columns, rows, args.improvement) if columns else None
     if data is not None:
         return data
     if frame is None:
@@ -351,37 +383,37 @@ def _arrow(frame: pd.DataFrame) -> pa.Table | None:
         return None
 
 
-def _fast_prepare(table: pa.Table, default_improvement: str) -> Prepared | None:
-    names = table.column_names
-    if table.num_rows == 0 or "date" not in names or "value" not in names:
+def _fast_prepare(
+    columns: dict[str, pa.ChunkedArray], n: int, default_improvement: str
+) -> Prepared | None:
+    """The prepared input, or None if ``_validated`` must look at it. Takes the columns out of
+    ``columns`` as it converts them."""
+    if n == 0 or "date" not in columns or "value" not in columns:
         return None
-    if len(set(names)) != len(names):
-        return None
-    n = table.num_rows
     try:
-        if "series" in names:
-            codes, series_names = _fast_series(table.column("series"))
+        if "series" in columns:
+            codes, series_names = _fast_series(columns.pop("series"))
         else:
             codes, series_names = np.zeros(n, dtype=np.int64), None
-        dates = _fast_dates(table.column("date"))
-        values = _fast_numbers(table.column("value"), "value")
-        target = _fast_numbers(table.column("target"), "target") if "target" in names else None
+        dates = _fast_dates(columns.pop("date"))
+        values = _fast_numbers(columns.pop("value"), "value")
+        target = _fast_numbers(columns.pop("target"), "target") if "target" in columns else None
         rebase = (
-            _fast_rebase(table.column("rebase"))
-            if "rebase" in names
+            _fast_rebase(columns.pop("rebase"))
+            if "rebase" in columns
             else np.zeros(n, dtype=np.int8)
         )
         default = IMPROVEMENTS[default_improvement]
         improvement = (
-            _fast_improvement(table.column("improvement"), default_improvement)
-            if "improvement" in names
+            _fast_improvement(columns.pop("improvement"), default_improvement)
+            if "improvement" in columns
             else np.full(n, default, dtype=np.int8)
         )
         return prepare_arrays(
             series_codes=codes,
             series_names=series_names,
             date_key=dates.view(np.int64),
-            dates=pd.Series(dates),
+            dates=pd.Series(dates, copy=False),
             values=values,
             target=target,
             rebase=rebase,
@@ -407,7 +439,12 @@ def _distinct(column: pa.ChunkedArray, name: str) -> tuple[np.ndarray, pd.DataFr
     missing = len(dictionary)
     if column.null_count:
         dictionary = pa.concat_arrays([dictionary, pa.nulls(1, dictionary.type)])
-    index = np.concatenate([pc.fill_null(c.indices, missing).to_numpy() for c in chunks])
+    index = np.concatenate(
+        [
+            (pc.fill_null(c.indices, missing) if c.null_count else c.indices).to_numpy()
+            for c in chunks
+        ]
+    )
     return index, pd.DataFrame({name: dictionary.to_pandas()})
 
 
@@ -423,6 +460,8 @@ def _fast_series(column: pa.ChunkedArray) -> tuple[np.ndarray, pd.Index]:
     index, distinct = _distinct(column, "series")
     names = _series(distinct, "")
     codes, sorted_names = pd.factorize(names, sort=True)
+    if np.array_equal(codes, np.arange(len(codes))):
+        return index, pd.Index(sorted_names)  # already distinct, trimmed and in order
     return codes.astype(np.int32)[index], pd.Index(sorted_names)
 
 
@@ -431,10 +470,13 @@ def _fast_dates(column: pa.ChunkedArray) -> np.ndarray:
     if column.null_count:
         raise _Slow
     if pa.types.is_date32(kind):
-        days = column.to_numpy().astype(np.int64)
+        days = np.asarray(column.to_numpy(), dtype="datetime64[D]").view(np.int64)
         if len(days) and days.min() > -_NS_DAYS and days.max() < _NS_DAYS:
             # what _dates makes of a date: its midnight, in nanoseconds
-            return (days * _NS_PER_DAY).view("datetime64[ns]")
+            if not days.flags.writeable:
+                days = days.copy()
+            days *= _NS_PER_DAY
+            return days.view("datetime64[ns]")
     if _is_text(kind):
         index, distinct = _distinct(column, "date")
         text = distinct["date"].astype("string").str.strip()
@@ -479,10 +521,10 @@ def _fast_numbers(column: pa.ChunkedArray, name: str) -> np.ndarray:
 
 
 def _fast_rebase(column: pa.ChunkedArray) -> np.ndarray:
-    if pa.types.is_integer(column.type) and not column.null_count:
-        marks = column.to_numpy()
-        if ((marks == 0) | (marks == 1)).all():
-            return marks.astype(np.int8)
+    if pa.types.is_integer(column.type) and not column.null_count and len(column):
+        lowest, highest = pc.min_max(column).values()
+        if lowest.as_py() >= 0 and highest.as_py() <= 1:
+            return column.cast(pa.int8()).to_numpy()
     if not (_is_text(column.type) or pa.types.is_integer(column.type)):
         raise _Slow
     index, distinct = _distinct(column, "rebase")
@@ -567,26 +609,27 @@ def _dates_out(dates: pd.Series, fmt: str) -> pd.Series:
     return dates.dt.strftime("%Y-%m-%dT%H:%M:%S")
 
 
-def _write_points(result: Charts, path, progress: _Progress) -> None:
+def _write_points(computing: _Computing, path, progress: _Progress) -> None:
     """Write the points as ``_write(points_frame(result), OUTPUT_COLUMNS, path)`` would, a
-    million rows at a time, without building every cell in Python."""
+    million rows at a time as they are computed, without building every cell in Python."""
     fmt = _format(path)
+    result = computing.result
     data = result.data
     if pd.api.types.is_datetime64_any_dtype(data.dates):
         if fmt == "csv":
             columns = _csv_columns(result)
             if columns is not None:
-                write_csv_columns(OUTPUT_COLUMNS, columns, len(data), path)
-                progress.say("wrote the points")
+                write_csv_columns(OUTPUT_COLUMNS, columns, len(data), path, before=computing.upto)
                 return
         if fmt == "parquet":
             first = np.flatnonzero(~np.isnan(data.values))[:1]
             if len(first) and _whole_days(data.dates):
+                computing.upto(int(first[0]) + 1)
                 sample = _output_frame(points_frame(result, first), OUTPUT_COLUMNS, fmt)
                 schema = pa.Schema.from_pandas(sample, preserve_index=False)
-                write_parquet(_parquet_chunks(result, schema, progress), schema, path)
+                write_parquet(_parquet_chunks(computing, schema, progress), schema, path)
                 return
-    _write(points_frame(result), OUTPUT_COLUMNS, path)
+    _write(points_frame(computing.finish()), OUTPUT_COLUMNS, path)
 
 
 def _whole_days(dates: pd.Series) -> bool:
@@ -622,8 +665,9 @@ def _csv_columns(result: Charts):
     ]
 
 
-def _parquet_chunks(result: Charts, schema: pa.Schema, progress: _Progress):
+def _parquet_chunks(computing: _Computing, schema: pa.Schema, progress: _Progress):
     """The points as Arrow tables of ``CHUNK_ROWS`` rows each, typed as ``schema``."""
+    result = computing.result
     data = result.data
     n = len(data)
     names = None if data.series_names is None else pa.array(np.asarray(data.series_names, object))
@@ -631,6 +675,7 @@ def _parquet_chunks(result: Charts, schema: pa.Schema, progress: _Progress):
     days = pd.DatetimeIndex(data.dates).asi8
     for start in range(0, n, CHUNK_ROWS):
         stop = min(start + CHUNK_ROWS, n)
+        computing.upto(stop)
         codes = result.point_type[start:stop]
         arrays = [
             pa.array([""] * (stop - start))

@@ -19,6 +19,7 @@ functions; the tests hold the two together.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 import numpy as np
@@ -42,6 +43,8 @@ IMPROVEMENT_NAMES = ("decrease", "neutral", "increase")  # index = improvement +
 # Cells of one grid at most (8 MB of float64): small arrays are reused rather than paged in
 # afresh, and the memory of a million series stays bounded.
 GRID_CELLS = 1 << 20
+# Rows of a part of ``charts_in_parts`` (as many as a part of the command's output).
+PART_ROWS = 1 << 20
 
 # Labels are stored as categoricals built straight from integer codes (cheap for 6 million rows,
 # and for one short series at a time).
@@ -243,6 +246,20 @@ def prepare_arrays(
 
 def charts(data: Prepared, *, fix_after: int | None = None, screen_outliers: bool = True) -> Charts:
     """Limits, rules and point types for prepared input, a grid of similar periods at a time."""
+    parts = charts_in_parts(data, fix_after=fix_after, screen_outliers=screen_outliers)
+    return list(parts)[-1][0]
+
+
+def charts_in_parts(
+    data: Prepared,
+    *,
+    fix_after: int | None = None,
+    screen_outliers: bool = True,
+    rows: int = PART_ROWS,
+) -> Iterator[tuple[Charts, int]]:
+    """As ``charts``, about ``rows`` rows at a time: yields the charts being filled in and how
+    many of the first rows are done, so that a caller can write them while the rest are
+    computed. The last part yields every row."""
     _check_options("increase", fix_after)
     n = len(data)
     values = data.values
@@ -252,45 +269,52 @@ def charts(data: Prepared, *, fix_after: int | None = None, screen_outliers: boo
     missing = np.isnan(values)
     observed = sizes - periods.total(missing)
     improvement = data.improvement[starts]
-
     per_period = {name: np.full(periods.count, np.nan) for name in Limits.__dataclass_fields__}
-    rule = np.zeros(n, dtype=np.int8)
-    signal = np.zeros(n, dtype=np.int8)
-    kind = np.full(n, -1, dtype=np.int8)
-    for chosen in _grid_batches(sizes):
-        grid, rows = _grid(values, starts[chosen], sizes[chosen])
-        limits = process_limits(grid, fix_after=fix_after, screen_outliers=screen_outliers)
-        for name in per_period:
-            per_period[name][chosen] = getattr(limits, name)
-        # The rules run over observed values only: a missing value neither breaks nor extends a
-        # run. In the few periods with gaps, move the observed values up to close them.
-        gaps = np.flatnonzero(observed[chosen] < sizes[chosen])
-        if len(gaps):
-            grid[:, gaps], rows[:, gaps] = _close_gaps(grid[:, gaps], rows[:, gaps])
-        grid_rule, grid_signal = special_cause(*rules.special_causes(grid, limits))
-        grid_kind = point_type(grid_signal, improvement[chosen])
-        cells = ~np.isnan(grid)  # observed: neither missing nor after a period's end
-        if cells.all():
-            target, cells = rows.ravel(), slice(None)
-            grid_rule, grid_signal, grid_kind = (
-                a.ravel() for a in (grid_rule, grid_signal, grid_kind)
-            )
-        else:
-            target = rows[cells]
-        rule[target] = grid_rule[cells]
-        signal[target] = grid_signal[cells]
-        kind[target] = grid_kind[cells]
-
-    return Charts(
+    result = Charts(
         data=data,
         periods=periods,
         numbers=_period_numbers(series_start[starts], data.rebase[starts]),
         limits=Limits(**per_period),
         observed=observed,
-        rule=rule,
-        signal=signal,
-        point_type=kind,
+        rule=np.zeros(n, dtype=np.int8),
+        signal=np.zeros(n, dtype=np.int8),
+        point_type=np.full(n, -1, dtype=np.int8),
     )
+    # Parts end where a period starts: no rule reaches across periods.
+    ends = np.unique(np.append(np.searchsorted(starts, np.arange(rows, n, rows)), periods.count))
+    first = 0
+    for last in ends:
+        part = np.arange(first, last)
+        for chosen in _grid_batches(sizes[part]):
+            chosen = part[chosen]
+            grid, cells = _grid(values, starts[chosen], sizes[chosen])
+            limits = process_limits(grid, fix_after=fix_after, screen_outliers=screen_outliers)
+            for name in per_period:
+                per_period[name][chosen] = getattr(limits, name)
+            # The rules run over observed values only: a missing value neither breaks nor
+            # extends a run. In the few periods with gaps, move the observed values up.
+            gaps = np.flatnonzero(observed[chosen] < sizes[chosen])
+            if len(gaps):
+                grid[:, gaps], cells[:, gaps] = _close_gaps(grid[:, gaps], cells[:, gaps])
+            _store(result, grid, cells, *rules.special_causes(grid, limits), improvement[chosen])
+        first = last
+        yield result, int(starts[last] if last < periods.count else n)
+
+
+def _store(result: Charts, grid, rows, *flags_and_improvement) -> None:
+    """Put a grid's rules, signals and point types on the rows they came from."""
+    *flags, improvement = flags_and_improvement
+    grid_rule, grid_signal = special_cause(*flags)
+    grid_kind = point_type(grid_signal, improvement)
+    observed = ~np.isnan(grid)  # neither missing nor after a period's end
+    if observed.all():
+        target, observed = rows.ravel(), slice(None)
+        grid_rule, grid_signal, grid_kind = (a.ravel() for a in (grid_rule, grid_signal, grid_kind))
+    else:
+        target = rows[observed]
+    result.rule[target] = grid_rule[observed]
+    result.signal[target] = grid_signal[observed]
+    result.point_type[target] = grid_kind[observed]
 
 
 def points_frame(result: Charts, rows: np.ndarray | None = None) -> pd.DataFrame:

@@ -79,9 +79,21 @@ def lag(values: np.ndarray, k: int, fill) -> np.ndarray:
     return out
 
 
-def last_present(present: np.ndarray, groups: Groups) -> np.ndarray:
-    """For each block, the index of its last row where ``present`` is True, or -1 if none."""
-    if not groups.count:
-        return np.zeros(0, dtype=np.intp)
-    index = np.where(present, np.arange(len(present)), -1)
-    return np.maximum.reduceat(index, groups.starts)
+def last_present(present: np.ndarray, groups: Groups, rows: int = 1 << 20) -> np.ndarray:
+    """For each block, the index of its last row where ``present`` is True, or -1 if none.
+
+    Works through ``rows`` rows at a time, so that a table of 60 million rows needs no array of
+    60 million row numbers.
+    """
+    found = np.full(groups.count, -1, dtype=np.int64)
+    n = len(present)
+    for start in range(0, n, rows):
+        stop = min(start + rows, n)
+        first = int(groups.block_of(np.array([start]))[0])
+        last = int(groups.block_of(np.array([stop - 1]))[0])
+        local = np.maximum(groups.starts[first : last + 1] - start, 0)
+        index = np.where(present[start:stop], np.arange(start, stop), -1)
+        found[first : last + 1] = np.maximum(
+            found[first : last + 1], np.maximum.reduceat(index, local)
+        )
+    return found
