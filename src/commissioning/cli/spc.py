@@ -619,7 +619,12 @@ def _write_points(computing: _Computing, path, progress: _Progress) -> None:
         if fmt == "csv":
             columns = _csv_columns(result)
             if columns is not None:
-                write_csv_columns(OUTPUT_COLUMNS, columns, len(data), path, before=computing.upto)
+
+                def before(stop: int) -> None:
+                    computing.upto(stop)
+                    progress.part("writing the points", stop, len(data))
+
+                write_csv_columns(OUTPUT_COLUMNS, columns, len(data), path, before=before)
                 return
         if fmt == "parquet":
             first = np.flatnonzero(~np.isnan(data.values))[:1]
