@@ -11,6 +11,8 @@ spreadsheet would take for a formula (it starts with ``=``, ``+``, ``-``, ``@``,
 carriage return; OWASP's guidance on CSV injection) gets a leading single quote. Numbers are
 never touched, and neither is text that is a plain negative number (``-0.5``), which cannot run
 anything. Readers undo it (:func:`unguard`), so export then import changes nothing.
+A data frame written to a file or standard output goes by the fast path (``arrow_tables``: the
+bytes ``DataFrame.to_csv`` writes, faster), after the same neutralising.
 """
 
 from __future__ import annotations
@@ -280,6 +282,28 @@ def _csv_cell(value):
     return safe_text(value)
 
 
+def _neutralised(df: pd.DataFrame) -> pd.DataFrame:
+    """``df`` itself when no text cell or column name needs neutralising, else
+    :func:`safe_frame` of it (a copy only when needed: frames of millions of rows pass through)."""
+    if any(isinstance(c, str) and needs_guard(c) for c in df.columns):
+        return safe_frame(df)
+    for i in range(df.shape[1]):
+        column = df.iloc[:, i]
+        if isinstance(column.dtype, pd.CategoricalDtype):
+            categories = pd.Series(column.cat.categories)
+            if _guarded(categories).any():
+                return safe_frame(df)
+        elif (
+            not (
+                pd.api.types.is_numeric_dtype(column)
+                or pd.api.types.is_datetime64_any_dtype(column)
+            )
+            and _guarded(column).any()
+        ):
+            return safe_frame(df)
+    return df
+
+
 def _write_csv_to(fh, table, columns, *, lineterminator: str, quoting: int, date_format) -> None:
     if isinstance(table, pd.DataFrame):
         safe_frame(table).to_csv(
@@ -330,6 +354,17 @@ def write_csv(
     """Write a table as CSV (see :func:`csv_text`) to ``target``: a path, an open text file
     (anything with ``write``, such as a Django response), or standard output for None or ``-``."""
     options = {"lineterminator": lineterminator, "quoting": quoting, "date_format": date_format}
+    plain = (lineterminator, quoting, date_format, encoding) == (
+        "\n",
+        csv.QUOTE_MINIMAL,
+        None,
+        "utf-8",
+    )
+    if plain and isinstance(table, pd.DataFrame) and not hasattr(target, "write"):
+        from commissioning.arrow_tables import write_csv as fast  # pyarrow loads when needed
+
+        fast(_neutralised(table), None if target is None or str(target) == "-" else target)
+        return
     if target is None or str(target) == "-":
         _write_csv_to(sys.stdout, table, columns, **options)
     elif hasattr(target, "write"):
