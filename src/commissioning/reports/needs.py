@@ -9,11 +9,13 @@ from commissioning.analytics.disclosure import SUPPRESSED, suppress, suppress_pa
 from commissioning.analytics.needs import crude_proportion, diagnosis_rate
 from commissioning.reports.document import COUNT, MONTH, PERCENT, Section, Table
 from commissioning.store import models as m
+from commissioning.store.communities import community_practices
 from commissioning.suppression import configured_policy
 
 
 def practices_of(community):
-    return community.members.filter(kind=m.OrganisationKind.GP_PRACTICE)
+    """The community's GP practices: the one definition every page uses."""
+    return community_practices(community)
 
 
 def registered_patients(community) -> tuple[int | None, object]:
