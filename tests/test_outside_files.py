@@ -72,8 +72,12 @@ def test_an_open_outside_in_a_subprocess_is_recorded(watch):
 
 
 def test_a_subprocess_given_a_path_outside_is_recorded(watch):
+    """A program given a file or folder outside (the folder beside the clone, or another that
+    exists);
+    an argument that names nothing on disk, such as a web address's path, is not a file."""
+    beside = next(str(p) for p in (REPOSITORY.parent, Path.home(), Path("/")) if watch.outside(p))
     before = len(watch.FOUND)
-    subprocess.run(["true", f"--file={NOWHERE}"], check=True)
+    subprocess.run(["true", f"--folder={beside}", "/communities/x/needs/"], check=True)
     found = watch.FOUND[before:]
     del watch.FOUND[before:]
-    assert ("subprocess.Popen", NOWHERE) in found
+    assert found == [("subprocess.Popen", beside)]

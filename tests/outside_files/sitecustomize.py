@@ -8,7 +8,8 @@ It does nothing unless ``COMMISSIONING_TEST_ALLOWED`` is set (the conftest sets 
 An audit hook (PEP 578) sees every ``open`` (Python's ``open``, ``os.open``, ``io.open``, and so
 every library that opens files through Python), every SQLite database opened
 (``sqlite3.connect``) and the arguments of every subprocess started (``subprocess.Popen``: a
-path outside given to a program that is not Python, such as Chromium or Java, is caught there).
+path outside that exists, given to a program that is not Python, such as Chromium or Java, is
+caught there).
 A path outside the allowed folders is recorded: in the pytest process in :data:`FOUND`, in a
 subprocess as a line in a file of the ``COMMISSIONING_TEST_OPENS_LOG`` folder. The conftest
 fails the session at the end, listing them.
@@ -107,7 +108,8 @@ def hook(event: str, args: tuple) -> None:
             _executable, argv, cwd, _env = args
             argv = [argv] if isinstance(argv, str | bytes) else list(argv or [])
             for path in [p for a in argv for p in _paths_in(a)] + _paths_in(cwd or ""):
-                if outside(path):
+                # an argument that names nothing on disk is not a file (a web address's path)
+                if outside(path) and os.path.lexists(path):
                     _record(event, path)
     finally:
         _busy = False
