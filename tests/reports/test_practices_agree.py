@@ -80,3 +80,67 @@ def test_a_community_built_from_the_ods_links_counts_both_everywhere(tees, admin
     client.force_login(admin_user)
     page = client.get("/communities/tees/").content.decode()
     assert "A81001" in page and "A81002" in page
+
+
+def test_the_published_diagnosis_rate_is_the_same_on_the_needs_page_and_in_the_report(
+    tees, admin_user
+):
+    """The commissioner's published DEM_DX (Primary Care Dementia Data) shown on the dementia
+    needs page has the report's figures: register, estimate, rate, limits and gap."""
+    from commissioning.reports.document import PERCENT, fmt
+    from commissioning.reports.monitoring import community_observations
+    from commissioning.reports.needs import diagnosis_gap_table
+    from commissioning.store.models import (
+        Condition,
+        ConditionRegister,
+        Indicator,
+        Observation,
+        Organisation,
+    )
+    from commissioning.web.views.needs import published_diagnosis
+
+    community, _ = tees
+    dementia = Condition.objects.create(name="Dementia", slug="dementia")
+    ConditionRegister.objects.create(
+        organisation=community.members.get(),
+        condition=dementia,
+        period_end=dt.date(2021, 3, 31),
+        register_size=40,
+        list_size=4000,
+    )
+    dx = Indicator.objects.create(
+        code="DEM_DX",
+        name="Dementia diagnosis rate (aged 65 and over)",
+        domain="outcome",
+        unit="%",
+        polarity="higher_better",
+        frequency="monthly",
+    )
+    england = Organisation.objects.create(ods_code="E92000001", name="England", kind="country")
+    for org, reg, est in ((community.commissioner, 6505, 9674.6), (england, 436355, 705530.2)):
+        for month, shift in ((2, 0), (3, 10)):
+            Observation.objects.create(
+                indicator=dx,
+                organisation=org,
+                period=dt.date(2021, month, 1),
+                numerator=reg + shift,
+                denominator=est,
+                value=100 * (reg + shift) / est,
+            )
+    rows = published_diagnosis(dementia, community.commissioner, dt.date(2021, 3, 31))
+    assert [(r["kind"], r["month"]) for r in rows] == [
+        ("commissioner", dt.date(2021, 3, 1)),
+        ("england", dt.date(2021, 3, 1)),
+    ]
+    table = diagnosis_gap_table(community_observations(community))
+    (_, _, month, recorded, expected, rate, lower, upper, gap) = table.rows[0]
+    mine = rows[0]
+    assert month.date() == mine["month"]
+    assert (mine["register"], mine["estimate"], mine["gap"]) == (
+        f"{int(recorded):,}",
+        f"{int(expected):,}",
+        f"{int(gap):,}",
+    )
+    assert mine["rate"] == f"{rate:.1f}%" and fmt(rate, PERCENT) in mine["rate"]
+    assert mine["ci"] == f"{lower:.1f}% to {upper:.1f}%"
+    assert (mine["register"], mine["estimate"], mine["gap"]) == ("6,515", "9,675", "3,160")

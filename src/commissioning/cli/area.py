@@ -20,6 +20,19 @@ def _date(text: str) -> dt.date:
         ) from None
 
 
+def shown_patients(count: int) -> str:
+    """A count of patients as it may leave the system: the configured small-numbers rule (1 to
+    7 as *, others rounded to 5), as the pages and reports show it."""
+    import pandas as pd
+
+    from commissioning.analytics.disclosure import SUPPRESSED, suppress
+    from commissioning.suppression import configured_policy
+
+    shown = suppress(pd.DataFrame({"n": [int(count)]}), ["n"], policy=configured_policy())
+    value = shown["n"].iloc[0]
+    return SUPPRESSED if value == SUPPRESSED else f"{int(value):,}"
+
+
 def day(date: dt.date) -> str:
     """1 April 2024 (no leading zero)."""
     return f"{date.day} {date:%B %Y}"
@@ -67,7 +80,7 @@ def run_create(args) -> int:
     setup(args.db)
     from commissioning.cli.user import _who
     from commissioning.store.audit import acting_as
-    from commissioning.store.communities import build_area, shown_patients
+    from commissioning.store.communities import build_area
     from commissioning.store.models.audit import Channel
 
     as_at = args.as_at or dt.date.today()

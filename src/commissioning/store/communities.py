@@ -88,8 +88,10 @@ class BuiltArea:
     created: bool
     practices: int  # practices in the commissioner's area on the date
     added: int  # of them, made members now
-    population: int | None  # registered patients of its practices at the latest extract (exact:
-    population_date: dt.date | None  # show it through shown_patients)
+    #: registered patients of its practices at the latest extract, exact: a count of patients,
+    #: so shown only through the small-numbers rule (rounded to 5)
+    population: int | None
+    population_date: dt.date | None
 
 
 def registered_patients(practice_ids, on_or_before: dt.date | None = None):
@@ -180,18 +182,3 @@ def build_area(
         community_practices(community).values_list("pk", flat=True), as_at
     )
     return BuiltArea(community, created, len(practices), len(new), population, when)
-
-
-def shown_patients(count: int | None) -> str:
-    """A count of patients as it may leave the system (the configured small-numbers rule: 1 to
-    7 as *, others rounded to 5), with thousands separators."""
-    if count is None:
-        return "not known"
-    import pandas as pd
-
-    from commissioning.analytics.disclosure import SUPPRESSED, suppress
-    from commissioning.suppression import configured_policy
-
-    shown = suppress(pd.DataFrame({"n": [int(count)]}), ["n"], policy=configured_policy())
-    value = shown["n"].iloc[0]
-    return SUPPRESSED if value == SUPPRESSED else f"{int(value):,}"

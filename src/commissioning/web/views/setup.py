@@ -17,8 +17,9 @@ from django.utils import timezone
 from commissioning.access.logins import add_login
 from commissioning.access.policy import is_admin
 from commissioning.errors import UserError
-from commissioning.store.communities import build_area, shown_patients
+from commissioning.store.communities import build_area
 from commissioning.store.models import CommissioningCommunity, OrganisationKind, Role
+from commissioning.web.views.needs import shown_count
 
 ROLE_CHOICES = [
     (Role.ADMIN, "Administrator: sees and changes everything"),
@@ -117,7 +118,7 @@ def setup_area(request):
         "value": _values(form, ["commissioner", "as_at", "code", "name"]),
         "built": built,
         "as_at": as_at,
-        "patients": shown_patients(built.population) if built and built.population else None,
+        "patients": shown_count(built.population) if built and built.population else None,
         "problem": problem,
     }
     return render(request, "web/setup_area.html", context, status=status)
