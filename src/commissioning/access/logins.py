@@ -17,7 +17,7 @@ from django.contrib.auth import get_user_model, password_validation
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from commissioning.errors import UserError
+from commissioning.errors import BadArgument, UserError
 from commissioning.store.models import CommissioningCommunity, Organisation, Profile, Role
 
 #: The words a role may be given by, in the command line and forms.
@@ -56,7 +56,7 @@ def role_of(word: str) -> str:
     try:
         return ROLE_WORDS[word.strip().lower()]
     except KeyError:
-        raise UserError(
+        raise BadArgument(
             f"the role {word!r} is not one of administrator, commissioner, provider or viewer"
         ) from None
 
@@ -85,29 +85,24 @@ def add_login(
     username = username.strip()
     role = role_of(role) if role not in Role.values else role
     if not username:
-        raise UserError("a login needs a user name")
-    if User.objects.filter(username__iexact=username).exists():
-        raise UserError(f"there is already a login called {username}")
-    first = no_logins_yet()
-    if first and role != Role.ADMIN:
-        raise UserError("the first login must be an administrator, who can then add the others")
+        raise BadArgument("a login needs a user name")
     found_community = None
     found_organisation = None
     if role == Role.ADMIN:
         if community or organisation:
-            raise UserError("an administrator sees every community: leave the community out")
+            raise BadArgument("an administrator sees every community: leave the community out")
     else:
         if not community:
-            raise UserError(f"a {Role(role).label.lower()} login needs a community")
+            raise BadArgument(f"a {Role(role).label.lower()} login needs a community")
         found_community = CommissioningCommunity.objects.filter(code=community.strip()).first()
         if found_community is None:
-            raise UserError(
+            raise BadArgument(
                 f"there is no community with the code {community!r} (set one up with "
                 "`commissioning area create`)"
             )
         if role == Role.PROVIDER:
             if not organisation:
-                raise UserError(
+                raise BadArgument(
                     "a provider login needs the organisation (its ODS code) whose records it sees"
                 )
             from commissioning.access.policy import community_organisations
@@ -117,11 +112,17 @@ def add_login(
                 pk__in=community_organisations(found_community.pk),
             ).first()
             if found_organisation is None:
-                raise UserError(
+                raise BadArgument(
                     f"{organisation} is not an organisation taking part in {found_community.name}"
                 )
         elif organisation:
-            raise UserError("only a provider login has an organisation")
+            raise BadArgument("only a provider login has an organisation")
+    # what was given is usable (exit status 2 otherwise); now whether it may be done (1)
+    if User.objects.filter(username__iexact=username).exists():
+        raise UserError(f"there is already a login called {username}")
+    first = no_logins_yet()
+    if first and role != Role.ADMIN:
+        raise UserError("the first login must be an administrator, who can then add the others")
     check_password(password, username)
     first_name, _, last_name = name.strip().partition(" ")
     with transaction.atomic():

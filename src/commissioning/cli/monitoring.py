@@ -42,22 +42,21 @@ def run(args) -> int:
     setup(args.db)
     import pandas as pd
 
-    from commissioning.errors import UserError
+    from commissioning.errors import BadArgument
     from commissioning.reports.document import fmt
     from commissioning.reports.monitoring import community_observations
     from commissioning.reports.sections import monitoring_section
-    from commissioning.store.models import CommissioningCommunity, Indicator
+    from commissioning.store.frames import get_community
+    from commissioning.store.models import Indicator
 
-    community = CommissioningCommunity.objects.filter(code=args.community).first()
-    if community is None:
-        raise UserError(f"there is no community with the code {args.community!r}")
+    community = get_community(args.community)  # unknown: exit status 2, listing the codes
     ids = None
     if args.indicator:
         wanted = [c.strip() for c in args.indicator]
         found = dict(Indicator.objects.filter(code__in=wanted).values_list("code", "pk"))
         missing = [c for c in wanted if c not in found]
         if missing:
-            raise UserError(f"no indicator has the code {', '.join(missing)}")
+            raise BadArgument(f"no indicator has the code {', '.join(missing)}")
         ids = list(found.values())
     observations = community_observations(community, ids)
     section, _summary = monitoring_section(observations, charts=False)

@@ -22,7 +22,7 @@ from django.db import models, transaction
 from django.db.models import Max, Q, Sum
 from django.utils.text import slugify
 
-from commissioning.errors import UserError
+from commissioning.errors import BadArgument, UserError
 from commissioning.store.models import (
     CommissioningCommunity,
     Organisation,
@@ -134,18 +134,18 @@ def build_area(
     wanted = commissioner_code.strip().upper()
     commissioner = Organisation.objects.filter(ods_code__iexact=wanted).first()
     if commissioner is None:
-        raise UserError(
+        raise BadArgument(
             f"no organisation has the ODS code {wanted}: import the ODS files first "
             "(`commissioning import eccg.csv epraccur.csv`, see docs/guide/own-area.md)"
         )
     if commissioner.kind not in AREA_KINDS:
-        raise UserError(
+        raise BadArgument(
             f"{commissioner} is a {commissioner.get_kind_display().lower()}, not a commissioner "
             "(a sub-ICB location, ICB, CCG or PCT)"
         )
     code = (code or default_code(commissioner)).strip()
     if not code or slugify(code) != code:
-        raise UserError(
+        raise BadArgument(
             f"the short name {code!r} may have only lower-case letters, digits and hyphens, "
             "such as tees-valley"
         )
