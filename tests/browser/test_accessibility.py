@@ -456,7 +456,7 @@ def test_set_up_pages_and_their_errors_meet_wcag_aa(demo_server, axe_page):
     page.goto(f"{demo_server}/setup/login/")
     page.get_by_label("User name").fill("new-viewer")
     page.get_by_label("Viewer: reads their community's records, without money").check()
-    page.get_by_label("Community").select_option("wirral")
+    page.get_by_label("Community", exact=True).select_option("wirral")
     page.get_by_label("Password", exact=True).fill("Some-Pa55-word")
     page.get_by_label("The same password again").fill("Other-Pa55-word")
     page.get_by_role("button", name="Add the login").click()
