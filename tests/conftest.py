@@ -116,6 +116,7 @@ def pytest_configure(config):
         sys.base_prefix,
         sys.exec_prefix,
         *site.getsitepackages(),
+        site.getusersitepackages(),
     ]
     log = tempfile.mkdtemp(prefix="commissioning-test-opens-")
     WATCH.configure(allowed, None)  # this process records in WATCH.FOUND; children in log
