@@ -107,6 +107,10 @@ ROUTES: dict[str, Expect] = {
     "login/": Expect(OK, others=OK, public=True),
     "logout/": Expect(NOT_ALLOWED, others=NOT_ALLOWED),  # signing out is a POST
     "audit/": Expect(roles(commissioner=MISSING, provider=MISSING, viewer=MISSING)),
+    # setting up areas and logins: administrators only
+    "setup/": Expect(roles(commissioner=MISSING, provider=MISSING, viewer=MISSING)),
+    "setup/area/": Expect(roles(commissioner=MISSING, provider=MISSING, viewer=MISSING)),
+    "setup/login/": Expect(roles(commissioner=MISSING, provider=MISSING, viewer=MISSING)),
     "indicators/": Expect(OK, others=OK),  # the indicator library: what each login may read
     "indicators/<path:code>/": Expect(OK, others=SHARED, params={"code": lambda w: w.dm1.code}),
     # the JSON API (what each role sees in each answer: tests/security/test_permissions.py)
@@ -149,6 +153,7 @@ ROUTES: dict[str, Expect] = {
     "communities/<slug:code>/developments/<slug:slug>/objectives/<int:objective_id>/evaluation/": (
         Expect(COMMISSIONING)
     ),
+    "communities/<slug:code>/needs/": Expect(COMMISSIONING),
     "communities/<slug:code>/needs/<slug:condition>/": Expect(COMMISSIONING),
     "communities/<slug:code>/practice/": Expect(COMMISSIONING),
     "communities/<slug:code>/scorecard/<slug:measure_id>/": Expect(COMMISSIONING),

@@ -15,10 +15,12 @@ from commissioning.analytics.disclosure import (
 from commissioning.analytics.needs import crude_proportion, diagnosis_rate
 from commissioning.document import COUNT, MONTH, PERCENT, Section, Table
 from commissioning.store import models as m
+from commissioning.store.communities import community_practices
 
 
 def practices_of(community):
-    return community.members.filter(kind=m.OrganisationKind.GP_PRACTICE)
+    """The community's GP practices: the one definition every page uses."""
+    return community_practices(community)
 
 
 def registered_patients(community) -> tuple[int | None, object]:

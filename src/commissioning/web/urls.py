@@ -14,6 +14,7 @@ from commissioning.web.views import monitoring as monitoring_views
 from commissioning.web.views import needs as needs_views
 from commissioning.web.views import practice as practice_views
 from commissioning.web.views import provider_selection as psr_views
+from commissioning.web.views import setup as setup_views
 
 
 def health(request):
@@ -33,6 +34,9 @@ urlpatterns = [
     path("admin/login/", admin_sign_in, name="admin-sign-in"),
     path("admin/", admin.site.urls),
     path("audit/", audit_views.audit, name="audit"),
+    path("setup/", setup_views.setup, name="setup"),
+    path("setup/area/", setup_views.setup_area, name="setup-area"),
+    path("setup/login/", setup_views.setup_login, name="setup-login"),
     path("indicators/", indicator_views.library, name="indicators"),
     path("indicators/<path:code>/", indicator_views.indicator, name="indicator"),
     path("api/", include("commissioning.api.urls")),
@@ -53,6 +57,7 @@ urlpatterns = [
         evaluation_views.objective_evaluation,
         name="objective-evaluation",
     ),
+    path("communities/<slug:code>/needs/", needs_views.needs_index, name="community-needs-index"),
     path(
         "communities/<slug:code>/needs/<slug:condition>/",
         needs_views.needs,

@@ -11,6 +11,7 @@ from commissioning.ingest.formats import (
     fingertips,
     gp_population,
     gp_population_single_age,
+    nhs_geographies,
     ods_commissioners,
     ods_pcn_members,
     ods_pcns,
@@ -39,6 +40,7 @@ FORMATS: dict[str, ModuleType] = {
         gp_population_single_age,
         qof_achievement,
         dementia_diagnosis,
+        nhs_geographies,
     )
 }
 

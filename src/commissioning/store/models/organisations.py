@@ -13,6 +13,7 @@ from django.db.models import Q
 
 
 class OrganisationKind(models.TextChoices):
+    COUNTRY = "country", "Country"
     PCT = "pct", "Primary care trust"
     CCG = "ccg", "Clinical commissioning group"
     SUB_ICB = "sub_icb", "Sub-ICB location"
@@ -30,6 +31,12 @@ class OrganisationKind(models.TextChoices):
     @classmethod
     def commissioners(cls) -> set[str]:
         return {cls.PCT, cls.CCG, cls.SUB_ICB, cls.ICB}
+
+    @classmethod
+    def geographies(cls) -> set[str]:
+        """Areas above the commissioners (a country, an NHS England region): national and
+        regional comparators, never one community's area."""
+        return {cls.COUNTRY, cls.REGION}
 
 
 class Organisation(models.Model):
