@@ -385,6 +385,7 @@ def test_imports_list_show_and_undo_on_the_command_line(tmp_path, samples):
     assert "value: '11.2' -> '12'" in shown.stdout
     refused = run("imports", "undo", 1)
     assert refused.returncode == 1 and "Import 1 was not undone" in refused.stderr
+    assert "To undo it anyway: commissioning imports undo 1 --override" in refused.stderr
     assert "Traceback" not in refused.stderr
     done = run("imports", "undo", 1, "--override")
     assert done.returncode == 0, done.stderr

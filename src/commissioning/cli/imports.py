@@ -130,7 +130,8 @@ def run_undo(args) -> int:
     setup(args.db)
     import getpass
 
-    from commissioning.ingest.undo import counts_text, undo
+    from commissioning.errors import UserError
+    from commissioning.ingest.undo import UndoRefused, counts_text, undo
     from commissioning.store.audit import acting_as
     from commissioning.store.models.audit import Channel
 
@@ -140,6 +141,13 @@ def run_undo(args) -> int:
     except (KeyError, OSError):  # no user name in this environment
         who = "unknown user"
     with acting_as(None, Channel.CLI, username=f"{who} (command line)"):
-        done = undo(imp, override=args.override)
+        try:
+            done = undo(imp, override=args.override)
+        except UndoRefused as exc:
+            if exc.conflicts and all(c.overridable for c in exc.conflicts):
+                raise UserError(
+                    f"{exc}\nTo undo it anyway: commissioning imports undo {imp.pk} --override"
+                ) from None
+            raise
     print(f"Import {imp.pk} undone (undo {done.pk}): {counts_text(done) or 'nothing to change'}")
     return 0
