@@ -111,6 +111,15 @@ ROUTES: dict[str, Expect] = {
     "setup/": Expect(roles(commissioner=MISSING, provider=MISSING, viewer=MISSING)),
     "setup/area/": Expect(roles(commissioner=MISSING, provider=MISSING, viewer=MISSING)),
     "setup/login/": Expect(roles(commissioner=MISSING, provider=MISSING, viewer=MISSING)),
+    # the history of imports and undo (a GET shows what undo would do; undoing is a POST)
+    "audit/imports/": Expect(roles(commissioner=MISSING, provider=MISSING, viewer=MISSING)),
+    **{
+        route: Expect(
+            roles(commissioner=MISSING, provider=MISSING, viewer=MISSING),
+            params={"number": lambda w: w.an_import.pk},
+        )
+        for route in ("audit/imports/<int:number>/", "audit/imports/<int:number>/undo/")
+    },
     "indicators/": Expect(OK, others=OK),  # the indicator library: what each login may read
     "indicators/<path:code>/": Expect(OK, others=SHARED, params={"code": lambda w: w.dm1.code}),
     # the JSON API (what each role sees in each answer: tests/security/test_permissions.py)
@@ -338,7 +347,22 @@ def world(db):
         user=user, role="provider", community=w.south, organisation=w.south_trust
     )
     w.users["south_provider"] = user
+    w.an_import = _an_import()
     return w
+
+
+def _an_import():
+    """A real import (one organisation added), for the imports pages."""
+    import tempfile
+
+    from commissioning.ingest import import_files
+    from commissioning.store.models import Import
+
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "organisations.csv"
+        path.write_text("ods_code,name,kind\nZZW01,Walk Surgery,gp_practice\n")
+        import_files([path])
+    return Import.objects.get()
 
 
 def client_as(world, role: str) -> Client:

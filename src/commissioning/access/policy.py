@@ -104,6 +104,12 @@ def is_admin(user) -> bool:
     return scope is not None and scope.is_admin
 
 
+def may_undo_imports(user) -> bool:
+    """Who sees the history of imports (every community's values before and after) and undoes
+    an import: administrators only, as for the audit trail."""
+    return is_admin(user)
+
+
 @dataclass(frozen=True)
 class Rule:
     """How one model's records belong to a community and to a provider organisation.
@@ -187,6 +193,9 @@ RULES: dict[type[models.Model], Rule] = {
     ),
     m.Profile: Rule(admin_only=True, commissioner=NONE),
     m.AuditRecord: Rule(admin_only=True, frozen=True, commissioner=NONE),
+    # the history of imports: read on the imports pages (may_undo_imports), changed by nobody
+    m.Import: Rule(admin_only=True, frozen=True, commissioner=NONE),
+    m.ImportChange: Rule(admin_only=True, frozen=True, commissioner=NONE),
 }
 ADMIN_ONLY = Rule(admin_only=True, commissioner=NONE)
 

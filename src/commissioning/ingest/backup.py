@@ -165,15 +165,22 @@ def _community_querysets(code: str) -> dict[str, object]:
 _ZERO_MILLISECONDS = re.compile(r'("\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2})\.000(Z|[+-]\d{2}:\d{2})"')
 
 
-def _canonical(line: str) -> str:
+def _canonical(line: str, *, without_imports: bool = False) -> str:
     """One record with its keys sorted: PostgreSQL's jsonb reorders keys inside JSON fields,
     so sorting makes the same records give the same bytes whichever engine they came from.
 
     Django writes times to the millisecond, so a time with 1 to 999 microseconds is written
     "…:57.000Z" and, once restored (with no microseconds), "…:57Z": both are written the second
-    way, so a restored database backs up byte for byte as its source did."""
+    way, so a restored database backs up byte for byte as its source did.
+
+    ``without_imports`` (a community's backup, which leaves out the history of imports): the
+    record no longer names the import that added it, so that once restored it cannot be taken
+    for a record of the new database's import with the same number."""
     line = _ZERO_MILLISECONDS.sub(r'\1\2"', line)
-    return json.dumps(json.loads(line), sort_keys=True, ensure_ascii=False) + "\n"
+    record = json.loads(line)
+    if without_imports and record.get("fields", {}).get("added_by_import") is not None:
+        record["fields"]["added_by_import"] = None
+    return json.dumps(record, sort_keys=True, ensure_ascii=False) + "\n"
 
 
 def write_backup(path: str | Path, *, community: str | None = None) -> dict[str, int]:
@@ -206,7 +213,10 @@ def write_backup(path: str | Path, *, community: str | None = None) -> dict[str,
                         if not chunk:
                             break
                         text = serializers.serialize("jsonl", chunk, use_natural_foreign_keys=True)
-                        out.writelines(_canonical(line) for line in text.splitlines())
+                        out.writelines(
+                            _canonical(line, without_imports=bool(community))
+                            for line in text.splitlines()
+                        )
                         n += len(chunk)
                     counts[label] = n
                 out.flush()
