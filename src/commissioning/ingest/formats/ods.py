@@ -21,6 +21,8 @@ from commissioning.ingest.problems import Problems
 from commissioning.ingest.readers import FILE, ROW
 
 FIELDS = 27
+# the numbers of fields a row may have: copies re-saved by a spreadsheet drop the last three
+WIDTHS = (24, FIELDS)
 DATE = re.compile(r"\d{8}")
 
 
