@@ -41,6 +41,10 @@ WEB_WORDS = (
         "choose the kind of records on this page, or start from one of its templates",
     ),
     ("--kind", "the kind of records"),
+    (
+        "give --allow-emptying to empty stored values",
+        "tick \u201cLet this import empty stored values\u201d to empty them",
+    ),
     ("--community", "the community"),
 )
 # The lists of the community page that can be downloaded, in page order.
@@ -212,7 +216,9 @@ def _safe_name(name: str) -> str:
     return base[-120:]
 
 
-def _run_import(user, community, uploads, kind: str | None, dry_run: bool) -> dict:
+def _run_import(
+    user, community, uploads, kind: str | None, dry_run: bool, allow_emptying: bool = False
+) -> dict:
     from commissioning.ingest.load import load
     from commissioning.ingest.readers import read
     from commissioning.ingest.validate import check_upload
@@ -238,9 +244,16 @@ def _run_import(user, community, uploads, kind: str | None, dry_run: bool) -> di
                 text = text.replace(command, page)
             return text
 
+        notes: list[str] = []
         try:
             sheets = [sheet for path in paths for sheet in read(path)]
-            batches = check_upload(sheets, kind=kind, community=community.code)
+            batches = check_upload(
+                sheets,
+                kind=kind,
+                community=community.code,
+                allow_emptying=allow_emptying,
+                notes=notes,
+            )
             outside = scope_problems(user, community, batches)
             if outside:
                 raise InputError(outside[:100], more=max(0, len(outside) - 100))
@@ -258,6 +271,7 @@ def _run_import(user, community, uploads, kind: str | None, dry_run: bool) -> di
             {"kind": KINDS[name].title, "name": name, "counts": c} for name, c in counts.items()
         ],
         "dry_run": dry_run,
+        "notes": [plain(n) for n in notes],
     }
 
 
@@ -289,7 +303,8 @@ def import_page(request, code: str):
     uploads = request.FILES.getlist("file")
     kind = request.POST.get("kind") or None
     dry_run = request.POST.get("dry_run") == "yes"
-    context.update({"kind": kind or "", "dry_run": dry_run})
+    allow_emptying = request.POST.get("allow_emptying") == "yes"
+    context.update({"kind": kind or "", "dry_run": dry_run, "allow_emptying": allow_emptying})
     if kind and kind not in {k.name for k in context["kinds"]}:
         context["errors"]["kind"] = "Choose a kind of record from the list."
     if not uploads:
@@ -306,7 +321,7 @@ def import_page(request, code: str):
             )
     if context["errors"]:
         return render(request, "web/import.html", context, status=400)
-    result = _run_import(user, community, uploads, kind, dry_run)
+    result = _run_import(user, community, uploads, kind, dry_run, allow_emptying)
     context["result"] = result
     context["files"] = [_safe_name(u.name) for u in uploads]
     status = 200 if "counts" in result else 400
