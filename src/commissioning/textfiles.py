@@ -1,15 +1,16 @@
 """Reading CSV text files safely: the encoding named, every row checked, damage reported.
 
-Every CSV file the system reads (imports, NHS published files, the command-line verbs' tables)
-goes through here, so that a damaged file fails the same way everywhere:
+Every CSV file the system reads (imports, NHS published files, survey uploads, the
+command-line verbs' tables) goes through here, so that a damaged file fails the same way
+everywhere (docs/reliability.md):
 
 - **Encoding**, found from the bytes and named: UTF-8, UTF-8 with BOM, Windows-1252 (as Excel
   saves "CSV"), or UTF-16 with BOM (Excel's "Unicode text" encoding). UTF-16 without a
   byte-order mark, binary files, and files that mix UTF-8 with other bytes are refused.
 - **Rows as a spreadsheet shows them**: the first line is row 1 (the header), each record one
   row, however many line breaks its quoted values hold; blank lines keep their numbers.
-- **Every row has as many fields as the header** (or as the first row, without a header);
-  a row with more or fewer is a located problem.
+- **Every row has as many fields as the header** (without a header, as the other rows and as
+  the layout allows); a row with more or fewer is a located problem.
 - **A file cut short is refused**: a last row without a line end that has too few fields, ends
   inside a quoted value or part-way through a character, or whose last value could have been cut
   (a value that is not empty and not quoted), is reported as cut off, never loaded as it is.
@@ -123,11 +124,10 @@ def decode(raw: bytes, name: str) -> Decoded:
             except UnicodeDecodeError:
                 pass
         first_bad = exc.start
-    row = _row_of(body[:first_bad].decode("utf-8", errors="replace"))
     if bom or _UTF8_MULTIBYTE.search(body):
         raise _error(
             name,
-            row,
+            _row_of(body[:first_bad].decode("utf-8", errors="replace")),
             "is UTF-8 text up to this row, then holds a character that is not UTF-8 (byte "
             f"0x{body[first_bad]:02X}): the file mixes encodings or is damaged; save it again "
             "as 'CSV UTF-8'",
