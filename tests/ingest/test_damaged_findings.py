@@ -332,3 +332,32 @@ def test_a_single_age_file_cut_inside_a_band_is_refused(tmp_path):
     assert "85-89" in problem.message and "88, 89 missing" in problem.message
     band.refresh_from_db()
     assert band.count == 25
+
+
+# -- what a published layout does not have is kept ------------------------------------------------
+
+
+def test_an_ods_refresh_keeps_the_successor_an_organisations_file_recorded(commissioners, tmp_path):
+    """The ODS files give no successor: refreshing from one must not wipe what a user recorded."""
+    from commissioning.store.models import Organisation
+
+    import_files([EPRACCUR], allow_unmatched=True)
+    link = tmp_path / "organisations.csv"
+    link.write_text(
+        "ods_code,name,kind,valid_from,valid_to,successor_ods,postcode\n"
+        "A81003,VICTORIA MEDICAL PRACTICE,gp_practice,1974-04-01,2017-10-31,A81001,TS26 8DB\n"
+    )
+    import_files([link])
+    result = import_files([EPRACCUR], allow_unmatched=True)
+    assert result["organisations"].updated == 0
+    assert Organisation.objects.get(ods_code="A81003").successor.ods_code == "A81001"
+
+
+def test_a_fingertips_refresh_keeps_a_target_and_replaces_what_it_publishes(darlington, tmp_path):
+    from commissioning.store.models import Observation
+
+    Observation.objects.filter(organisation__ods_code="E06000005").update(target=100, value=1)
+    result = import_files([FINGERTIPS], allow_unmatched=True)
+    assert counts_of(result)["observations"] == (0, 1, 0)
+    o = Observation.objects.get(organisation__ods_code="E06000005")
+    assert (o.value, o.target) == (pytest.approx(138.534382146144), 100)

@@ -22,6 +22,10 @@ from commissioning.ingest.problems import Problems
 from commissioning.ingest.readers import FILE, ROW, Sheet
 
 SEP = "\x1f"
+# the columns of a row's kind that its file's layout does not have at all (";"-separated): a
+# published layout says nothing about them (the ODS files give no successor, Fingertips no
+# target), so a stored record keeps its values there (``check_emptying``)
+NOT_GIVEN = "__not_given"
 
 
 @dataclass
@@ -229,6 +233,10 @@ def check_sheet(
             "service_provider_ods",
             "expected the ODS code of the service's provider",
         )
+    # a published layout's rows (converted, so their kind is known) say nothing about the
+    # columns the layout lacks; in our own layouts a missing column is an empty one
+    absent = [c for c in kind.names if c not in present and c not in kind.key]
+    out[NOT_GIVEN] = ";".join(absent) if sheet.kind else ""
     return out
 
 
@@ -542,6 +550,10 @@ def check_emptying(
     observation updated with a value but without the count, denominator and confidence limits
     stored with it, say. Each such cell is a problem, unless ``allow`` (``--allow-emptying``, or
     the import page's box) asks for it; then the values are emptied and ``notes`` says how many.
+
+    A column that a published layout does not have at all (``NOT_GIVEN``: an ODS file's
+    successor, a Fingertips export's target) is neither: the stored value is kept, whatever
+    ``allow`` says.
     """
     for batch in batches.values():
         kind, frame = batch.kind, batch.frame
@@ -566,6 +578,14 @@ def check_emptying(
             lost = blank[col.name] & held.notna()
             if not lost.any():
                 continue
+            if NOT_GIVEN in frame:
+                kept = lost & frame[NOT_GIVEN].str.contains(rf"(?:^|;){col.name}(?:;|$)")
+                if kept.any():  # the stored value stays
+                    carried, _, _ = values.convert(col, held.where(kept, "").astype(str))
+                    frame.loc[kept, col.name] = carried[kept]
+                    lost &= ~kept
+                    if not lost.any():
+                        continue
             emptied[col.name] = int(lost.sum())
             if allow:
                 continue
@@ -639,5 +659,7 @@ def check_upload(
             batch.frame = gather_rows(batch.kind, batch.frame, problems)
     if not problems:
         check_emptying(batches, problems, allow=allow_emptying, notes=notes)
+    for batch in batches.values():
+        batch.frame = batch.frame.drop(columns=[NOT_GIVEN], errors="ignore")
     problems.raise_if_any()
     return batches

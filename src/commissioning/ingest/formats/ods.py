@@ -73,7 +73,6 @@ def organisations(frame: pd.DataFrame, kind: str | pd.Series) -> pd.DataFrame:
             "kind": kind,
             "valid_from": frame["__open"],
             "valid_to": frame["__close"],
-            "successor_ods": "",
             "postcode": frame["col10"],
         }
     )
