@@ -361,3 +361,24 @@ def test_a_fingertips_refresh_keeps_a_target_and_replaces_what_it_publishes(darl
     assert counts_of(result)["observations"] == (0, 1, 0)
     o = Observation.objects.get(organisation__ods_code="E06000005")
     assert (o.value, o.target) == (pytest.approx(138.534382146144), 100)
+
+
+def test_an_older_ods_file_after_a_newer_one_reopens_a_link_only_when_asked(
+    commissioners, tmp_path
+):
+    import datetime as dt
+
+    from commissioning.store.models import OrganisationLink
+
+    import_files([EPRACCUR], allow_unmatched=True)
+    newer = tmp_path / "epraccur.csv"
+    newer.write_bytes(EPRACCUR.read_bytes().replace(b'"16C","20200401"', b'"00K","20220701"', 1))
+    import_files([newer], allow_unmatched=True)
+    old = OrganisationLink.objects.get(child__ods_code="A81001", parent__ods_code="16C")
+    assert old.valid_to == dt.date(2022, 6, 30)  # closed the day before the new one
+    problem = rejected([EPRACCUR], allow_unmatched=True).problems[0]
+    assert (problem.row, problem.column) == (1, "valid_to")
+    assert "2022-06-30" in problem.message
+    import_files([EPRACCUR], allow_unmatched=True, allow_emptying=True)
+    old.refresh_from_db()
+    assert old.valid_to is None
