@@ -150,6 +150,15 @@ def test_wrong_encoding_and_wrong_type_get_plain_messages(client, mini):
     assert "Choose a CSV or Excel (.xlsx) file to import" in text(response)
 
 
+def test_an_upload_in_windows_1252_is_read_and_its_encoding_named(client, mini):
+    client.force_login(mini["commissioner"])
+    body = "community,name,provider_ods,setting\nminitown,Caf\u00e9 clinic,ZZT,community\n"
+    response = upload(client, body.encode("cp1252"))
+    assert response.status_code == 200, text(response)
+    assert "services.csv: text in Windows-1252" in text(response)
+    assert "Caf\u00e9 clinic" in services()
+
+
 def test_viewer_cannot_import(client, mini):
     client.force_login(mini["viewer"])
     before = services()

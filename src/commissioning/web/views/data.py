@@ -224,6 +224,7 @@ def _run_import(
     from commissioning.ingest.validate import check_upload
     from commissioning.store.audit import acting_as
     from commissioning.store.models.audit import Channel
+    from commissioning.textfiles import UTF8
 
     with tempfile.TemporaryDirectory(prefix="commissioning-upload-") as folder:
         paths = []
@@ -247,6 +248,10 @@ def _run_import(
         notes: list[str] = []
         try:
             sheets = [sheet for path in paths for sheet in read(path)]
+            # the encoding found, where it is not plain UTF-8 (as the command prints it)
+            notes += [
+                f"{s.file}: text in {s.encoding}" for s in sheets if s.encoding not in (None, UTF8)
+            ]
             batches = check_upload(
                 sheets,
                 kind=kind,
