@@ -88,6 +88,24 @@ class ListRef:
 
 
 @dataclass(frozen=True)
+class Bound:
+    """A plausibility rule between two numeric columns of one row: ``low`` <= ``high``.
+
+    Checked where both are given; ``message`` may use {low} and {high} (the values found).
+    The problem is reported against the ``low`` column, or ``high`` when ``at`` says so.
+    """
+
+    low: str
+    high: str
+    message: str
+    at: str = ""
+
+    @property
+    def column(self) -> str:
+        return self.at or self.low
+
+
+@dataclass(frozen=True)
 class Kind:
     name: str
     model: str
@@ -102,6 +120,8 @@ class Kind:
     notes: tuple[str, ...] = field(default=())
     # A list column whose file has one row per item: rows with the same key are one record.
     gather: str | None = None
+    # Plausibility rules between columns of a row, e.g. a register no larger than its list.
+    bounds: tuple[Bound, ...] = ()
 
     def column(self, name: str) -> Column:
         for c in self.columns:
@@ -704,8 +724,8 @@ OBSERVATIONS = Kind(
             "period", "date", "period", True, help="First day of the period", example="2012-04-01"
         ),
         Column("value", "float", "value", example="11.2"),
-        Column("numerator", "float", "numerator", example="56"),
-        Column("denominator", "float", "denominator", example="5,000"),
+        Column("numerator", "float", "numerator", minimum=0, example="56"),
+        Column("denominator", "float", "denominator", minimum=0, example="5,000"),
         Column("target", "float", "target"),
         Column("lower", "float", "lower"),
         Column("upper", "float", "upper"),
@@ -725,6 +745,31 @@ OBSERVATIONS = Kind(
     ),
     community_path="service__community__code",
     aliases=("indicator_observations",),
+    notes=(
+        "An observation of an indicator whose unit is `%` has a value from 0 to 100; above 100 "
+        "only where its own numerator is larger than its denominator (a ratio to an "
+        "estimate, such as the dementia diagnosis rate).",
+    ),
+    bounds=(
+        Bound(
+            "lower",
+            "value",
+            "the lower confidence limit ({low}) is above the value ({high}): the limits must "
+            "bracket the value",
+        ),
+        Bound(
+            "value",
+            "upper",
+            "the upper confidence limit ({high}) is below the value ({low}): the limits must "
+            "bracket the value",
+            at="upper",
+        ),
+        Bound(
+            "lower",
+            "upper",
+            "the lower confidence limit ({low}) is above the upper one ({high})",
+        ),
+    ),
 )
 
 POPULATIONS = Kind(
@@ -785,6 +830,14 @@ REGISTERS = Kind(
         Ref("condition", "conditions", ("condition",)),
     ),
     aliases=("condition_registers",),
+    bounds=(
+        Bound(
+            "register_size",
+            "list_size",
+            "the register ({low}) is larger than the list size ({high}): a register counts "
+            "patients on the list, so it cannot be larger",
+        ),
+    ),
 )
 
 # The standard age bands of NHS Digital's GP registered patients files, as populations use them:

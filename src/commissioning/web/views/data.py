@@ -49,6 +49,10 @@ WEB_WORDS = (
         "choose the kind of records on this page, or start from one of its templates",
     ),
     ("--kind", "the kind of records"),
+    (
+        "give --allow-emptying to empty stored values",
+        "tick \u201cLet this import empty stored values\u201d to empty them",
+    ),
     ("--community", "the community"),
 )
 # The lists of the community page that can be downloaded, in page order.
@@ -268,12 +272,15 @@ def _safe_name(name: str) -> str:
     return base[-120:]
 
 
-def _run_import(user, community, uploads, kind: str | None, dry_run: bool) -> dict:
+def _run_import(
+    user, community, uploads, kind: str | None, dry_run: bool, allow_emptying: bool = False
+) -> dict:
     from commissioning.ingest.load import load
     from commissioning.ingest.readers import read
     from commissioning.ingest.validate import check_upload
     from commissioning.store.audit import acting_as
     from commissioning.store.models.audit import Channel
+    from commissioning.textfiles import UTF8
 
     with tempfile.TemporaryDirectory(prefix="commissioning-upload-") as folder:
         paths = []
@@ -294,10 +301,20 @@ def _run_import(user, community, uploads, kind: str | None, dry_run: bool) -> di
                 text = text.replace(command, page)
             return text
 
+        notes: list[str] = []
         try:
             sheets = [sheet for path in paths for sheet in read(path)]
+            # the encoding found, where it is not plain UTF-8 (as the command prints it)
+            notes += [
+                f"{s.file}: text in {s.encoding}" for s in sheets if s.encoding not in (None, UTF8)
+            ]
             batches = check_upload(
-                sheets, kind=kind, community=community.code, readable=readable_for(user)
+                sheets,
+                kind=kind,
+                community=community.code,
+                readable=readable_for(user),
+                allow_emptying=allow_emptying,
+                notes=notes,
             )
             outside = community_organisation_problems(community, batches)
             outside += scope_problems(user, community, batches)
@@ -317,6 +334,7 @@ def _run_import(user, community, uploads, kind: str | None, dry_run: bool) -> di
             {"kind": KINDS[name].title, "name": name, "counts": c} for name, c in counts.items()
         ],
         "dry_run": dry_run,
+        "notes": [plain(n) for n in notes],
     }
 
 
@@ -348,7 +366,8 @@ def import_page(request, code: str):
     uploads = request.FILES.getlist("file")
     kind = request.POST.get("kind") or None
     dry_run = request.POST.get("dry_run") == "yes"
-    context.update({"kind": kind or "", "dry_run": dry_run})
+    allow_emptying = request.POST.get("allow_emptying") == "yes"
+    context.update({"kind": kind or "", "dry_run": dry_run, "allow_emptying": allow_emptying})
     if kind and kind not in {k.name for k in context["kinds"]}:
         context["errors"]["kind"] = "Choose a kind of record from the list."
     if not uploads:
@@ -365,7 +384,7 @@ def import_page(request, code: str):
             )
     if context["errors"]:
         return render(request, "web/import.html", context, status=400)
-    result = _run_import(user, community, uploads, kind, dry_run)
+    result = _run_import(user, community, uploads, kind, dry_run, allow_emptying)
     context["result"] = result
     context["files"] = [_safe_name(u.name) for u in uploads]
     status = 200 if "counts" in result else 400
