@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "commissioning.reports",
     "commissioning.networks",
     "commissioning.provider_selection",
+    "commissioning.contracts",
 ]
 
 MIDDLEWARE = [

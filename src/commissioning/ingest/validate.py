@@ -202,6 +202,8 @@ def check_sheet(
                 & (out[col.name] < out[col.not_before])
             )
             problems.add_rows(raw, early, col.name, f"expected a date on or after {col.not_before}")
+    for check in kind.checks:
+        check(out, problems)
     if kind.name == "observations":
         has_org = out["organisation_ods"] != ""
         has_service = out["service"] != ""

@@ -7,6 +7,7 @@ from types import ModuleType
 
 from commissioning.errors import UserError
 from commissioning.ingest.formats import (
+    acm,
     dementia_diagnosis,
     fingertips,
     gp_population,
@@ -39,6 +40,7 @@ FORMATS: dict[str, ModuleType] = {
         gp_population_single_age,
         qof_achievement,
         dementia_diagnosis,
+        acm,
     )
 }
 
