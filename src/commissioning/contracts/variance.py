@@ -2,7 +2,8 @@
 
 - **Year to date** (YTD): the sum over the months reported so far of the financial year.
   A month counts in the plan's year to date only when its actual has been reported, so the
-  two always cover the same months.
+  two always cover the same months; a month reported without a plan counts as planned at
+  nothing (its activity was not planned).
 - **Variance**: actual minus plan (positive: over plan), and as a percentage of the plan.
 - **Position against plan** from the SPC limits (as Making Data Count judges assurance, but
   with no better direction): a plan below the lower process limit means the line will run

@@ -1030,7 +1030,9 @@ CONTRACT_LINES = Kind(
 )
 
 
-def _monthly(name: str, model: str, title: str, description: str, aliases) -> Kind:
+def _monthly(
+    name: str, model: str, prefix: str, title: str, description: str, aliases
+) -> Kind:
     return Kind(
         name=name,
         model=model,
@@ -1055,7 +1057,7 @@ def _monthly(name: str, model: str, title: str, description: str, aliases) -> Ki
                 example="2012-04-01",
             ),
             Column(
-                "activity",
+                f"{prefix}_activity",
                 "float",
                 "activity",
                 True,
@@ -1064,7 +1066,7 @@ def _monthly(name: str, model: str, title: str, description: str, aliases) -> Ki
                 example="2,950",
             ),
             Column(
-                "cost",
+                f"{prefix}_cost",
                 "decimal",
                 "cost",
                 minimum=0,
@@ -1083,6 +1085,7 @@ def _monthly(name: str, model: str, title: str, description: str, aliases) -> Ki
 CONTRACT_PLANS = _monthly(
     "contract_plans",
     "MonthlyPlan",
+    "planned",
     "Contract plans by month",
     "Planned activity (and money) by contract line and month: the annual plan phased by month.",
     ("plans",),
@@ -1090,6 +1093,7 @@ CONTRACT_PLANS = _monthly(
 CONTRACT_ACTUALS = _monthly(
     "contract_actuals",
     "MonthlyActual",
+    "actual",
     "Contract activity by month",
     "Actual activity (and money) by contract line and month, as the provider reports it.",
     ("actuals", "contract_activity"),

@@ -192,22 +192,22 @@ def to_rows(table: Table, problems: Problems, options: dict) -> Converted:
     if problems:
         return out
 
-    def sheet(activity: str, price: str) -> pd.DataFrame:
+    def sheet(activity: str, price: str, prefix: str) -> pd.DataFrame:
         rows = summed[summed[activity].notna()]
         return pd.DataFrame(
             {
                 "contract_reference": rows["__reference"],
                 "line": rows["__line"],
                 "month": [m.isoformat() for m in rows["__month"]],
-                "activity": [f"{v:g}" for v in rows[activity]],
-                "cost": ["" if pd.isna(v) else f"{v:.2f}" for v in rows[price]],
+                f"{prefix}_activity": [f"{v:g}" for v in rows[activity]],
+                f"{prefix}_cost": ["" if pd.isna(v) else f"{v:.2f}" for v in rows[price]],
                 ROW: rows[ROW],
             }
         )
 
-    actuals = sheet("__actual", "__actual_price")
+    actuals = sheet("__actual", "__actual_price", "actual")
     out.add(table, "contract_actuals", actuals)
-    plans = sheet("__planned", "__planned_price")
+    plans = sheet("__planned", "__planned_price", "planned")
     if len(plans):
         out.add(table, "contract_plans", plans)
     out.notes.append(
