@@ -189,7 +189,7 @@ def test_acm_bad_and_unmatched_rows_are_located(ctown, tmp_path):
         "acm2.csv",
         ACM_HEADER
         + "2023/24,7,ZCA,ZC1,CT-ACT,,NEL,300,,,70,,\n"
-        + "2023/24,7,ZCA,ZC1,CT-ACT,,CC,192,,,12,,\n"  # row 3: the contract has no critical care line
+        + "2023/24,7,ZCA,ZC1,CT-ACT,,CC,192,,,12,,\n"  # row 3: no critical care line
         + "2023/24,7,ZZZ,ZC1,CT-ACT,,NEL,300,,,5,,\n",  # row 4: no contract with this provider
     )
     with pytest.raises(InputError) as caught:
@@ -219,3 +219,32 @@ def test_dry_run_writes_nothing(ctown, tmp_path):
     result = run(ctown, [write(tmp_path, "lines.csv", LINES)], dry_run=True)
     assert result.dry_run and counts(result)["contract_lines"].startswith("2 added")
     assert ContractLine.objects.count() == before
+
+
+def test_the_community_import_page_refuses_another_communitys_contract(client, ctown):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from commissioning.store.models import Contract
+
+    theirs = Contract.objects.create(
+        reference="OT-1",
+        title="Other",
+        community=ctown.other,
+        commissioner=ctown.other_ccg,
+        provider=ctown.alpha,
+        payment_form="block",
+        start_date=D(2023, 4, 1),
+        end_date=D(2024, 3, 31),
+        annual_value=1,
+    )
+    client.force_login(ctown.users["commissioner"])
+    upload = SimpleUploadedFile(
+        "lines.csv",
+        b"contract_reference,line,name,point_of_delivery,currency\n"
+        b"CT-ACT,DC,Day cases,DC,HRG spell\nOT-1,DC,Day cases,DC,HRG spell\n",
+    )
+    response = client.post("/communities/ctown/import/", {"file": upload})
+    assert response.status_code == 400
+    assert "is not a contract of community &#x27;ctown&#x27;" in response.content.decode()
+    assert not ContractLine.objects.filter(contract=theirs).exists()
+    assert not ContractLine.objects.filter(code="DC").exists()

@@ -31,7 +31,7 @@ def test_the_contract_page_shows_its_lines_with_signals(client, ctown):
     assert "Extension to March 2026" in page and "Awaiting signature" in page
     assert "over plan by 30.0%" in page  # the alert
     assert 'data-chart-spec="variance-spec"' in html  # the chart, its figures in the table
-    assert f'href="/communities/ctown/contracts/CT-ACT/monitoring/"' in html
+    assert 'href="/communities/ctown/contracts/CT-ACT/monitoring/"' in html
     monitoring = client.get(f"{BASE}CT-ACT/monitoring/").content.decode()
     assert f'href="{BASE}CT-ACT/"' in monitoring  # and back
 

@@ -44,9 +44,11 @@ class ContractLine(models.Model):
     marginal_rate = models.DecimalField(
         max_digits=5,
         decimal_places=2,
-        default=100,
+        null=True,
+        blank=True,
         validators=[MinValueValidator(0)],
-        help_text="% of the price paid for activity away from plan or outside the volume band",
+        help_text="% of the price paid for activity away from plan or outside the volume band "
+        "(empty: 100%)",
     )
     band_floor = models.FloatField(null=True, blank=True, help_text="Cost and volume: units a year")
     band_ceiling = models.FloatField(

@@ -448,7 +448,7 @@ def _terms(line) -> payment.Terms:
     return payment.Terms(
         price=_number(line.price),
         fixed=line.fixed,
-        rate=float(line.marginal_rate),
+        rate=100.0 if line.marginal_rate is None else float(line.marginal_rate),
         floor=line.band_floor,
         ceiling=line.band_ceiling,
     )

@@ -1030,9 +1030,7 @@ CONTRACT_LINES = Kind(
 )
 
 
-def _monthly(
-    name: str, model: str, prefix: str, title: str, description: str, aliases
-) -> Kind:
+def _monthly(name: str, model: str, prefix: str, title: str, description: str, aliases) -> Kind:
     return Kind(
         name=name,
         model=model,

@@ -159,7 +159,7 @@ def scope_problems(user, community, batches: dict) -> list[Problem]:
             from commissioning.web.views.indicators import import_problems
 
             problems += import_problems(user, community, batches, name)
-        if name == "incentives":
+        if name in ("incentives", "contract_lines", "contract_plans", "contract_actuals"):
             ours = set(
                 policy.visible(user, Contract)
                 .filter(community=community)
