@@ -65,6 +65,10 @@ def _line(lines: list[ContractLine], code: str, pod: str, tfc: str) -> tuple[str
     )
 
 
+def _rows(n: int) -> str:
+    return f"{n} row{'s' if n != 1 else ''}"
+
+
 def find_lines(frame: pd.DataFrame, table, problems, *, allow_unmatched: bool = False) -> Found:
     from commissioning.ingest.formats.acm import (
         COMMISSIONER,
@@ -122,8 +126,10 @@ def find_lines(frame: pd.DataFrame, table, problems, *, allow_unmatched: bool = 
     if allow_unmatched:
         reasons = frame.loc[missing].assign(__why=[u[0] for u in unmatched])
         counted = reasons["__why"].value_counts()
-        shown = "; ".join(f"{n} rows: {why}" for why, n in counted.head(SHOWN).items())
-        found.left_out = f"{table.file}: {int(missing.sum())} rows not matched, left out ({shown})"
+        shown = "; ".join(f"{_rows(n)}: {why}" for why, n in counted.head(SHOWN).items())
+        found.left_out = (
+            f"{table.file}: {_rows(int(missing.sum()))} not matched, left out ({shown})"
+        )
         return found
     frame = frame.assign(__why=[""] * len(frame))
     frame.loc[missing, "__why"] = [u[0] for u in unmatched]
