@@ -251,14 +251,7 @@ def test_cquin_is_half_a_percent_in_2009_and_one_and_a_half_in_2010():
     assert schemes.count() >= 12
     for s in schemes:
         assert s.scheme == "CQUIN"
-        # 2011/12 and 2012/13 are the contract performance demo's, at the last rate our sources
-        # confirm (commissioning.contracts.demo)
-        expected = {
-            2009: Decimal("0.5"),
-            2010: Decimal("1.5"),
-            2011: Decimal("1.5"),
-            2012: Decimal("1.5"),
-        }[s.financial_year]
+        expected = {2009: Decimal("0.5"), 2010: Decimal("1.5")}[s.financial_year]
         assert s.percent == expected
         assert s.value == (s.contract.annual_value * expected / 100).quantize(Decimal("1"))
 

@@ -21,10 +21,11 @@
 - **variations**: an annual refresh for every contract (signed), added stroke capacity for
   acute contracts (signed) and a one-year extension awaiting signature, and a new
   specification for community contracts;
-- **incentive schemes** (CQUIN, for NHS trusts) for the later years at 1.5% of the contract's
-  value (the last rate our sources confirm, 2010/11), each with two or three indicators and
-  quarterly milestones: those due recorded as met, one partly met and one not met; the
-  community trust's foot-protection waits judged from monitoring (DM_FOOT_DAYS) when present;
+- **incentive indicators and milestones** for the NHS trusts' CQUIN schemes (2009/10 and
+  2010/11, the years whose rates our sources confirm; the demo builder makes the schemes): two
+  or three indicators each with quarterly milestones, those due recorded as met, some partly met
+  and some not met; the community trust's foot-protection waits are left to be judged from
+  monitoring (DM_FOOT_DAYS) when present;
 - **activity challenges**: three on each acute contract (coding, duplicates, readmissions)
   and one on each block contract.
 
@@ -65,7 +66,6 @@ D = dt.date
 K = OrganisationKind
 GROWTH = 0.02
 LAST_MONTH = D(2012, 12, 1)  # the demo's latest month of activity (month 9 of 2012/13)
-CQUIN_PERCENT = Decimal("1.50")
 # Calendar-month multipliers (January first), each averaging 1.
 SEASONS = {
     "emergency": [1.10, 1.05, 1.02, 0.98, 0.97, 0.95, 0.96, 0.94, 0.97, 1.00, 1.03, 1.03],
@@ -359,27 +359,16 @@ def _variations(contracts, rng) -> int:
 
 
 def _incentives(contracts, years, last_month) -> tuple[int, int]:
-    """CQUIN schemes for the later years, with indicators and quarterly milestones."""
+    """Indicators and quarterly milestones for the contracts' CQUIN schemes (those the demo
+    builder made, in the years whose rates our sources confirm)."""
     monitored = {i.code: i for i in Indicator.objects.filter(code="DM_FOOT_DAYS")}
-    schemes = []
-    for contract in contracts:
-        kind = contract.provider.kind
-        if kind not in NHS_TRUSTS:
-            continue
-        for year in years[-2:]:
-            if contract.start_date > D(year + 1, 3, 31):
-                continue
-            scheme, _ = IncentiveScheme.objects.get_or_create(
-                contract=contract,
-                scheme="CQUIN",
-                financial_year=year,
-                defaults={
-                    "percent": CQUIN_PERCENT,
-                    "value": (contract.annual_value * CQUIN_PERCENT / 100).quantize(Decimal("1")),
-                    "goals": "; ".join(name for _, name, *_ in CQUIN_INDICATORS[kind]),
-                },
-            )
-            schemes.append((scheme, kind))
+    schemes = [
+        (scheme, scheme.contract.provider.kind)
+        for scheme in IncentiveScheme.objects.filter(contract__in=contracts)
+        .select_related("contract__provider")
+        .order_by("contract__reference", "financial_year")
+        if scheme.contract.provider.kind in NHS_TRUSTS and not scheme.indicators.exists()
+    ]
     indicators = []
     for scheme, kind in schemes:
         for code, name, weight, monitored_code, _target in CQUIN_INDICATORS[kind]:
@@ -402,7 +391,8 @@ def _incentives(contracts, years, last_month) -> tuple[int, int]:
             (D(year, 6, 30), D(year, 9, 30), D(year, 12, 31), D(year + 1, 3, 31)), start=1
         ):
             status, share = MilestoneStatus.PENDING, None
-            if due < last_month and not (ind.indicator_id and year == years[-1]):
+            # a monitored indicator's milestones are left to be judged from monitoring
+            if due < last_month and not ind.indicator_id:
                 status = MilestoneStatus.MET
                 if q == 2 and n % 3 == 1:
                     status = MilestoneStatus.NOT_MET
