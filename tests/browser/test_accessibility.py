@@ -169,7 +169,7 @@ def kind(path: str) -> str:
 
 
 VARIABLE_SEGMENT = re.compile(
-    r"(/(?:communities|developments|needs|scorecard|contracts|objectives|evidence)/)"
+    r"(/(?:communities|developments|needs|scorecard|contracts|objectives|evidence|lines)/)"
     r"(?!(?:developments|needs|scorecard|contracts|objectives|monitoring|practice|import"
     r"|add|framework|calendar|evaluation)/)[^/?]+"
 )

@@ -219,6 +219,22 @@ ROUTES: dict[str, Expect] = {
         OK, params={"fmt": ["csv", "xlsx"]}
     ),
     "communities/<slug:code>/provider-selection/ocds.json": Expect(OK),
+    # contract performance: providers read their own contracts, viewers without money
+    "communities/<slug:code>/contracts/": Expect(OK),
+    "communities/<slug:code>/contracts/import/": Expect(
+        roles(provider=FORBIDDEN, viewer=FORBIDDEN)
+    ),
+    "communities/<slug:code>/contracts/<path:reference>/": Expect(OK),
+    "communities/<slug:code>/contracts/<path:reference>/lines/<str:line>/": Expect(
+        OK, params={"line": lambda w: w.line.code}
+    ),
+    "communities/<slug:code>/contracts/<path:reference>/performance.<str:fmt>": Expect(
+        OK, params={"fmt": ["xlsx", "csv"]}
+    ),
+    "communities/<slug:code>/contracts/<path:reference>/record/<slug:part>/": Expect(
+        NOT_ALLOWED, others=NOT_ALLOWED, params={"part": "variation"}
+    ),
+    "api/contracts/<contract_id>/performance": Expect(roles(provider=MISSING), api=True),
     # groupings (localities, networks, peer groups): providers read their community's
     "communities/<slug:code>/groupings/": Expect(OK),
     "communities/<slug:code>/groupings/<slug:grouping>/": Expect(
@@ -342,6 +358,17 @@ def world(db):
     records = add_award_records(w.north, today=timezone.localdate())
     competitive = next(r for r in records if r.reference == PSR_FINAL)
     w.others_assessment = competitive.considered.exclude(provider=w.trust_a).get()
+
+    from commissioning.contracts.models import ContractLine
+
+    w.line = ContractLine.objects.create(
+        contract=w.con_a,
+        code="NEL",
+        name="Emergency spells",
+        point_of_delivery="NEL",
+        currency="spell",
+        price=1000,
+    )
     user = User.objects.create_user("south_provider", password=None)
     m.Profile.objects.create(
         user=user, role="provider", community=w.south, organisation=w.south_trust

@@ -23,8 +23,9 @@ VERSION = 1
 DATA = "data.jsonl"
 MANIFEST = "manifest.json"
 #: Apps whose records a backup holds: the domain model, then evidence, reports' subscriptions and
-#: inboxes, and network surveys. A community's backup holds only the domain model (see below).
-BACKED_UP_APPS = ("store", "evidence", "reports", "surveys")
+#: inboxes, network surveys and contract performance. A community's backup holds only the
+#: domain model and its contracts' performance (see below).
+BACKED_UP_APPS = ("store", "evidence", "reports", "surveys", "contracts", "provider_selection")
 SEEDED = {"store.stage"}  # created by a migration: present in every "empty" database
 #: Models that older backups may hold and this version no longer has: their records are left out
 #: on restore. store.loginfailure: failed sign-ins, kept by django-axes since (not backed up).
@@ -155,9 +156,35 @@ def _community_querysets(code: str) -> dict[str, object]:
         "store.incentivescheme": m("IncentiveScheme").objects.filter(contract__community=comm),
         "store.spend": m("Spend").objects.filter(service__community=comm),
         "store.indicator": indicators,
+        **_contract_performance(comm),
         "store.observation": m("Observation").objects.filter(
             Q(organisation_id__in=org_ids) | Q(service__community=comm), indicator__in=indicators
         ),
+    }
+
+
+def _contract_performance(comm) -> dict[str, object]:
+    """The community's contracts' lines, plans, actuals, incentives, variations, challenges."""
+    from django.apps import apps
+
+    def m(name):
+        return apps.get_model("contracts", name)
+
+    mine = {"contract__community": comm}
+    return {
+        "contracts.contractline": m("ContractLine").objects.filter(**mine),
+        "contracts.monthlyplan": m("MonthlyPlan").objects.filter(line__contract__community=comm),
+        "contracts.monthlyactual": m("MonthlyActual").objects.filter(
+            line__contract__community=comm
+        ),
+        "contracts.incentiveindicator": m("IncentiveIndicator").objects.filter(
+            scheme__contract__community=comm
+        ),
+        "contracts.milestone": m("Milestone").objects.filter(
+            indicator__scheme__contract__community=comm
+        ),
+        "contracts.contractvariation": m("ContractVariation").objects.filter(**mine),
+        "contracts.activitychallenge": m("ActivityChallenge").objects.filter(**mine),
     }
 
 

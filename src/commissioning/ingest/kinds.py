@@ -122,6 +122,10 @@ class Kind:
     gather: str | None = None
     # Plausibility rules between columns of a row, e.g. a register no larger than its list.
     bounds: tuple[Bound, ...] = ()
+    app: str = "store"  # the Django app of ``model``
+    # Checks of whole rows beyond each cell's type: functions (rows, problems) that add located
+    # problems; ``rows`` are the converted values with the file and row columns.
+    checks: tuple = ()
 
     def column(self, name: str) -> Column:
         for c in self.columns:
@@ -153,7 +157,7 @@ class Kind:
     def model_class(self):
         from django.apps import apps
 
-        return apps.get_model("store", self.model)
+        return apps.get_model(self.app, self.model)
 
 
 def _choices(tc) -> tuple[tuple[str, str], ...]:
@@ -936,6 +940,216 @@ GROUPINGS = Kind(
     gather="member_ods",
 )
 
+# -- contract performance (the models of commissioning.contracts) ------------------------------
+
+
+def _first_of_month(rows, problems) -> None:
+    """A month is written as its first day: 2012-04-01 for April 2012."""
+    month = rows["month"]
+    problems.add_rows(
+        rows,
+        month.notna() & (month.dt.day != 1),
+        "month",
+        lambda r: (
+            f"expected the first day of a month (such as 2012-04-01), found '{r['month']:%Y-%m-%d}'"
+        ),
+    )
+
+
+def _band_in_order(rows, problems) -> None:
+    floor, ceiling = rows["band_floor"], rows["band_ceiling"]
+    problems.add_rows(
+        rows,
+        floor.notna() & ceiling.notna() & (ceiling < floor),
+        "band_ceiling",
+        "expected a volume band ceiling no lower than its floor",
+    )
+    problems.add_rows(
+        rows,
+        floor.notna() != ceiling.notna(),
+        "band_floor",
+        "expected both ends of the volume band (band_floor and band_ceiling), or neither",
+    )
+
+
+_CONTRACT_REF = Column(
+    "contract_reference", "text", "contract__reference", True, example="WIR-2012-014"
+)
+_LINE_HELP = "The line's code within the contract (as in the contract lines file)"
+
+CONTRACT_LINES = Kind(
+    name="contract_lines",
+    model="ContractLine",
+    app="contracts",
+    title="Contract lines",
+    description="What a contract buys, line by line: point of delivery, specialty or service, "
+    "currency, price, and how the line is paid.",
+    columns=(
+        _CONTRACT_REF,
+        Column(
+            "line",
+            "text",
+            "code",
+            True,
+            max_length=40,
+            pattern=r"[A-Za-z0-9][A-Za-z0-9._\-]*",
+            pattern_help="a code of letters, digits, dots, hyphens and underscores",
+            help=_LINE_HELP,
+            example="NEL-300",
+        ),
+        Column(
+            "name",
+            "text",
+            "name",
+            True,
+            max_length=200,
+            example="General medicine emergency spells",
+        ),
+        Column(
+            "point_of_delivery",
+            "text",
+            "point_of_delivery",
+            True,
+            max_length=20,
+            pattern=r"[A-Za-z0-9&_\-]+",
+            pattern_help="a point of delivery code such as EL, DC, NEL, OPFA, OPFUP or AE",
+            help="Point of delivery code, as the Aggregate Contract Monitoring data set writes it",
+            example="NEL",
+        ),
+        Column(
+            "treatment_function",
+            "text",
+            "treatment_function",
+            max_length=10,
+            pattern=r"[0-9A-Za-z]{3}",
+            pattern_help="a treatment function code of three characters, such as 300",
+            help="Treatment function (specialty) code, if the line is for one",
+            example="300",
+        ),
+        Column(
+            "currency",
+            "text",
+            "currency",
+            True,
+            max_length=60,
+            help="Unit of activity",
+            example="HRG spell",
+        ),
+        Column(
+            "price",
+            "decimal",
+            "price",
+            minimum=0,
+            help="£ a unit (indicative for block lines)",
+            example="1,650.00",
+        ),
+        Column(
+            "fixed",
+            "bool",
+            "fixed",
+            help="yes: paid as planned whatever the activity (a block line, or the fixed element "
+            "of aligned payment and incentive)",
+            example="no",
+        ),
+        Column(
+            "marginal_rate",
+            "decimal",
+            "marginal_rate",
+            minimum=0,
+            help="% of the price paid for activity away from plan (aligned payment and "
+            "incentive) or outside the volume band (cost and volume); default 100",
+            example="100",
+        ),
+        Column(
+            "band_floor",
+            "float",
+            "band_floor",
+            minimum=0,
+            help="Cost and volume: the band's floor, units a year",
+        ),
+        Column(
+            "band_ceiling",
+            "float",
+            "band_ceiling",
+            minimum=0,
+            help="Cost and volume: the band's ceiling, units a year",
+        ),
+    ),
+    key=("contract_reference", "line"),
+    refs=(Ref("contract", "contracts", ("contract_reference",)),),
+    community_path="contract__community__code",
+    aliases=("lines",),
+    checks=(_band_in_order,),
+)
+
+
+def _monthly(name: str, model: str, prefix: str, title: str, description: str, aliases) -> Kind:
+    return Kind(
+        name=name,
+        model=model,
+        app="contracts",
+        title=title,
+        description=description,
+        columns=(
+            Column(
+                "contract_reference",
+                "text",
+                "line__contract__reference",
+                True,
+                example="WIR-2012-014",
+            ),
+            Column("line", "text", "line__code", True, help=_LINE_HELP, example="NEL-300"),
+            Column(
+                "month",
+                "date",
+                "month",
+                True,
+                help="The first day of the month, e.g. 2012-04-01 for April 2012",
+                example="2012-04-01",
+            ),
+            Column(
+                f"{prefix}_activity",
+                "float",
+                "activity",
+                True,
+                minimum=0,
+                help="Units of the line's currency",
+                example="2,950",
+            ),
+            Column(
+                f"{prefix}_cost",
+                "decimal",
+                "cost",
+                minimum=0,
+                help="£; leave empty to take activity x the line's price",
+                example="4,867,500.00",
+            ),
+        ),
+        key=("contract_reference", "line", "month"),
+        refs=(Ref("line", "contract_lines", ("contract_reference", "line")),),
+        community_path="line__contract__community__code",
+        aliases=aliases,
+        checks=(_first_of_month,),
+    )
+
+
+CONTRACT_PLANS = _monthly(
+    "contract_plans",
+    "MonthlyPlan",
+    "planned",
+    "Contract plans by month",
+    "Planned activity (and money) by contract line and month: the annual plan phased by month.",
+    ("plans",),
+)
+CONTRACT_ACTUALS = _monthly(
+    "contract_actuals",
+    "MonthlyActual",
+    "actual",
+    "Contract activity by month",
+    "Actual activity (and money) by contract line and month, as the provider reports it.",
+    ("actuals", "contract_activity"),
+)
+
 KINDS: dict[str, Kind] = {
     k.name: k
     for k in (
@@ -957,6 +1171,9 @@ KINDS: dict[str, Kind] = {
         REGISTERS,
         AGE_SEX_REGISTERS,
         GROUPINGS,
+        CONTRACT_LINES,
+        CONTRACT_PLANS,
+        CONTRACT_ACTUALS,
     )
 }
 assert set(ORDER) == set(KINDS)

@@ -212,6 +212,8 @@ def check_sheet(
             )
             problems.add_rows(raw, early, col.name, f"expected a date on or after {col.not_before}")
     _check_bounds(kind, raw, out, problems)
+    for check in kind.checks:
+        check(out, problems)
     if kind.name == "observations":
         has_org = out["organisation_ods"] != ""
         has_service = out["service"] != ""

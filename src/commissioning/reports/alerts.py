@@ -16,7 +16,10 @@ lists, since the last one:
 - services whose review is due (not reviewed for ``REVIEW_YEARS`` years);
 - provider selection deadlines within a fortnight, and steps overdue (the pipeline of
   :mod:`commissioning.provider_selection.presenter`, judged against today's date: the notice of
-  intention, the standstill period, the award and the award notice).
+  intention, the standstill period, the award and the award notice);
+- contracts (:func:`commissioning.contracts.presenter.alerts`): a line over or under its plan
+  with a special-cause signal in its latest month, an incentive milestone not met, a variation
+  awaiting signature.
 
 Missing data, stale developments and reviews due are "standing" items: each is reported once,
 when it first arises, not in every digest. Dates are judged against the community's latest
@@ -77,6 +80,9 @@ KIND_LABELS = {
     "review_due": "Review due",
     "deadline": "Procurement deadline",
     "overdue": "Procurement step overdue",
+    "plan_signal": "Contract line against plan",
+    "milestone_missed": "Incentive milestone missed",
+    "variation_unsigned": "Variation awaiting signature",
 }
 
 
@@ -293,6 +299,18 @@ def _procurement_items(user, community, state, items) -> None:
         )
 
 
+def _contract_items(user, community, state, items) -> None:
+    from commissioning.contracts.presenter import alerts
+
+    for alert in alerts(user, community):
+        _standing(
+            state,
+            items,
+            alert.key,
+            Item(alert.kind, community.name, alert.title, alert.detail, alert.url),
+        )
+
+
 def digest_for(user, subscriptions) -> tuple[Digest, dict]:
     """The digest for one user and each subscription's new state (not saved)."""
     from commissioning.access.policy import visible
@@ -321,6 +339,7 @@ def digest_for(user, subscriptions) -> tuple[Digest, dict]:
                 _review_items(community, services, as_of, state, items)
             if ids is None and dev is None:
                 _procurement_items(user, community, state, items)
+                _contract_items(user, community, state, items)
         states[sub.pk] = state
         for item in items:
             if item.line() not in seen_lines:

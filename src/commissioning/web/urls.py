@@ -6,6 +6,7 @@ from django.urls import include, path
 from commissioning.web import views
 from commissioning.web.throttle import ThrottledAuthenticationForm, admin_sign_in
 from commissioning.web.views import audit as audit_views
+from commissioning.web.views import contracts as contract_views
 from commissioning.web.views import data as data_views
 from commissioning.web.views import evaluation as evaluation_views
 from commissioning.web.views import groupings as grouping_views
@@ -124,9 +125,35 @@ urlpatterns = [
             ),
         )
     ],
+    path("communities/<slug:code>/contracts/", contract_views.index, name="contracts"),
+    path(
+        "communities/<slug:code>/contracts/import/",
+        contract_views.import_page,
+        name="contracts-import",
+    ),
     path(
         "communities/<slug:code>/contracts/<path:reference>/monitoring/",
         monitoring_views.contract_monitoring,
         name="contract-monitoring",
+    ),
+    path(
+        "communities/<slug:code>/contracts/<path:reference>/lines/<str:line>/",
+        contract_views.line,
+        name="contract-line",
+    ),
+    path(
+        "communities/<slug:code>/contracts/<path:reference>/performance.<str:fmt>",
+        contract_views.download,
+        name="contract-download",
+    ),
+    path(
+        "communities/<slug:code>/contracts/<path:reference>/record/<slug:part>/",
+        contract_views.record,
+        name="contract-record",
+    ),
+    path(
+        "communities/<slug:code>/contracts/<path:reference>/",
+        contract_views.contract,
+        name="contract",
     ),
 ]

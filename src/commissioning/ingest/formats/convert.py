@@ -29,7 +29,7 @@ def read_upload(
     problems = Problems()
     own: list[Sheet] = []
     converted: list[Converted] = []
-    options = {"year": year}
+    options = {"year": year, "allow_unmatched": allow_unmatched}
     own_notes: list[str] = []
     for path in paths:
         fmt = forced or detect_format(path)

@@ -7,6 +7,7 @@ from types import ModuleType
 
 from commissioning.errors import UserError, located
 from commissioning.ingest.formats import (
+    acm,
     dementia_diagnosis,
     fingertips,
     gp_population,
@@ -42,6 +43,7 @@ FORMATS: dict[str, ModuleType] = {
         qof_achievement,
         dementia_diagnosis,
         nhs_geographies,
+        acm,
     )
 }
 

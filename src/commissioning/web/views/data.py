@@ -226,7 +226,7 @@ def scope_problems(user, community, batches: dict) -> list[Problem]:
             )
         if name in ("indicators", "observations"):  # codes are shared by every community
             problems += import_problems(user, community, batches, name)
-        if name == "incentives":
+        if name in ("incentives", "contract_lines", "contract_plans", "contract_actuals"):
             ours = set(
                 policy.visible(user, Contract)
                 .filter(community=community)
