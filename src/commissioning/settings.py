@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "commissioning.reports",
     "commissioning.networks",
     "commissioning.provider_selection",
+    "commissioning.work",
 ]
 
 MIDDLEWARE = [

@@ -23,8 +23,9 @@ VERSION = 1
 DATA = "data.jsonl"
 MANIFEST = "manifest.json"
 #: Apps whose records a backup holds: the domain model, then evidence, reports' subscriptions and
-#: inboxes, and network surveys. A community's backup holds only the domain model (see below).
-BACKED_UP_APPS = ("store", "evidence", "reports", "surveys")
+#: inboxes, network surveys, and the work of commissioning (partners, decisions, risks,
+#: benefits). A community's backup holds only the domain model (see below).
+BACKED_UP_APPS = ("store", "evidence", "reports", "surveys", "work")
 SEEDED = {"store.stage"}  # created by a migration: present in every "empty" database
 #: Models that older backups may hold and this version no longer has: their records are left out
 #: on restore. store.loginfailure: failed sign-ins, kept by django-axes since (not backed up).

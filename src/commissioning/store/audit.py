@@ -29,7 +29,7 @@ class Actor:
 
 _actor: contextvars.ContextVar[Actor | None] = contextvars.ContextVar("audit_actor", default=None)
 _PREVIOUS = "_audit_before"
-AUDITED_APPS = {"store", "evidence", "surveys", "provider_selection"}
+AUDITED_APPS = {"store", "evidence", "surveys", "provider_selection", "work"}
 EXCLUDED = {"auditrecord", "stage", "loginfailure"}
 # Large fields left out of audit snapshots (the audit keeps who changed what, not file bodies).
 UNSNAPSHOTTED = {"content", "text", "sealed_content"}
