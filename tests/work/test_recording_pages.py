@@ -356,3 +356,27 @@ def test_the_people_type_ahead_lists_only_the_communitys_people(town, client_for
     assert 'value="Cath Example">Provider manager, Alpha Trust' in found
     other = client_for("elsewhere_user")
     assert other.get("/communities/minitown/people/?q=ann").status_code == 404
+
+
+def test_a_provider_still_imports_observations_only(town, client_for):
+    """Providers record activities on their partners' developments through the form, which
+    checks each one; an import (which matches records by date and title, on any development)
+    stays observations only. Failed before: a provider's file of activities, one on no
+    development, was imported."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from commissioning.store.models import Activity
+
+    client = client_for("alpha_user")
+    page = text(client.get("/communities/minitown/import/"))
+    assert '<option value="activities"' not in page and '<option value="observations"' in page
+    body = "date,title,kind,nature\n2011-09-14,Private meeting,meeting,relational\n"
+    response = client.post(
+        "/communities/minitown/import/",
+        {"file": SimpleUploadedFile("activities.csv", body.encode())},
+    )
+    assert response.status_code == 400
+    assert "providers import indicator observations for their own organisation only" in text(
+        response
+    )
+    assert not Activity.objects.filter(title="Private meeting").exists()
