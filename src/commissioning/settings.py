@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "commissioning.networks",
     "commissioning.provider_selection",
     "commissioning.contracts",
+    "commissioning.work",
 ]
 
 MIDDLEWARE = [

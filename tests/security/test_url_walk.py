@@ -90,6 +90,14 @@ def roles(admin=OK, commissioner=OK, provider=OK, viewer=OK) -> dict[str, int]:
 
 
 COMMISSIONING = roles(provider=MISSING)  # pages about commissioning work: no providers
+RECORDING = roles(provider=MISSING, viewer=FORBIDDEN)  # forms changing a development's records
+WORK_RECORDS = {
+    "objectives": lambda w: w.objective.pk,
+    "activities": lambda w: w.act_n.pk,
+    "decisions": lambda w: w.decision.pk,
+    "risks": lambda w: w.risk.pk,
+    "benefits": lambda w: w.benefit.pk,
+}
 SHARED = {"south_commissioner": OK, "south_provider": OK, "nobody": MISSING}  # reference data
 EVIDENCE = lambda w: w.evidence.pk  # noqa: E731  ("pk" means a different record on each route)
 REPORT_FORMATS = {"fmt": ["html", "xlsx"]}
@@ -168,6 +176,18 @@ ROUTES: dict[str, Expect] = {
     "communities/<slug:code>/scorecard/<slug:measure_id>/": Expect(COMMISSIONING),
     "communities/<slug:code>/monitoring/": Expect(OK),
     "communities/<slug:code>/developments/<slug:slug>/monitoring/": Expect(COMMISSIONING),
+    # recording the work: commissioners change; viewers read but may not; provider_a takes no
+    # part in the north development, so it is not found for them
+    "communities/<slug:code>/new-development/": Expect(roles(provider=FORBIDDEN, viewer=FORBIDDEN)),
+    "communities/<slug:code>/people/": Expect(OK),
+    "communities/<slug:code>/developments/<slug:slug>/edit/": Expect(RECORDING),
+    **{
+        f"communities/<slug:code>/developments/<slug:slug>/{kind}/{route}": Expect(
+            RECORDING, params={"pk": pk}
+        )
+        for kind, pk in WORK_RECORDS.items()
+        for route in ("new/", "<int:pk>/edit/")
+    },
     "communities/<slug:code>/import/": Expect(roles(viewer=FORBIDDEN)),
     "communities/<slug:code>/import/templates/<slug:kind>.<str:fmt>": Expect(
         OK, params={"kind": "services", "fmt": ["csv", "xlsx"]}
@@ -329,6 +349,22 @@ def world(db):
 
     w = world_module.build_world()
     w.objective = m.Objective.objects.get(development=w.dev_n)
+    from commissioning.work.models import Benefit, Decision, Risk
+
+    w.decision = Decision.objects.create(
+        development=w.dev_n, date=dt.date(2024, 2, 1), title="Go ahead", forum="Board"
+    )
+    w.risk = Risk.objects.create(
+        development=w.dev_n,
+        description="Delay",
+        likelihood=2,
+        impact=3,
+        review_date=dt.date(2024, 6, 1),
+        raised=dt.date(2024, 1, 1),
+    )
+    w.benefit = Benefit.objects.create(
+        development=w.dev_n, objective=w.objective, description="Better control"
+    )
     w.evidence = Evidence.objects.create(
         community=w.north,
         development=w.dev_n,

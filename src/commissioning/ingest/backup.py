@@ -23,9 +23,18 @@ VERSION = 1
 DATA = "data.jsonl"
 MANIFEST = "manifest.json"
 #: Apps whose records a backup holds: the domain model, then evidence, reports' subscriptions and
-#: inboxes, network surveys and contract performance. A community's backup holds only the
-#: domain model and its contracts' performance (see below).
-BACKED_UP_APPS = ("store", "evidence", "reports", "surveys", "contracts", "provider_selection")
+#: inboxes, network surveys, contract performance and the work of commissioning (partners,
+#: decisions, risks, benefits). A community's backup holds only the domain model and its
+#: contracts' performance (see below).
+BACKED_UP_APPS = (
+    "store",
+    "evidence",
+    "reports",
+    "surveys",
+    "contracts",
+    "provider_selection",
+    "work",
+)
 SEEDED = {"store.stage"}  # created by a migration: present in every "empty" database
 #: Models that older backups may hold and this version no longer has: their records are left out
 #: on restore. store.loginfailure: failed sign-ins, kept by django-axes since (not backed up).

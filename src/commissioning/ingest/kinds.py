@@ -46,6 +46,7 @@ class Column:
     choices: tuple[tuple[str, str], ...] = ()
     max_length: int | None = None
     minimum: float | None = None
+    maximum: float | None = None
     not_before: str | None = None
     pattern: str | None = None
     pattern_help: str = ""
@@ -546,8 +547,9 @@ OBJECTIVES = Kind(
     name="objectives",
     model="Objective",
     title="Objectives",
-    description="Specific, measurable objectives of a development: an indicator, a target value "
-    "and a target date.",
+    description="Specific, measurable objectives of a development: an indicator, a baseline, a "
+    "target value and a target date. An objective is saved only with all four, whether imported "
+    "or entered on the development's page.",
     columns=(
         _community("development__community__code"),
         Column("development_slug", "slug", "development__slug", True, example="diabetes-redesign"),
@@ -559,10 +561,25 @@ OBJECTIVES = Kind(
             max_length=300,
             example="Cut emergency admissions for diabetes by a fifth",
         ),
-        Column("indicator_code", "text", "indicator__code", example="DM-ADM"),
-        Column("baseline_value", "float", "baseline_value", example="12.4"),
-        Column("target_value", "float", "target_value", example="9.9"),
-        Column("target_date", "date", "target_date", example="2014-03-31"),
+        Column(
+            "indicator_code",
+            "text",
+            "indicator__code",
+            True,
+            pattern_help="an indicator code",
+            help="The indicator that measures it",
+            example="DM-ADM",
+        ),
+        Column(
+            "baseline_value",
+            "float",
+            "baseline_value",
+            True,
+            help="The indicator's value when the development started",
+            example="12.4",
+        ),
+        Column("target_value", "float", "target_value", True, example="9.9"),
+        Column("target_date", "date", "target_date", True, example="2014-03-31"),
     ),
     key=("community", "development_slug", "description"),
     refs=(
@@ -628,7 +645,16 @@ PARTICIPANTS = Kind(
             help="Name, as in the people file",
             example="Jane Smith",
         ),
-        Column("hours", "decimal", "hours", True, minimum=0, example="3.5"),
+        Column(
+            "hours",
+            "decimal",
+            "hours",
+            True,
+            minimum=0,
+            maximum=9999.99,
+            help="Hours of that person's time, from 0 to 9,999.99",
+            example="3.5",
+        ),
     ),
     key=("community", "activity_date", "activity_title", "person"),
     refs=(

@@ -200,6 +200,15 @@ def check_sheet(
                 col.name,
                 lambda r, col=col: f"expected {col.minimum:g} or more, found '{r[col.name]}'",
             )
+        if col.maximum is not None:
+            numeric = pd.to_numeric(converted.where(converted != "", None), errors="coerce")
+            high = numeric.notna() & (numeric > col.maximum)
+            problems.add_rows(
+                raw,
+                high,
+                col.name,
+                lambda r, col=col: f"expected at most {col.maximum:g}, found '{r[col.name]}'",
+            )
         if col.field and not col.required:
             converted = _with_default(converted, is_blank, model, col)
         out[col.name] = converted
@@ -676,3 +685,59 @@ def check_upload(
         batch.frame = batch.frame.drop(columns=[NOT_GIVEN], errors="ignore")
     problems.raise_if_any()
     return batches
+
+
+# -- one record typed into a form ---------------------------------------------------------------
+
+
+FORM = "form"
+
+
+def check_records(
+    kind: Kind, rows: list[dict[str, object]], *, community: str | None = None
+) -> list[tuple[dict[str, object], dict[str, list[str]]]]:
+    """Rows typed into the app's forms, checked by exactly the rules (and words) of an import.
+
+    Each row maps ``kind``'s column names to what was typed (missing columns are empty). The
+    rows go through :func:`check_sheet` as the rows of an uploaded file would: the same types,
+    allowed values, lengths, ranges, required cells, date order and patient-identifier check.
+    Returns, for each row, its values as the importer converts them (dates as timestamps,
+    choices as their stored values, lists joined by "; ") and its problems by column.
+    References to other records are not checked here: a form offers only records its user may
+    choose.
+    """
+    names = kind.names
+    frame = pd.DataFrame(
+        {n: ["" if r.get(n) is None else str(r.get(n)) for r in rows] for n in names},
+        dtype=object,
+    )
+    frame[ROW] = range(2, len(rows) + 2)
+    sheet = Sheet(file=FORM, name=None, frame=frame, headers=list(names))
+    problems = Problems(limit=10_000)
+    out = check_sheet(sheet, kind, community, problems)
+    found: list[dict[str, list[str]]] = [{} for _ in rows]
+    for _, problem in problems.items:
+        found[(problem.row or 2) - 2].setdefault(problem.column or "", []).append(problem.message)
+    converted = [
+        {n: _plain(out[n].iloc[i]) for n in names} if out is not None else {}
+        for i in range(len(rows))
+    ]
+    return list(zip(converted, found, strict=True))
+
+
+def check_record(
+    kind: Kind, row: dict[str, object], *, community: str | None = None
+) -> tuple[dict[str, object], dict[str, list[str]]]:
+    """One row of :func:`check_records`."""
+    return check_records(kind, [row], community=community)[0]
+
+
+def _plain(value):
+    """A converted cell as a plain Python value (a date for a timestamp, None for a gap)."""
+    if value is None or (not isinstance(value, str) and pd.isna(value)):
+        return None
+    if isinstance(value, pd.Timestamp):
+        return value.date()
+    if hasattr(value, "item"):  # numpy scalars
+        return value.item()
+    return value

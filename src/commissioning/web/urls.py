@@ -16,6 +16,7 @@ from commissioning.web.views import needs as needs_views
 from commissioning.web.views import practice as practice_views
 from commissioning.web.views import provider_selection as psr_views
 from commissioning.web.views import setup as setup_views
+from commissioning.web.views import work as work_views
 
 
 def health(request):
@@ -56,6 +57,28 @@ urlpatterns = [
         views.development,
         name="development",
     ),
+    # recording the work of commissioning (web/views/work.py)
+    path(
+        "communities/<slug:code>/new-development/",
+        work_views.new_development,
+        name="development-new",
+    ),
+    path("communities/<slug:code>/people/", work_views.people, name="community-people"),
+    path(
+        "communities/<slug:code>/developments/<slug:slug>/edit/",
+        work_views.edit_development,
+        name="development-edit",
+    ),
+    *[
+        path(
+            f"communities/<slug:code>/developments/<slug:slug>/{kind}/{route}",
+            work_views.record,
+            {"kind": kind},
+            name=f"work-{kind}-{name}",
+        )
+        for kind in work_views.KINDS
+        for route, name in (("new/", "new"), ("<int:pk>/edit/", "edit"))
+    ],
     path(
         "communities/<slug:code>/developments/<slug:slug>/objectives/<int:objective_id>/evaluation/",
         evaluation_views.objective_evaluation,

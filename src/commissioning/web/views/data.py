@@ -92,13 +92,22 @@ def import_refusal(user) -> str | None:
     return "Viewers can see this community's records but cannot import or change them."
 
 
+#: What a provider imports: its own organisation's observations. (Providers also log activities
+#: on the developments they are partners of, but through the development page's form, which
+#: checks each one; an import matches activities by date and title on any development.)
+PROVIDER_KINDS = {"observations"}
+
+
 def importable_kinds(user) -> list[Kind]:
     """The kinds ``user`` may both add and change (shared records are for administrators)."""
+    scope = policy.scope_of(user)
+    provider = scope is not None and scope.role == Role.PROVIDER
     return [
         KINDS[name]
         for name in ORDER
         if policy.editable(user, KINDS[name].model_class(), policy.ADD)
         and policy.editable(user, KINDS[name].model_class(), policy.CHANGE)
+        and (not provider or name in PROVIDER_KINDS)
     ]
 
 
