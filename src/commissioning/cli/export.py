@@ -38,7 +38,7 @@ def run(args) -> int:
     import sys
     from pathlib import Path
 
-    from commissioning.errors import UserError
+    from commissioning.errors import BadArgument, UserError
     from commissioning.ingest.names import ORDER
 
     all_kinds = args.kind.strip().lower() == "all"
@@ -55,7 +55,7 @@ def run(args) -> int:
 
     kind = None if all_kinds else find_kind(args.kind)
     if not all_kinds and kind is None:
-        raise UserError(f"'{args.kind}' is not a kind we export (one of {', '.join(ORDER)}, all)")
+        raise BadArgument(f"'{args.kind}' is not a kind we export (one of {', '.join(ORDER)}, all)")
     if args.community:
         get_community(args.community)  # an unknown code: exit status 2, listing the codes
     disclosure = None if args.full else configured_policy()
