@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from commissioning.ingest.backup import data_digest
+from commissioning.store.backup import data_digest
 
 
 def run(*args, folder: Path, timeout=300):

@@ -49,7 +49,7 @@ def run(args) -> int:
 
     setup(args.db)
     from commissioning.analytics.disclosure import configured_policy
-    from commissioning.ingest.export import export_all, export_kind
+    from commissioning.export import export_all, export_kind
     from commissioning.ingest.kinds import find_kind
     from commissioning.store.frames import get_community
 
