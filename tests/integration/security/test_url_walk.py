@@ -59,7 +59,7 @@ PARAMETERS = {
     "indicator_id": lambda w: w.dm1.pk,
     "observation_id": lambda w: w.obs_b_service.pk,
 }
-OK, FOUND, FORBIDDEN, MISSING, NOT_ALLOWED = 200, 302, 403, 404, 405
+OK, MOVED, FOUND, FORBIDDEN, MISSING, NOT_ALLOWED = 200, 301, 302, 403, 404, 405
 
 
 @dataclass
@@ -174,6 +174,9 @@ ROUTES: dict[str, Expect] = {
     "communities/<slug:code>/needs/": Expect(COMMISSIONING),
     "communities/<slug:code>/needs/<slug:condition>/": Expect(COMMISSIONING),
     "communities/<slug:code>/work/": Expect(COMMISSIONING),
+    # the work page's old address: sent on for every signed-in login and any code (the page
+    # itself then decides), so the redirect reveals nothing
+    "communities/<slug:code>/practice/": Expect(MOVED, others=MOVED),
     "communities/<slug:code>/scorecard/<slug:measure_id>/": Expect(COMMISSIONING),
     "communities/<slug:code>/monitoring/": Expect(OK),
     "communities/<slug:code>/developments/<slug:slug>/monitoring/": Expect(COMMISSIONING),
