@@ -201,10 +201,10 @@ ROUTES: dict[str, Expect] = {
         params={"kind": ["observations", "contracts", "developments"], "fmt": ["csv", "xlsx"]},
     ),
     "communities/<slug:code>/contracts/<path:reference>/monitoring/": Expect(roles(provider=OK)),
-    # provider selection decision records (tests/integration/provider_selection/ checks what each role
-    # sees inside them): finalised records are read by the community's logins; drafts only by
-    # commissioners and administrators; a provider opens its own assessment, never another's;
-    # forms that change a record answer 405 to GET.
+    # provider selection decision records (tests/integration/provider_selection/ checks what
+    # each role sees inside them): finalised records are read by the community's logins; drafts
+    # only by commissioners and administrators; a provider opens its own assessment, never
+    # another's; forms that change a record answer 405 to GET.
     "api/provider-selection/ocds": Expect(422, others=422, api=True),  # needs ?community=
     "api/provider-selection/pipeline": Expect(422, others=422, api=True),
     "api/provider-selection/records": Expect(422, others=422, api=True),
