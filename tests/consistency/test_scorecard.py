@@ -55,7 +55,7 @@ def test_each_measure_has_one_status_on_the_page_in_the_report_and_across(admin_
 
 def _page_measures(client, code: str) -> dict[str, dict]:
     """Each measure's row of the page's scorecard table: numerator, denominator, value, status."""
-    html = client.get(f"/communities/{code}/practice/").content.decode()
+    html = client.get(f"/communities/{code}/work/").content.decode()
     found = {}
     for row in re.findall(r'<tr class="nhsuk-table__row" data-measure=.*?</tr>', html, flags=re.S):
         measure = re.search(r'data-measure="([^"]+)"', row).group(1)

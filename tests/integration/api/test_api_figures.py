@@ -123,7 +123,7 @@ def test_the_scorecard_gives_nine_measures_and_money_only_to_those_who_see_money
 
 def test_providers_get_no_scorecard_as_they_get_no_practice_page(client_for):
     provider = client_for("provider_a")
-    assert provider.get("/communities/north/practice/").status_code == 404
+    assert provider.get("/communities/north/work/").status_code == 404
     assert provider.get("/api/communities/north/scorecard").status_code == 404
 
 
