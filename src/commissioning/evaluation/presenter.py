@@ -35,6 +35,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from commissioning.access.communities import sees_money
 from commissioning.analytics.impact.caveats import (
     ALWAYS,
     attribution_caveats,
@@ -373,14 +374,16 @@ def evaluate(user, development, objective, options: Options) -> Evaluation:
         split = development_split(development)
         no_rate = float(split.loc[split["cost"].isna(), "hours"].sum())
         evg = effort_versus_gain(split[["hours", "cost"]], effect[1], unit=unit)
+        money = sees_money(user)  # viewers see hours, never the labour's cost
         out.effort = {
             "hours": evg.hours,
-            "cost": evg.cost,
+            "money": money,
+            "cost": evg.cost if money else None,
             "effect_label": effect[0],
             "effect": effect_row(effect[0].capitalize(), effect[1], unit, polarity),
-            "cost_per_unit": evg.cost_per_unit,
-            "cost_per_unit_range": evg.cost_per_unit_range,
-            "statement": effort_statement(evg, unit),
+            "cost_per_unit": evg.cost_per_unit if money else None,
+            "cost_per_unit_range": evg.cost_per_unit_range if money else None,
+            "statement": effort_statement(evg, unit, money=money),
             "hours_without_rate": no_rate,
             "task_hours": task_hours(development, split),
         }
@@ -411,8 +414,13 @@ def singular(unit: str) -> str:
     return f"unit ({unit})"
 
 
-def effort_statement(evg, unit: str) -> str:
-    """Plain words for the effort beside the effect, from the engine's figures."""
+def effort_statement(evg, unit: str, *, money: bool = True) -> str:
+    """Plain words for the effort beside the effect, from the engine's figures (hours only for
+    a login that may not see money)."""
+    if not money:
+        return (
+            f"The commissioning work took {evg.hours:,.0f} hours. Its cost is not shown to viewers."
+        )
     text = f"The commissioning work took {evg.hours:,.0f} hours, costing about £{evg.cost:,.0f}. "
     if evg.cost_per_unit is None:
         return text + (

@@ -182,6 +182,17 @@ def test_effort_is_the_labour_of_the_development(client, memory, wait_objective)
     assert "of commissioning labour per week of change" in page
 
 
+def test_a_viewer_sees_the_hours_but_no_labour_cost(client, memory, wait_objective):
+    """Viewers see no money (the work page hides labour cost from them): the evaluation page's
+    effort shows the hours and neither the cost nor the cost per unit of change."""
+    response = login(client, "wirral-viewer").get(url(wait_objective, lag=6))
+    assert response.status_code == 200
+    effort = text(response).split("Effort versus gain", 1)[1].split("What can and cannot", 1)[0]
+    assert "The commissioning work took" in effort and "hours" in effort
+    assert "£" not in effort and "per week of change" not in effort
+    assert "not shown to viewers" in effort
+
+
 def test_seasonal_option_and_caveats(client, wait_objective):
     response = login(client, "wirral-commissioner").get(url(wait_objective, seasonal="fourier"))
     assert response.status_code == 200
