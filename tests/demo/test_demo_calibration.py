@@ -371,3 +371,51 @@ def test_every_contract_has_quality_observations_to_chart():
         assert on_services.exclude(indicator__domain__in=["activity"]).exists(), contract
         months = on_services.values("indicator", "service").distinct().count()
         assert months >= 1
+
+
+# --- The communities differ as the study's narrative tells ------------------------------------
+
+
+def _relational_reach(code: str) -> tuple[float, float, int]:
+    """For the relational work of a community's developments: people per activity, the share
+    with the council at the table, and how many brought seven or more kinds of interest together
+    (commissioner, practices, acute, community and mental health trusts, voluntary sector,
+    council, patients)."""
+    acts = Activity.objects.filter(
+        community__code=code, nature="relational", development__isnull=False
+    ).prefetch_related("participations__person__organisation")
+    people = council = wide = 0
+    for a in acts:
+        parts = list(a.participations.all())
+        kinds = {p.person.organisation.kind if p.person.organisation else "patient" for p in parts}
+        people += len(parts)
+        council += "local_authority" in kinds
+        wide += len(kinds) >= 7
+    return people / len(acts), council / len(acts), wide
+
+
+def test_calderdale_convenes_most_somerset_contracts_most_formally_wirral_changed_provider():
+    reach = {code: _relational_reach(code) for code in STUDY}
+    for other in ("somerset", "wirral"):
+        assert reach["calderdale"][0] > 1.15 * reach[other][0], reach
+        assert reach["calderdale"][1] > 1.8 * reach[other][1], reach
+        assert reach["calderdale"][2] > 3 * max(reach[other][2], 1), reach
+    # Formal contracting: the share of hours in procurement steps and contract monitoring.
+    formal = {
+        code: hours(
+            activity__community__code=code,
+            activity__kind__in=["procurement", "monitoring_review"],
+        )
+        / hours(activity__community__code=code)
+        for code in STUDY
+    }
+    assert formal["somerset"] > Decimal("1.2") * max(formal["calderdale"], formal["wirral"])
+    notices = Activity.objects.filter(title__contains="Contract query notice")
+    assert set(notices.values_list("community__code", flat=True)) == {"somerset"}
+    # Wirral changed provider (the memory clinic's work moved to the mental health trust) and
+    # handed its dementia work over when the lead moved to the PCT cluster.
+    moved = Service.objects.filter(community__code__in=STUDY, end_date__isnull=False)
+    assert set(moved.values_list("community__code", flat=True)) == {"wirral"}
+    handover = Activity.objects.filter(title__startswith="Handover of the")
+    assert set(handover.values_list("community__code", flat=True)) == {"wirral"}
+    assert all(a.date == D(2012, 3, 1) for a in handover)

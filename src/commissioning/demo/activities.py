@@ -215,6 +215,15 @@ ROLE_WEIGHTS = {
     },
 }  # fmt: skip
 
+# How each study community worked, as the field study tells it: Calderdale convened the most
+# (partnership boards and stakeholder events bringing many organisations together, which is also
+# where its GPs' high survey response came from); Somerset contracted most formally (a tender,
+# key performance indicator schedules, contract query notices and remedial action plans);
+# Wirral changed provider (the memory clinic decommissioned) and lost its dementia commissioning
+# lead to the PCT cluster in March 2012, handing the work over.
+STYLE = {"calderdale": "convening", "somerset": "contracting", "wirral": "handover"}
+HANDOVER = D(2012, 3, 1)
+
 # Role codes of the scripts: "+" asks for the development's condition, "@" for its main provider.
 ROLES = {
     "cm": RT.COMMISSIONING_MANAGER,
@@ -317,7 +326,7 @@ class Maker:
         if item.hours:
             author = item.hours
         rows = []
-        for n, person in enumerate(item.people):
+        for n, person in enumerate(_unique(item.people)):
             lo, hi = author if (n == 0 and author) else others
             rows.append((person, Decimal(str(max(0.5, round(rng.uniform(lo, hi) * 2) / 2)))))
         self.rows.append((community, activity, item.stages, rows))
@@ -358,6 +367,11 @@ class Script:
         self.items: list[Item] = []
         # The core team: at the project group nearly every month.
         self.core = self.team("cm+", "cm2", "ph", "gp+", "cons+", "nurse+", "pm@", "pat+", "ts+")
+        self.style = STYLE.get(plan.community, "")
+        # After a handover the work passes to a commissioning manager not yet in the team.
+        self.successor = [
+            p for p in self.cast.find(RT.COMMISSIONING_MANAGER) if p not in self.core
+        ][:1]
 
     def team(self, *codes: str) -> list:
         return self.cast.team(list(codes), self.condition, self.provider)
@@ -420,8 +434,13 @@ class Script:
         topic = self.topic[:1].upper() + self.topic[1:]
         month = D(self.first.year, self.first.month, 1)
         k = 0
+        convening = self.style == "convening" and not self.plan.parent
+        handover = self.style == "handover"
         while month <= self.last:
             day = workdays.on_or_after(month + dt.timedelta(days=int(self.rng.integers(2, 20))))
+            if handover and day >= HANDOVER:  # the lead has gone to the cluster
+                self.core = [*self.successor, *self.core[1:]]
+                handover = False
             if self.first <= day <= self.last:
                 stages = self.active(day)
                 chosen = sorted(
@@ -433,8 +452,19 @@ class Script:
                     A.MEETING,
                     chosen,
                     f"{topic} project group: {month_name(day)}",
-                    self.attendees(self.core, chosen),
+                    self.attendees(self.core, chosen, extra=4 if convening else 2),
                 )
+                if convening and k % 2 == 1:
+                    board = workdays.on_or_after(day + dt.timedelta(days=7))
+                    if board <= self.last:
+                        self.add(
+                            board,
+                            A.ENGAGEMENT,
+                            self.active(board)[:2],
+                            f"{topic} partnership board: {month_name(board)}",
+                            self.team("cm+", "cm", "ph", "gp+", "gp2", "cons+", "nurse+", "pm@",
+                                      "pm2", "ts+", "ts", "pat+", "pat2", "la+", "la"),
+                        )  # fmt: skip
                 u = self.share(day)
                 if k % 2 == 0 and 0.05 <= u <= 0.85 and not self.plan.parent:
                     crg_day = workdays.on_or_after(day + dt.timedelta(days=9))
@@ -446,7 +476,8 @@ class Script:
                         crg,
                         f"{topic} clinical reference group: {month_name(crg_day)}",
                         self.attendees(
-                            self.team("cons+", "cons2", "gp+", "gp2", "nurse+", "nurse2", "cm+"),
+                            self.team("cons+", "cons2", "gp+", "gp2", "nurse+", "nurse2", "cm+")
+                            + (self.team("ts+", "la+", "pat+") if convening else []),
                             crg,
                             extra=3,
                         ),
@@ -565,6 +596,15 @@ class Script:
                 team("ph", "cons+", "cm+", "pm@"),
                 LONG_DOCUMENTS["Needs assessment report"],
             )
+        if self.style == "convening" and not small:
+            add(0.44 * pre, A.ENGAGEMENT, ["needs_assessment", "planning"],
+                f"Stakeholder conference on {topic}",
+                team("cm+", "cm", "ph", "ph2", "gp+", "gp", "gp2", "gp3", "cons+", "cons2",
+                     "nurse+", "nurse2", "pm@", "pm2", "ts+", "ts", "ts3", "pat+", "pat2", "la+",
+                     "la"))  # fmt: skip
+            add(0.62 * pre, A.ENGAGEMENT, ["planning"],
+                f"Patients' and carers' reference group on {topic}",
+                team("ts+", "pat+", "pat2", "pat", "cm+", "nurse+", "la+"))  # fmt: skip
         # Design: the provider proposes the model; workshops; specifications in versions.
         add(
             0.52 * pre,
@@ -744,6 +784,10 @@ class Script:
             f"{w['board']} receives the post-implementation review: {topic}",
             team("cm", "gp", "fin", "cm+"),
         )
+        if self.style == "handover" and self.first <= HANDOVER <= self.last:
+            add(HANDOVER, A.MEETING, ["implementation", "monitoring"],
+                f"Handover of the {topic} work: the commissioning lead moves to the PCT cluster",
+                [*team("cm+"), *self.successor, *team("cm", "pm@")])  # fmt: skip
 
     def contracting(self) -> None:
         add, team, service, prov = self.add, self.team, self.service, self.provider.name
@@ -785,6 +829,7 @@ class Script:
             ]
             for u, kind, title, codes in steps:
                 add(u * pre, kind, ["procurement"], title, team(*codes))
+            self.formal_contracting()
             return
         add(
             0.88 * pre,
@@ -853,6 +898,31 @@ class Script:
             f"Contract variation signed: {service}",
             team("con", "fin", "pm@"),
         )
+        if self.style == "contracting":
+            self.formal_contracting()
+
+    def formal_contracting(self) -> None:
+        """Somerset's formal contracting: a schedule of indicators and of information, contract
+        management under it, a contract query notice and a remedial action plan."""
+        add, team, service, prov = self.add, self.team, self.service, self.provider.name
+        pre = max(self.share(self.go_live), 0.2)
+        add(0.95 * pre, A.DOCUMENT, ["procurement"],
+            f"Key performance indicator schedule: {service}", team("con", "cm+", "ph"),
+            (10.0, 20.0))  # fmt: skip
+        add(0.97 * pre, A.DOCUMENT, ["procurement"], f"Information schedule: {service}",
+            team("con2", "con"), (6.0, 12.0))  # fmt: skip
+        for months in range(2, 13, 2):
+            day = self.months_from_go_live(months, 4)
+            if day <= self.last:
+                add(day, A.MONITORING_REVIEW, ["monitoring", "procurement"],
+                    f"Contract management meeting under the KPI schedule, {service}: "
+                    f"{month_name(day)}", team("con", "con2", "pm@", "fin"))  # fmt: skip
+        add(self.months_from_go_live(5, 12), A.PROCUREMENT, ["monitoring", "procurement"],
+            f"Contract query notice issued to {prov}: {service}", team("con", "cm+"),
+            (4.0, 8.0))  # fmt: skip
+        add(self.months_from_go_live(6, 15), A.NEGOTIATION, ["monitoring", "procurement"],
+            f"Remedial action plan agreed with {prov}: {service}",
+            team("con", "cm+", "pm@", "fin"))  # fmt: skip
 
 
 def _development_items(b: Build, plan: Plan) -> list[Item]:
@@ -936,6 +1006,14 @@ def _contract_items(b: Build, code: str) -> list[Item]:
                 (D(year, 3, 20), A.DECISION, ["procurement"],
                  f"Contract {fy} signed with {name}", [managers[0], ours[0], finance[0]]),
             ]  # fmt: skip
+            if STYLE.get(code) == "contracting":
+                steps += [
+                    (D(year, 9, 12), A.PROCUREMENT, ["monitoring", "procurement"],
+                     f"Contract query notice {fy}: {name}", [ours[0], managers[1]]),
+                    (D(year, 10, 24), A.NEGOTIATION, ["monitoring", "procurement"],
+                     f"Remedial action plan {fy} agreed: {name}",
+                     [ours[0], managers[1], *theirs[:2]]),
+                ]  # fmt: skip
             for day, kind, stages, title, people in steps:
                 day = day + dt.timedelta(days=int(rng.integers(-6, 7)))
                 if not (era.first_month <= day <= era.last_day):

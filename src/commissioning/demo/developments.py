@@ -321,7 +321,7 @@ PLANS = [
         status=St.IMPLEMENTED,
         size=Sz.RADICAL,
         start=D(2009, 9, 1),
-        end=D(2011, 12, 30),
+        end=D(2012, 6, 29),
         go_live=D(2010, 10, 1),
         drivers=["dementia_strategy", "nice_cg42", "nice_qs_dementia", "qof"],
         objectives=[
@@ -341,7 +341,7 @@ PLANS = [
                 D(2012, 3, 31),
             ),
         ],
-        activity_window=(D(2009, 9, 1), D(2011, 12, 30)),
+        activity_window=(D(2009, 9, 1), D(2012, 6, 29)),
     ),
     # --- the present-day community ---------------------------------------------------------
     Plan(
