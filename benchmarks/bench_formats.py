@@ -1,6 +1,6 @@
 """Benchmark: importing national-size NHS published files in their published layouts.
 
-    .venv/bin/python benchmarks/bench_formats.py [--practices 6500]
+    .venv/bin/python benchmarks/bench_formats.py [--practices 6500] [--runs 3]
 
 Writes, in a temporary folder, synthetic files in the published layouts: a quinary-age GP
 registration file (every practice x 2 sexes x 20 bands, plus the ALL subtotal rows and some
@@ -12,8 +12,9 @@ NUMERATOR, DENOMINATOR, PCAS and ACHIEVED_POINTS; 15 of them are in the database
 indicators, so their values are stored and the rest listed as not matched).
 The practices (and the 15 indicators) are imported first, untimed; then each file is imported with
 `commissioning import` in a fresh process, twice (the second time every row is unchanged).
-Times include starting the process. Counts are synthetic. This is not a test and asserts
-nothing about time.
+Times include starting the process; each of --runs runs imports into a fresh database, and the
+medians of wall clock and processor time (the import process's user + system) are printed
+last. Counts are synthetic. This is not a test and asserts nothing about time.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ import argparse
 import os
 import random
 import resource
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -118,9 +120,11 @@ def write_inputs(folder: Path, practices: int) -> dict[str, Path]:
     }
 
 
-def cli(*args: object, folder: Path) -> tuple[float, str]:
+def cli(*args: object, folder: Path) -> tuple[float, float, str]:
+    """Run `commissioning ARGS`; its wall clock, its processor time (user + system) and output."""
     env = {**os.environ, "COMMISSIONING_DATA": str(folder)}
     env.pop("DATABASE_URL", None)
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
     out = subprocess.run(
         [sys.executable, "-m", "commissioning", *map(str, args)],
@@ -129,31 +133,49 @@ def cli(*args: object, folder: Path) -> tuple[float, str]:
         env=env,
     )
     elapsed = time.perf_counter() - start
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
     if out.returncode != 0:
         raise SystemExit(out.stderr)
-    return elapsed, out.stdout
+    return elapsed, cpu, out.stdout
 
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--practices", type=int, default=6500)
+    ap.add_argument("--runs", type=int, default=3, help="runs, each into a fresh database")
     args = ap.parse_args()
+    names = ("quinary", "qof", "single-age", "qof-achievement")
+    times: dict[tuple[str, str], list[tuple[float, float]]] = {}
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
         files = write_inputs(folder, args.practices)
-        db = f"sqlite:///{folder / 'bench.sqlite3'}"
-        cli("import", files["organisations"], files["indicators"], "--db", db, folder=folder)
-        for name in ("quinary", "qof", "single-age", "qof-achievement"):
-            paths = files[name] if isinstance(files[name], list) else [files[name]]
-            rows = sum(sum(1 for _ in p.open()) - 1 for p in paths)
-            for label in ("first import", "re-import"):
-                seconds, out = cli("import", *paths, "--db", db, folder=folder)
-                counts = [line.strip() for line in out.splitlines() if line.startswith("  ")]
-                print(f"{name}: {rows:,} published rows, {label}: {seconds:.1f} s; {counts}")
-            peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
-            print(f"  largest import process so far: {peak:.0f} MB")
+        for run in range(1, args.runs + 1):
+            load = Path("/proc/loadavg").read_text().split()[:3]
+            print(f"run {run} of {args.runs} (load average {' '.join(load)})")
+            db = f"sqlite:///{folder / f'bench{run}.sqlite3'}"
+            cli("import", files["organisations"], files["indicators"], "--db", db, folder=folder)
+            for name in names:
+                paths = files[name] if isinstance(files[name], list) else [files[name]]
+                rows = sum(sum(1 for _ in p.open()) - 1 for p in paths)
+                for label in ("first import", "re-import"):
+                    seconds, cpu, out = cli("import", *paths, "--db", db, folder=folder)
+                    times.setdefault((name, label), []).append((seconds, cpu))
+                    counts = [line.strip() for line in out.splitlines() if line.startswith("  ")]
+                    print(
+                        f"{name}: {rows:,} published rows, {label}: {seconds:.1f} s "
+                        f"({cpu:.1f} s processor); {counts}"
+                    )
+                peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+                print(f"  largest import process so far: {peak:.0f} MB")
         peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
         print(f"peak memory of one import process: {peak:.0f} MB")
+    print(f"medians of {args.runs} runs (wall clock, processor time):")
+    for (name, label), values in times.items():
+        wall = statistics.median(v[0] for v in values)
+        cpu = statistics.median(v[1] for v in values)
+        runs = ", ".join(f"{v[0]:.1f}" for v in values)
+        print(f"| {name} | {label} | {wall:.1f} s (runs: {runs}) | {cpu:.1f} s |")
 
 
 if __name__ == "__main__":

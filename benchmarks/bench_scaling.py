@@ -1,16 +1,21 @@
 """Benchmark: the measure library from 1M to 60M patients (the scaling curve), DuckDB or Spark.
 
     python benchmarks/bench_scaling.py --sizes 1000000,3000000,10000000 [--engine spark]
-    python benchmarks/bench_scaling.py --sizes 60000000 --memory-limit 6GB
+    python benchmarks/bench_scaling.py --sizes 200000 --months 24 --engine spark --runs 3
+    python benchmarks/bench_scaling.py --sizes 60000000
 
-For each size the synthetic dataset is generated once with `commissioning synth` (cached under
-benchmarks/results/synth-N-60/, written to a `.partial` folder and renamed only when complete),
-then the whole measure library runs in a fresh child process so that each size's figures are
-its own: wall clock, processor time (user + system, the child and any JVM it starts), peak
-resident memory (the largest of the child's and each descendant's high-water mark), the peak
-size of DuckDB's spill folder, output rows, and the load average before and after. Figures are
-appended as JSON lines to benchmarks/results/scaling.jsonl and printed as Markdown rows for
-docs/benchmarks.md.
+Each benchmark builds its own input: for each size the synthetic dataset is generated once with
+`commissioning synth` (cached under benchmarks/results/synth-N-M/, written to a `.partial`
+folder and renamed only when complete). Then the measure library runs **as a user runs it**:
+`commissioning measures DIR -o OUT [--engine spark]` in a child process, with the command's own
+defaults (add options with --command-args, e.g. "--spark-memory 8g"). For each run: wall clock,
+processor time (user + system of the command and of every process below it, the JVM that
+PySpark starts included: sampled from /proc twice a second, so a JVM's last half second may be
+missed), peak resident memory (the largest process's high-water mark), the peak size of the
+temporary folder (DuckDB's spill folder, or Spark's scratch folder: the child's TMPDIR), output
+rows, and the load average before and after. With --runs N the median run (by wall clock) is
+reported, with every run's figures in the record. Figures are appended as JSON lines to
+benchmarks/results/scaling.jsonl and printed as Markdown rows for docs/benchmarks.md.
 """
 
 from __future__ import annotations
@@ -21,6 +26,7 @@ import datetime as dt
 import json
 import os
 import resource
+import shlex
 import shutil
 import subprocess
 import sys
@@ -30,7 +36,7 @@ import time
 from pathlib import Path
 
 RESULTS = Path(__file__).resolve().parent / "results"
-COMMISSIONING = Path(sys.executable).with_name("commissioning")
+COMMISSIONING = [sys.executable, "-m", "commissioning"]  # the `commissioning` command
 
 
 def loadavg() -> str:
@@ -101,64 +107,51 @@ class Monitor(threading.Thread):
             self.sample()
 
 
-def run_one(folder: Path, engine_name: str, memory_limit: str, spill_root: Path) -> dict:
-    """Child mode: evaluate the whole library once and return the figures."""
-    from commissioning.analytics.measures import evaluate
+def run_command(folder: Path, engine: str, out: Path, spill_root: Path, extra: list[str]) -> dict:
+    """Run `commissioning measures` on ``folder`` once, as a user would, and return its figures."""
+    import pyarrow.parquet as pq
 
-    spill = Path(tempfile.mkdtemp(prefix="duckdb-spill-", dir=spill_root))
+    spill = Path(tempfile.mkdtemp(prefix="measures-tmp-", dir=spill_root))
+    command = [*COMMISSIONING, "measures", str(folder), "-o", str(out)]
+    if engine == "spark":
+        command += ["--engine", "spark"]
+    command += extra
     load_before = loadavg()
-    wall0, cpu0 = time.perf_counter(), time.process_time()
-    monitor = Monitor(spill if engine_name == "duckdb" else None)
-    monitor.start()
-    if engine_name == "duckdb":
-        from commissioning.analytics.measures.engines import DuckDBEngine
-
-        engine = DuckDBEngine(memory_limit=memory_limit, temp_directory=str(spill))
-    else:
-        from pyspark.sql import SparkSession
-
-        from commissioning.analytics.measures.engines import SparkEngine
-
-        session = (
-            SparkSession.builder.master("local[2]")
-            .appName("commissioning-bench")
-            .config("spark.driver.memory", memory_limit.lower().replace("gb", "g"))
-            .config("spark.sql.session.timeZone", "UTC")
-            .config("spark.ui.enabled", "false")
-            .config("spark.sql.shuffle.partitions", "8")
-            .config("spark.sql.execution.arrow.pyspark.enabled", "true")
-            .config("spark.ui.showConsoleProgress", "false")
-            .config("spark.local.dir", str(spill))
-            .getOrCreate()
-        )
-        session.sparkContext.setLogLevel("ERROR")
-        engine = SparkEngine(session=session)
-    try:
-        table = evaluate(engine, folder)
-        monitor.sample()
+    monitor = Monitor(spill)
+    wall0 = time.perf_counter()
+    with tempfile.TemporaryFile("w+") as err:
+        child = subprocess.Popen(command, env={**os.environ, "TMPDIR": str(spill)}, stderr=err)
+        monitor.start()
+        _, status, usage = os.wait4(child.pid, 0)  # this child's own figures, from the kernel
+        child.returncode = os.waitstatus_to_exitcode(status)
         wall = time.perf_counter() - wall0
-        if engine_name == "duckdb":  # kept for the web load test (benchmarks/load_test.py)
-            table.to_parquet(RESULTS / f"measures-{folder.name}.parquet", index=False)
-    finally:
         monitor.stop.set()
-        if engine_name == "spark":
-            engine.spark.stop()
-        else:
-            engine.close()
-        shutil.rmtree(spill, ignore_errors=True)
-    own_cpu = time.process_time() - cpu0
-    kids_cpu = sum(c for c, _ in monitor.kids.values())
-    own_peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    peak = max([own_peak] + [m for _, m in monitor.kids.values()])
+        monitor.join()
+        err.seek(0)
+        stderr = err.read()
+    shutil.rmtree(spill, ignore_errors=True)
+    if child.returncode != 0:
+        raise SystemExit(f"{' '.join(command)} failed:\n{stderr[-4000:]}")
+    # The command (and whatever it waited for) from the kernel; the processes below it that it
+    # did not wait for (the JVM, which outlives the Python process by a moment) from the samples.
+    own_cpu = usage.ru_utime + usage.ru_stime
+    others = {pid: v for pid, v in monitor.kids.items() if pid != child.pid}
+    peak = max([usage.ru_maxrss / 1024] + [m for _, m in others.values()])
     return {
+        "command": "commissioning " + " ".join(command[3:]),
         "wall_s": round(wall, 1),
-        "cpu_s": round(own_cpu + kids_cpu, 1),
+        "cpu_s": round(own_cpu + sum(c for c, _ in others.values()), 1),
         "peak_rss_mb": round(peak),
-        "peak_spill_mb": round(monitor.peak_spill / 2**20),
-        "output_rows": len(table),
+        "peak_tmp_mb": round(monitor.peak_spill / 2**20),
+        "output_rows": pq.ParquetFile(out).metadata.num_rows,
         "load_before": load_before,
         "load_after": loadavg(),
+        "progress": [ln for ln in stderr.splitlines() if ln.strip()],
     }
+
+
+def median_run(runs: list[dict]) -> dict:
+    return sorted(runs, key=lambda r: r["wall_s"])[len(runs) // 2]
 
 
 def ensure_dataset(patients: int, months: int) -> tuple[Path, dict | None]:
@@ -170,7 +163,7 @@ def ensure_dataset(patients: int, months: int) -> tuple[Path, dict | None]:
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     load_before, t = loadavg(), time.perf_counter()
     subprocess.run(
-        [str(COMMISSIONING), "synth", "--patients", str(patients), "--months", str(months)]
+        [*COMMISSIONING, "synth", "--patients", str(patients), "--months", str(months)]
         + ["-o", str(partial)],
         check=True,
     )
@@ -199,47 +192,53 @@ def main() -> int:
     p.add_argument("--sizes", default="1000000,3000000,10000000")
     p.add_argument("--months", type=int, default=60)
     p.add_argument("--engine", choices=["duckdb", "spark"], default="duckdb")
-    p.add_argument("--memory-limit", default="6GB", help="DuckDB memory_limit / Spark driver")
-    p.add_argument("--spill-root", default=str(RESULTS), help="where spill folders are made")
-    p.add_argument("--one", metavar="DIR", help=argparse.SUPPRESS)  # child mode
+    p.add_argument("--runs", type=int, default=1, help="runs of each size (the median is shown)")
+    p.add_argument(
+        "--command-args", default="", help='more options for the command, e.g. "--spark-memory 8g"'
+    )
+    p.add_argument("--spill-root", default=str(RESULTS), help="where temporary folders are made")
     args = p.parse_args()
-    if args.one:
-        figures = run_one(Path(args.one), args.engine, args.memory_limit, Path(args.spill_root))
-        print("RESULT " + json.dumps(figures), flush=True)
-        return 0
+    RESULTS.mkdir(exist_ok=True)
+    extra = shlex.split(args.command_args)
     for size in [int(s) for s in args.sizes.split(",") if s.strip()]:
         folder, generated = ensure_dataset(size, args.months)
         rows = dataset_rows(folder)
-        child = subprocess.run(
-            [sys.executable, __file__, "--one", str(folder), "--engine", args.engine]
-            + ["--memory-limit", args.memory_limit, "--spill-root", args.spill_root],
-            capture_output=True,
-            text=True,
+        # DuckDB's output is kept for the web load test (benchmarks/load_test.py).
+        out = RESULTS / (
+            f"measures-{folder.name}.parquet"
+            if args.engine == "duckdb"
+            else f"measures-spark-{folder.name}.parquet"
         )
-        result = next(
-            (ln[7:] for ln in child.stdout.splitlines() if ln.startswith("RESULT ")), None
-        )
-        if child.returncode != 0 or result is None:
-            print(child.stdout[-2000:], child.stderr[-4000:], file=sys.stderr)
-            return child.returncode or 1
-        figures = json.loads(result)
+        runs = []
+        for i in range(args.runs):
+            runs.append(run_command(folder, args.engine, out, Path(args.spill_root), extra))
+            r = runs[-1]
+            print(
+                f"run {i + 1} of {args.runs}: {r['wall_s']} s wall, {r['cpu_s']} s processor, "
+                f"load {r['load_before']} / {r['load_after']}",
+                file=sys.stderr,
+                flush=True,
+            )
+        figures = median_run(runs)
         record = {
             "date": str(dt.date.today()),
             "engine": args.engine,
-            "memory_limit": args.memory_limit,
             "patients": size,
             "months": args.months,
             "rows": rows,
             "generated": generated,
-            **figures,
+            **{k: v for k, v in figures.items() if k != "progress"},
+            "runs": runs,
         }
         with open(RESULTS / "scaling.jsonl", "a") as f:
             f.write(json.dumps(record) + "\n")
-        engine = "DuckDB" if args.engine == "duckdb" else "Spark local[2]"
+        print("\n".join(figures["progress"]), flush=True)
+        engine = "DuckDB" if args.engine == "duckdb" else "Spark (command defaults)"
+        walls = ", ".join(f"{r['wall_s']:.1f}" for r in runs)
         print(
             f"| {record['date']} | {size:,} | {rows['events']:,} | {engine} "
-            f"| {figures['wall_s']:.1f} s | {figures['cpu_s']:.1f} s "
-            f"| {figures['peak_rss_mb']:,} MB | {figures['peak_spill_mb']:,} MB "
+            f"| {figures['wall_s']:.1f} s (runs: {walls}) | {figures['cpu_s']:.1f} s "
+            f"| {figures['peak_rss_mb']:,} MB | {figures['peak_tmp_mb']:,} MB "
             f"| {figures['output_rows']:,} | {figures['load_before']} / {figures['load_after']} |",
             flush=True,
         )

@@ -9,7 +9,8 @@ One command does everything:
 2. builds the synthetic demo into it (`commissioning demo --no-serve`);
 3. adds ICB-scale patient-level measures: the measure library's output for the 1.5M-patient
    synthetic ICB (`benchmarks/results/measures-synth-1500000-60.parquet`, made with
-   `commissioning measures` when missing) becomes 187 more GP practices in the Calderdale
+   `commissioning measures` when missing, from `commissioning synth --patients 1500000
+   --months 60`, also made when missing) becomes 187 more GP practices in the Calderdale
    community with their observations, and the largest other measures output there (the
    national or 10M run of `bench_scaling.py`) becomes practices outside any community, so the
    observation table has national size. Periods are moved back 11 years onto the demo's
@@ -58,7 +59,8 @@ HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 RESULTS = HERE / "results"
 BIN = Path(sys.executable).parent
-ICB = RESULTS / "measures-synth-1500000-60.parquet"
+ICB_PATIENTS, ICB_MONTHS = 1_500_000, 60
+ICB = RESULTS / f"measures-synth-{ICB_PATIENTS}-{ICB_MONTHS}.parquet"
 BULK_COPIES = 40  # copies of the ICB output outside any community when no national run exists
 SHIFT_MONTHS = -11 * 12  # synthetic data starts April 2019; the demo's months start April 2008
 PAGES = ["community", "needs", "development", "practice", "api", "monitoring"]
@@ -147,8 +149,16 @@ def database(name: str) -> str:
 
 
 def measures_output(folder: Path, out: Path) -> None:
+    """The measure library's output for the synthetic ICB, made when missing, and its input too
+    (`commissioning synth`, as bench_scaling.py makes it): every benchmark builds its own."""
     if out.exists():
         return
+    if not (folder / "events.parquet").exists():
+        from bench_scaling import ensure_dataset  # this script's folder is on the path
+
+        say(f"generating the synthetic ICB's patient-level data into {folder}")
+        ensure_dataset(ICB_PATIENTS, ICB_MONTHS)
+    say(f"working out the measures into {out}")
     subprocess.run(
         [str(BIN / "commissioning"), "measures", str(folder), "-o", str(out)], check=True
     )
@@ -443,6 +453,7 @@ def main() -> int:
     )
     args = p.parse_args()
     args.profile = args.profile or args.profile_only
+    RESULTS.mkdir(exist_ok=True)  # git-ignored: missing on a clean checkout
     if shutil.which("wrk") is None:
         raise SystemExit("wrk is missing: apt-get install wrk")
     record: dict = {"date": str(dt.date.today()), "users": args.users, "steps": {}}
@@ -464,7 +475,7 @@ def main() -> int:
     setup(url, migrate=False)
     if not args.reuse:
         t = time.perf_counter()
-        measures_output(RESULTS / "synth-1500000-60", ICB)
+        measures_output(RESULTS / f"synth-{ICB_PATIENTS}-{ICB_MONTHS}", ICB)
         say("loading ICB-scale observations")
         record["data"] = load_observations(url)
         record["steps"]["observations_s"] = round(time.perf_counter() - t, 1)

@@ -9,10 +9,13 @@
 
 from __future__ import annotations
 
+import importlib.util
 import os
+import site
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.request
 from pathlib import Path
@@ -24,6 +27,147 @@ import pytest
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 DEMO_PASSWORD = "synthetic-demo-Pa55"
+REPOSITORY = Path(__file__).resolve().parents[1]
+OUTSIDE_FILES = Path(__file__).resolve().parent / "outside_files"
+
+
+# ------------------------------------------------------------------ what the tests need
+
+
+def dev_dependency(name: str):
+    """Import a dev dependency, or fail with a plain message (never skip): ``make test``
+    installs every one of them (``pip install -e '.[dev]'``)."""
+    import importlib
+
+    try:
+        return importlib.import_module(name)
+    except ImportError as exc:
+        pytest.fail(
+            f"the dev dependency {name} cannot be imported ({exc}): run `make test`, or "
+            "`.venv/bin/pip install -e '.[dev]'`",
+            pytrace=False,
+        )
+
+
+@pytest.fixture(scope="session")
+def phstats():
+    """OHID's PHStatsMethods, the peer package our needs-assessment methods are checked
+    against."""
+    return dev_dependency("PHStatsMethods")
+
+
+@pytest.fixture(scope="session")
+def postgres_server() -> str:
+    """The PostgreSQL server the tests that need one of their own use (they create and drop
+    their own databases on it): COMMISSIONING_TEST_POSTGRES, which scripts/test-both-databases.sh
+    sets for every pass, or DATABASE_URL when it is a PostgreSQL address. Fails plainly when
+    neither is set or the server does not answer."""
+    import dj_database_url
+
+    url = os.environ.get("COMMISSIONING_TEST_POSTGRES") or os.environ.get("DATABASE_URL", "")
+    if not url.startswith(("postgres://", "postgresql://")):
+        pytest.fail(
+            "this test needs a PostgreSQL server: set COMMISSIONING_TEST_POSTGRES="
+            "postgres://user@host:port/postgres (`make test` starts one with "
+            "scripts/ensure-postgres.sh and sets it)",
+            pytrace=False,
+        )
+    psycopg = dev_dependency("psycopg")
+    cfg = dj_database_url.parse(url)
+    server = f"postgresql://{cfg['USER']}@{cfg['HOST']}:{cfg['PORT'] or 5432}"
+    try:
+        psycopg.connect(f"{server}/postgres", connect_timeout=5).close()
+    except psycopg.OperationalError as exc:
+        pytest.fail(
+            f"the PostgreSQL server at {cfg['HOST']}:{cfg['PORT']} (COMMISSIONING_TEST_POSTGRES "
+            f"or DATABASE_URL) does not answer: {str(exc).strip()}",
+            pytrace=False,
+        )
+    return server
+
+
+# ------------------------------------------------------ files opened outside the clone
+
+
+def _load_watch():
+    spec = importlib.util.spec_from_file_location(
+        "commissioning_test_outside_files", OUTSIDE_FILES / "sitecustomize.py"
+    )
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+WATCH = _load_watch()
+
+
+def pytest_configure(config):
+    """Watch, for the whole session, for files opened outside the clone and the temporary
+    folders, in this process and in the Python subprocesses tests start
+    (tests/outside_files/sitecustomize.py); the session fails at the end if any were."""
+    if os.environ.get("COMMISSIONING_TEST_ALLOWED"):
+        return  # a pytest run inside a test's subprocess: its parent watches
+    basetemp = config.option.basetemp
+    allowed = [
+        str(REPOSITORY),
+        tempfile.gettempdir(),
+        os.path.abspath(basetemp) if basetemp else "",
+        sys.prefix,
+        sys.base_prefix,
+        sys.exec_prefix,
+        *site.getsitepackages(),
+        site.getusersitepackages(),
+    ]
+    log = tempfile.mkdtemp(prefix="commissioning-test-opens-")
+    WATCH.configure(allowed, None)  # this process records in WATCH.FOUND; children in log
+    os.environ["COMMISSIONING_TEST_ALLOWED"] = os.pathsep.join(a for a in allowed if a)
+    os.environ["COMMISSIONING_TEST_OPENS_LOG"] = log
+    os.environ["PYTHONPATH"] = os.pathsep.join(
+        p for p in (str(OUTSIDE_FILES), os.environ.get("PYTHONPATH", "")) if p
+    )
+    config._outside_log = log
+    sys.addaudithook(WATCH.hook)
+
+
+@pytest.fixture
+def outside_files_watch():
+    """The watch itself (tests/outside_files/sitecustomize.py), for the tests of it."""
+    return WATCH
+
+
+def opened_outside(config) -> list[str]:
+    """Every file opened outside the allowed folders so far, in this process and its Python
+    subprocesses, one line each."""
+    lines = [f"{event}\t{path}\t(pytest)" for event, path in WATCH.FOUND]
+    log = getattr(config, "_outside_log", None)
+    if log and os.path.isdir(log):
+        for name in sorted(os.listdir(log)):
+            with open(os.path.join(log, name), encoding="utf-8") as fh:
+                lines += [line.rstrip("\n") for line in fh if line.strip()]
+    return lines
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_sessionfinish(session, exitstatus):
+    found = opened_outside(session.config)
+    session.config._opened_outside = found
+    if found and session.exitstatus == 0:
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED
+
+
+def pytest_terminal_summary(terminalreporter, exitstatus, config):
+    found = getattr(config, "_opened_outside", [])
+    if not found:
+        return
+    terminalreporter.section("files opened outside the clone and the temporary folders", red=True)
+    terminalreporter.write_line(
+        "Tests must read only files inside the repository (tests/data) and write only to "
+        "temporary folders. Opened (event, path, process):"
+    )
+    for line in found[:50]:
+        terminalreporter.write_line("  " + line.replace("\t", "  "))
+    if len(found) > 50:
+        terminalreporter.write_line(f"  ... and {len(found) - 50} more")
 
 
 #: Fixtures that reach the test database: a test using one of them is marked ``database``.
@@ -190,6 +334,7 @@ CHROMIUM_ARGS = [
 @pytest.fixture(scope="session")
 def browser():
     """Debian's Chromium driven by Playwright (never a browser Playwright downloads)."""
+    dev_dependency("playwright")
     from playwright.sync_api import sync_playwright
 
     if not Path(CHROMIUM).exists():
@@ -222,9 +367,18 @@ def page(browser):
 @pytest.fixture(scope="session")
 def spark_engine():
     """One local Spark session shared by every Spark test, so the suite stays quick."""
+    import shutil
+
+    dev_dependency("pyspark")
+    if shutil.which("java") is None and not os.environ.get("JAVA_HOME"):
+        pytest.fail(
+            "Spark needs a Java 17 runtime and none is installed: run `make test` "
+            "(scripts/ensure-java.sh installs Debian's)",
+            pytrace=False,
+        )
     from commissioning.analytics.measures.engines import SparkEngine
 
-    engine = SparkEngine("local[2]")
+    engine = SparkEngine("local[2]", memory="1g")
     engine.spark.conf.set("spark.sql.shuffle.partitions", "2")
     yield engine
-    engine.spark.stop()
+    engine.close()

@@ -89,3 +89,36 @@ def test_settle_loads_every_view_and_sets_long_lived_objects_aside(db):
         assert not any(o is before for o in collected)
     finally:
         gc.unfreeze()
+
+
+def test_exit_statuses_are_as_documented(tmp_path):
+    """2: what was given cannot be used (an unknown community, commissioner or indicator code,
+    a value a role needs); 1: the request is refused (a password the rules refuse). One plain
+    line each, never a traceback. Before, `export --community` with an unknown code exited with
+    1, unlike `scorecard` and `report` (2, as documented)."""
+    import os
+
+    env = {**os.environ, "COMMISSIONING_DATA": str(tmp_path)}
+    env.pop("DATABASE_URL", None)
+    db = ["--db", f"sqlite:///{tmp_path / 'cli.sqlite3'}"]
+    cases = [
+        (["export", "organisations", "--community", "nowhere", *db], 2, "no community"),
+        (["monitoring", "--community", "nowhere", *db], 2, "no community with the code"),
+        (["area", "create", "--commissioner", "ZZZ", *db], 2, "no organisation has the ODS"),
+        (["user", "add", "ann", "--role", "viewer", "--password-stdin", *db], 2, "needs a"),
+        (["user", "add", "ann", "--role", "viewer", "--community", "x", "--password-stdin", *db],
+         2, "there is no community with the code 'x'"),
+        (["user", "add", "ada", "--role", "administrator", "--password-stdin", *db], 1,
+         "the password is refused"),
+    ]  # fmt: skip
+    for args, status, message in cases:
+        r = subprocess.run(
+            [sys.executable, "-m", "commissioning", *args],
+            input="short\n" if status == 1 else "Long-enough-Pa55\n",
+            capture_output=True,
+            text=True,
+            timeout=120,
+            env=env,
+        )
+        assert (r.returncode, r.stderr.count("\n")) == (status, 1), (args, r.stderr)
+        assert message in r.stderr and "Traceback" not in r.stderr, (args, r.stderr)

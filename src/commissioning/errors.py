@@ -1,7 +1,8 @@
 """Errors that reach a user as one plain-English line, never as a traceback.
 
 Every error the product raises on purpose derives from :class:`UserError`. The command line
-catches it, prints its message and exits with status 2 (bad input) or 1 (anything else).
+catches it, prints its message and exits with status 2 (bad input: a rejected file, an unknown
+code or unusable value given) or 1 (anything else: a refusal, an unreachable database).
 """
 
 from __future__ import annotations
@@ -13,6 +14,14 @@ class UserError(Exception):
     """Something the user can fix: a wrong option, an unreachable database, a missing file."""
 
     exit_status = 1
+
+
+class BadArgument(UserError):
+    """A code or value given on the command line (or in a form) cannot be used: an unknown
+    community, commissioner or indicator, a value a role needs. Exit status 2, as for a rejected
+    file and a mistyped option."""
+
+    exit_status = 2
 
 
 @dataclass(frozen=True)

@@ -61,8 +61,7 @@ def test_ratio_limits_reproduce_phe_reference_table(row):
     assert isr_l95 == pytest.approx(100 * o / e_l95)
 
 
-def test_limits_agree_with_phstatsmethods_funnel_tables():
-    phstats = pytest.importorskip("PHStatsMethods")
+def test_limits_agree_with_phstatsmethods_funnel_tables(phstats):
     table = pd.DataFrame({"num": [50, 60, 300, 90, 700], "den": [100, 200, 1000, 100, 900]})
     theirs = phstats.calculate_funnel_limits(table, "num", "proportion", 100, denom_col="den")
     target = 1200 / 2300
@@ -133,8 +132,7 @@ def test_proportion_funnel_around_the_pooled_proportion():
     assert fixed.iloc[0]["flag"] == "within"
 
 
-def test_flags_agree_with_phstatsmethods():
-    phstats = pytest.importorskip("PHStatsMethods")
+def test_flags_agree_with_phstatsmethods(phstats):
     rng = np.random.default_rng(7)
     n = 300
     den = rng.integers(20, 4000, n)

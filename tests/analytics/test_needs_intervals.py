@@ -93,8 +93,7 @@ def test_phe_rule_uses_exact_below_10_and_byar_from_10():
         poisson_interval(o, method="normal")
 
 
-def test_agreement_with_phstatsmethods():
-    phstats = pytest.importorskip("PHStatsMethods")
+def test_agreement_with_phstatsmethods(phstats):
     for x, n in [(0, 10), (1, 10), (10, 100), (57, 80), (4990, 10000)]:
         lower, upper = wilson(x, n)
         assert lower == pytest.approx(phstats.wilson_lower(x, n, 0.95), abs=1e-12)
@@ -122,8 +121,7 @@ def test_dobson_worked_by_hand():
     assert np.isnan(nothing[0]) and np.isnan(nothing[1])
 
 
-def test_dobson_matches_phstatsmethods():
-    phstats = pytest.importorskip("PHStatsMethods")
+def test_dobson_matches_phstatsmethods(phstats):
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         expected_lower = phstats.dobson_lower(523.4, 87, 2.1e-7, 0.95, 100000)

@@ -128,8 +128,7 @@ def test_isr_refuses_bands_the_reference_cannot_cover():
         isr(persons, DEMENTIA)
 
 
-def test_isr_agrees_with_phstatsmethods():
-    phstats = pytest.importorskip("PHStatsMethods")
+def test_isr_agrees_with_phstatsmethods(phstats):
     rng = np.random.default_rng(11)
     units = [f"U{i}" for i in range(20)]
     table = pd.DataFrame(

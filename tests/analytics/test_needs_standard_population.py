@@ -31,8 +31,7 @@ def test_esp2013_has_19_bands_summing_to_100000():
     assert list(table["first_age"]) == list(range(0, 95, 5))
 
 
-def test_esp2013_matches_phstatsmethods():
-    phstats = pytest.importorskip("PHStatsMethods")
+def test_esp2013_matches_phstatsmethods(phstats):
     theirs = phstats.euro_standard_pop()
     assert list(theirs["esp_age_bands"]) == list(ESP2013_BANDS)
     assert list(theirs["euro_standard_pops"]) == list(ESP2013_WEIGHTS)

@@ -234,3 +234,28 @@ def test_bad_options_are_usage_errors(tmp_path, capsys, options):
 def test_both_outputs_cannot_share_standard_output(good_csv, capsys):
     assert main(["spc", good_csv, "--summary", "-"]) == 1
     assert "standard output" in capsys.readouterr().err
+
+
+def test_points_written_in_chunks_are_the_same_file(tmp_path, good_csv, monkeypatch):
+    whole = tmp_path / "whole.csv"
+    assert main(["spc", good_csv, "-o", str(whole)]) == 0
+    from commissioning import arrow_tables
+
+    monkeypatch.setattr(arrow_tables, "CHUNK_ROWS", 5)  # a chunk ends inside a period
+    chunked = tmp_path / "chunked.csv"
+    assert main(["spc", good_csv, "-o", str(chunked)]) == 0
+    assert chunked.read_bytes() == whole.read_bytes()
+
+
+def test_long_runs_report_progress_on_standard_error_only(tmp_path, good_csv, capsys, monkeypatch):
+    from commissioning.cli import spc
+
+    assert main(["spc", good_csv]) == 0
+    quiet = capsys.readouterr()
+    monkeypatch.setattr(spc, "PROGRESS_ROWS", 10)  # as if the table were large
+    assert main(["spc", good_csv]) == 0
+    loud = capsys.readouterr()
+    assert loud.out == quiet.out
+    lines = loud.err.splitlines()
+    assert lines[0].startswith("commissioning spc: read and checked 26 rows (2 series) (")
+    assert any(line.startswith("commissioning spc: done (") for line in lines)

@@ -13,7 +13,6 @@ import pandas as pd
 import pytest
 
 from commissioning.analytics.spc import xmr
-from commissioning.analytics.spc.groups import Groups
 from commissioning.analytics.spc.limits import moving_ranges, process_limits, screen
 
 # set.seed(123); rnorm(20) in R, as printed (8 significant figures) in the package's snapshot
@@ -94,10 +93,11 @@ def test_matches_deviations_vignette():
 
 
 def test_moving_ranges_do_not_cross_periods_or_missing_values():
-    values = np.array([1.0, 4.0, 2.0, np.nan, 5.0, 9.0, 7.0])
-    periods = Groups.from_starts(np.array([1, 0, 0, 0, 0, 1, 0], dtype=bool))
-    mr = moving_ranges(values, periods.position())
-    np.testing.assert_array_equal(mr, [np.nan, 3.0, 2.0, np.nan, np.nan, np.nan, 2.0])
+    # two periods side by side (time down the first axis), the second padded with NaN
+    values = np.array([[1.0, 9.0], [4.0, 7.0], [2.0, np.nan], [np.nan, np.nan], [5.0, np.nan]])
+    mr = moving_ranges(values)
+    np.testing.assert_array_equal(mr[:, 0], [np.nan, 3.0, 2.0, np.nan, np.nan])
+    np.testing.assert_array_equal(mr[:, 1], [np.nan, 2.0, np.nan, np.nan, np.nan])
 
 
 def test_screen_drops_ranges_at_or_above_the_cut_off():
@@ -107,11 +107,11 @@ def test_screen_drops_ranges_at_or_above_the_cut_off():
 
 def test_near_limits_are_two_thirds_of_the_way_to_the_limits():
     # values 9, 11, 9, 11: mean 10, moving ranges all 2
-    limits = process_limits(np.array([9.0, 11, 9, 11]), Groups.from_starts(np.zeros(4, bool)))
-    assert limits.mean[0] == 10
-    assert limits.upl[0] == pytest.approx(10 + 2.66 * 2)
-    assert limits.near_upl[0] == pytest.approx(10 + 2 / 3 * 2.66 * 2)
-    assert limits.near_lpl[0] == pytest.approx(10 - 2 / 3 * 2.66 * 2)
+    limits = process_limits(np.array([9.0, 11, 9, 11]))
+    assert limits.mean == 10
+    assert limits.upl == pytest.approx(10 + 2.66 * 2)
+    assert limits.near_upl == pytest.approx(10 + 2 / 3 * 2.66 * 2)
+    assert limits.near_lpl == pytest.approx(10 - 2 / 3 * 2.66 * 2)
 
 
 # --- screening, worked by hand -----------------------------------------------------------

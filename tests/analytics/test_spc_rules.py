@@ -13,30 +13,23 @@ import pandas as pd
 import pytest
 
 from commissioning.analytics.spc import rules, xmr
-from commissioning.analytics.spc.groups import Groups
 from commissioning.analytics.spc.point_type import POINT_TYPES, point_type, special_cause
-
-
-def one_period(n: int) -> tuple[np.ndarray, np.ndarray]:
-    groups = Groups.from_starts(np.zeros(n, dtype=bool))
-    return groups.position(), groups.remaining()
 
 
 def shift_ends(side) -> list[int]:
     side = np.array(side, dtype=np.int8)
-    return rules.shift_ends(side, one_period(len(side))[0]).astype(int).tolist()
+    return rules.shift_ends(side).astype(int).tolist()
 
 
 def trend_ends(values) -> list[int]:
     values = np.array(values, dtype=float)
-    return rules.trend_ends(values, one_period(len(values))[0]).astype(int).tolist()
+    return rules.trend_ends(values).astype(int).tolist()
 
 
 def two_of_three(near, side) -> list[int]:
     near = np.array(near, dtype=bool)
     side = np.array(side, dtype=np.int8)
-    position, remaining = one_period(len(near))
-    return rules.two_of_three(near, side, position, remaining).astype(int).tolist()
+    return rules.two_of_three(near, side).astype(int).tolist()
 
 
 def labels(column: pd.Series) -> list:
@@ -105,13 +98,12 @@ def test_two_in_three_needs_all_three_on_one_side_as_the_package_tests_it():
 def test_special_cause_priority_as_the_package_tests_it():
     # test-ptd_calculate_point_type.R, "ptd_special_cause_type works as expected": y = 1:8
     y = np.arange(1.0, 9.0)
-    position, remaining = one_period(8)
     in_trend = np.array([1, 1, 0, 0, 0, 0, 0, 0], dtype=bool)
     in_shift = np.array([0, 0, 1, 1, 0, 0, 0, 0], dtype=bool)
     in_two = np.array([0, 0, 0, 0, 1, 0, 0, 0], dtype=bool)
     outside = np.array([0, 0, 0, 0, 0, 1, 1, 0], dtype=bool)
     side = np.array([1, 1, 1, 1, -1, -1, -1, -1], dtype=np.int8)
-    direction = rules.trend_direction(y, in_trend, position, remaining)
+    direction = rules.trend_direction(y, in_trend)
     rule, signal = special_cause(outside, in_trend, direction, in_two, in_shift, side)
     # Increasing trend x2, 7 points above x2, 2 in 3 below, below LCL x2, common cause
     assert rule.tolist() == [2, 2, 4, 4, 3, 1, 1, 0]
@@ -215,14 +207,12 @@ def test_trend_direction_at_a_peak_follows_the_next_step():
     # 1..7 then 6..1: the peak 7 belongs to both trends; as in the package it takes the
     # direction of the step after it (falling). A repeated peak (a step of 0) counts as falling.
     y = np.array(list(range(1, 8)) + list(range(6, 0, -1)), dtype=float)
-    position, remaining = one_period(len(y))
-    in_trend = rules.members(rules.trend_ends(y, position))
+    in_trend = rules.members(rules.trend_ends(y))
     assert in_trend.all()
-    assert rules.trend_direction(y, in_trend, position, remaining).tolist() == [1] * 6 + [-1] * 7
+    assert rules.trend_direction(y, in_trend).tolist() == [1] * 6 + [-1] * 7
     y = np.array(list(range(1, 8)) + list(range(7, 0, -1)), dtype=float)
-    position, remaining = one_period(len(y))
-    in_trend = rules.members(rules.trend_ends(y, position))
-    assert rules.trend_direction(y, in_trend, position, remaining).tolist() == [1] * 6 + [-1] * 8
+    in_trend = rules.members(rules.trend_ends(y))
+    assert rules.trend_direction(y, in_trend).tolist() == [1] * 6 + [-1] * 8
 
 
 def test_two_of_three_beyond_the_near_limit():

@@ -169,7 +169,7 @@ def kind(path: str) -> str:
 
 
 VARIABLE_SEGMENT = re.compile(
-    r"(/(?:communities|developments|needs|scorecard|contracts|objectives|evidence)/)"
+    r"(/(?:communities|developments|needs|scorecard|contracts|objectives|evidence|lines)/)"
     r"(?!(?:developments|needs|scorecard|contracts|objectives|monitoring|practice|import"
     r"|add|framework|calendar|evaluation)/)[^/?]+"
 )
@@ -439,6 +439,82 @@ def test_report_page_meets_wcag_aa(demo_server, axe_page):
     failing = [
         v
         for v in run_axe(page, "wirral-commissioner", "/reports/wirral.html")
+        if fails(v.rule, v.impact)
+    ]
+    assert not failing, report(failing)
+
+
+def test_set_up_pages_and_their_errors_meet_wcag_aa(demo_server, axe_page):
+    """An administrator reaches Set up from the home page; a refused area and a login whose
+    passwords differ give an NHS.UK error summary linked to a field. Nothing is changed."""
+    page = axe_page
+    sign_in(page, demo_server, "admin")
+    page.get_by_role("link", name="Set up areas and logins").click()
+    page.wait_for_url(f"{demo_server}/setup/")
+    violations = run_axe(page, "admin", "/setup/")
+    page.get_by_role("link", name="Set up an area from a commissioner's ODS code").click()
+    page.get_by_label("Commissioner's ODS code").fill("ZZZ")
+    page.get_by_role("button", name="Set up the area").click()
+    page.wait_for_load_state()
+    summary = page.locator(".nhsuk-error-summary")
+    assert summary.get_by_text("no organisation has the ODS code ZZZ").is_visible()
+    target = summary.locator("a[href^='#']").first.get_attribute("href")
+    assert page.locator(target).count() == 1, f"the error summary links to {target}"
+    violations += run_axe(page, "admin", "/setup/area/ (refused)")
+    page.goto(f"{demo_server}/setup/login/")
+    page.get_by_label("User name").fill("new-viewer")
+    page.get_by_label("Viewer: reads their community's records, without money").check()
+    page.get_by_label("Community", exact=True).select_option("wirral")
+    page.get_by_label("Password", exact=True).fill("Some-Pa55-word")
+    page.get_by_label("The same password again").fill("Other-Pa55-word")
+    page.get_by_role("button", name="Add the login").click()
+    page.wait_for_load_state()
+    assert page.locator(".nhsuk-error-summary").get_by_text("The two passwords differ").is_visible()
+    violations += run_axe(page, "admin", "/setup/login/ (passwords differ)")
+    failing = [v for v in violations if fails(v.rule, v.impact)]
+    assert not failing, report(failing)
+
+
+def test_the_community_page_leads_to_needs_assessment(demo_server, axe_page):
+    """Needs assessment is one click from the community page, whatever conditions it has."""
+    page = axe_page
+    sign_in(page, demo_server, "wirral-commissioner")
+    page.goto(f"{demo_server}/communities/wirral/")
+    page.get_by_role("link", name="Needs assessment", exact=False).first.click()
+    page.wait_for_url(f"{demo_server}/communities/wirral/needs/")
+    assert page.get_by_role("link", name="Diabetes").is_visible()
+    failing = [
+        v
+        for v in run_axe(page, "wirral-commissioner", "/communities/wirral/needs/")
+        if fails(v.rule, v.impact)
+    ]
+    assert not failing, report(failing)
+
+
+def test_import_page_with_its_emptying_box_and_a_damaged_file_meets_wcag_aa(demo_server, axe_page):
+    """The import page, then a file cut short sent to it: refused, located, nothing saved."""
+    page = axe_page
+    sign_in(page, demo_server, "wirral-commissioner")
+    page.goto(f"{demo_server}/communities/wirral/import/")
+    box = page.get_by_label("Let this import empty stored values")
+    assert not box.is_checked()
+    failing = [
+        v
+        for v in run_axe(page, "wirral-commissioner", "/communities/wirral/import/")
+        if fails(v.rule, v.impact)
+    ]
+    assert not failing, report(failing)
+    cut = b"indicator_code,organisation_ods,period,value\nDM-ADM,A81001,2012-04-01,11.2\nDM-ADM,A8"
+    page.set_input_files("#file", {"name": "obs.csv", "mimeType": "text/csv", "buffer": cut})
+    box.check()
+    page.get_by_role("button", name="Upload and import").click()
+    page.wait_for_load_state()
+    assert page.get_by_text("Problems found: nothing was saved").is_visible()
+    assert page.get_by_text("the file ends in this row, which has 2 of the 4 fields").is_visible()
+    assert page.get_by_label("Let this import empty stored values").is_checked()
+    failing = [
+        v
+        for v in run_axe(page, "wirral-commissioner", "/communities/wirral/import/ (refused)")
         if fails(v.rule, v.impact)
     ]
     assert not failing, report(failing)

@@ -92,6 +92,7 @@ def test_the_shipped_files_validate_and_cover_the_issue():
         "dementia.toml",
         "diabetes.toml",
         "pct_era.toml",
+        "population.toml",
         "quality_and_experience.toml",
         "stroke.toml",
     ]
@@ -112,6 +113,7 @@ def test_the_shipped_files_validate_and_cover_the_issue():
     assert codes["ACSC_EMERG"].unit == "per 100,000"
     assert codes["DM_AMPUT"].polarity == "lower_better"
     assert codes["STROKE_ESD"].conditions == ("stroke-tia",)
+    assert codes["GP_REG_PATIENTS"].frequency == "monthly"  # the monthly list-size series
     for d in library.definitions:  # every definition is complete and names its driver
         assert all(str(getattr(d, f)).strip() for f in FIELDS if f != "denominator"), d.code
         assert d.library == Path(d.file).stem
@@ -249,7 +251,7 @@ def test_cli_validate_and_list(tmp_path, capsys):
     from commissioning.cli import main
 
     assert main(["indicators", "validate"]) == 0
-    assert "indicators in 6 files: all valid" in capsys.readouterr().out
+    assert "indicators in 7 files: all valid" in capsys.readouterr().out
     assert main(["indicators", "list", str(write(tmp_path, GOOD))]) == 0
     out = capsys.readouterr().out.splitlines()
     assert [line.split()[0] for line in out] == ["T_ONE", "T_TWO"]

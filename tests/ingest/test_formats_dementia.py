@@ -120,7 +120,7 @@ def test_the_2018_practice_file(orgs, practice_file):
 
 
 def test_the_current_pcdd_file_with_its_tokens(orgs, pcdd):
-    with pytest.raises(InputError, match="area code 'ENG' is neither in the database"):
+    with pytest.raises(InputError, match="area code 'E92000001' is neither in the database"):
         import_files([pcdd])
     notes: list[str] = []
     result = import_files([pcdd], allow_unmatched=True, notes=notes)
@@ -130,16 +130,20 @@ def test_the_current_pcdd_file_with_its_tokens(orgs, pcdd):
     assert observation("16C", january) == (None, 3.1, None, None, None)
     text = "\n".join(notes)
     assert "left out 1 organisation-months with no figure" in text  # 00T
-    assert "1 area codes not in the database: ENG" in text
+    assert "1 area codes not in the database: E92000001" in text  # England, ENG in the file
 
 
-def test_england_is_stored_when_it_is_an_organisation(orgs, pcdd, tmp_path):
+def test_england_is_stored_under_its_ons_code_as_the_country(orgs, pcdd, tmp_path):
+    """ENG in the file is England, the country organisation E92000001 (as the NHS geographies
+    file adds it and Fingertips names it), so the needs page finds England's published rate."""
     eng = tmp_path / "england.csv"
-    eng.write_text("ods_code,name,kind\nENG,England,region\n")
+    eng.write_text("ods_code,name,kind\nE92000001,England,country\n")
     import_files([eng])
-    import_files([pcdd])
+    notes: list[str] = []
+    import_files([pcdd], notes=notes)
     # the published rate is kept (66.7), not 489000 / 733000.5 x 100 = 66.712
-    assert observation("ENG", dt.date(2026, 1, 1)) == (489000, 733000.5, 66.7, 66.5, 66.9)
+    assert observation("E92000001", dt.date(2026, 1, 1)) == (489000, 733000.5, 66.7, 66.5, 66.9)
+    assert any("England (ENG) kept under its ONS code E92000001" in n for n in notes)
 
 
 def test_reimport_is_unchanged(orgs, practice_file):

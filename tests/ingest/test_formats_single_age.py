@@ -157,16 +157,51 @@ def test_sex_all_subtotals_are_checked_against_both_sexes(practice, tmp_path):
     )
 
 
-def test_only_all_subtotals_is_nothing_to_load(practice, tmp_path):
+def test_the_all_ages_totals_file_gives_monthly_observations(practice, tmp_path):
+    """gp-reg-pat-prac-all.csv holds each practice's total (and its male and female totals) and
+    no ages: the totals become observations of GP_REG_PATIENTS for the month of the extract."""
+    from commissioning.store.models import Indicator, Observation, PracticePopulation
+
     all_style = tmp_path / "gp-reg-pat-prac-all.csv"
     all_style.write_text(
         "PUBLICATION,EXTRACT_DATE,TYPE,CCG_CODE,ONS_CCG_CODE,CODE,POSTCODE,SEX,AGE,"
-        "NUMBER_OF_PATIENTS\nGP_PRAC_PAT_LIST,01Apr2022,GP,16C,E38000247,A81001,TS18 1HU,ALL,"
-        "ALL,5900\n"
+        "NUMBER_OF_PATIENTS\n"
+        "GP_PRAC_PAT_LIST,01Apr2022,GP,16C,E38000247,A81001,TS18 1HU,ALL,ALL,5900\n"
+        "GP_PRAC_PAT_LIST,01Apr2022,GP,16C,E38000247,A81001,TS18 1HU,FEMALE,ALL,3000\n"
+        "GP_PRAC_PAT_LIST,01Apr2022,GP,16C,E38000247,A81001,TS18 1HU,MALE,ALL,2900\n"
     )
     notes: list[str] = []
-    assert import_files([all_style], notes=notes) == {}
-    assert any("nothing to load: the file holds only ALL subtotals" in n for n in notes)
+    counts = import_files([all_style], notes=notes)
+    assert {k: (c.added, c.updated, c.unchanged) for k, c in counts.items()} == {
+        "indicators": (1, 0, 0),
+        "observations": (1, 0, 0),
+    }
+    o = Observation.objects.get(indicator__code="GP_REG_PATIENTS")
+    assert (o.organisation.ods_code, o.period, o.value) == ("A81001", dt.date(2022, 4, 1), 5900)
+    assert Indicator.objects.get(code="GP_REG_PATIENTS").frequency == "monthly"
+    assert not PracticePopulation.objects.exists()  # no ages: no populations
+    assert any("registered patients of 1 practice (GP_REG_PATIENTS)" in n for n in notes)
+    again = import_files([all_style])
+    assert {k: (c.added, c.updated, c.unchanged) for k, c in again.items()} == {
+        "observations": (0, 0, 1)
+    }
+
+
+def test_a_total_that_is_not_its_male_and_female_totals_is_located(practice, tmp_path):
+    all_style = tmp_path / "gp-reg-pat-prac-all.csv"
+    all_style.write_text(
+        "PUBLICATION,EXTRACT_DATE,TYPE,CCG_CODE,ONS_CCG_CODE,CODE,POSTCODE,SEX,AGE,"
+        "NUMBER_OF_PATIENTS\n"
+        "GP_PRAC_PAT_LIST,01Apr2022,GP,16C,E38000247,A81001,TS18 1HU,ALL,ALL,5901\n"
+        "GP_PRAC_PAT_LIST,01Apr2022,GP,16C,E38000247,A81001,TS18 1HU,FEMALE,ALL,3000\n"
+        "GP_PRAC_PAT_LIST,01Apr2022,GP,16C,E38000247,A81001,TS18 1HU,MALE,ALL,2900\n"
+    )
+    with pytest.raises(InputError) as e:
+        import_files([all_style])
+    assert (
+        f"{all_style}, row 2, column 'NUMBER_OF_PATIENTS': the practice's total is 5,901 but "
+        "its male and female totals add up to 5,900"
+    ) in str(e.value)
 
 
 def test_broken_rows_are_located(practice, files):

@@ -14,8 +14,6 @@ import pytest
 
 from commissioning.ingest.backup import data_digest
 
-PG_SERVER = "postgresql://postgres@127.0.0.1:54329"
-
 
 def run(*args, folder, timeout=600):
     env = {**os.environ, "COMMISSIONING_DATA": str(folder)}
@@ -32,17 +30,16 @@ def run(*args, folder, timeout=600):
 
 
 @pytest.fixture
-def fresh_postgres():
-    """A new, empty PostgreSQL database, dropped afterwards."""
-    psycopg = pytest.importorskip("psycopg")
+def fresh_postgres(postgres_server):
+    """A new, empty PostgreSQL database on the test server (COMMISSIONING_TEST_POSTGRES, set by
+    scripts/test-both-databases.sh), dropped afterwards."""
+    import psycopg
+
     name = f"ingest_{uuid.uuid4().hex[:12]}"
-    try:
-        admin = psycopg.connect(f"{PG_SERVER}/postgres", autocommit=True, connect_timeout=5)
-    except psycopg.OperationalError:
-        pytest.skip("no PostgreSQL server at 127.0.0.1:54329 (bash scripts/ensure-postgres.sh)")
+    admin = psycopg.connect(f"{postgres_server}/postgres", autocommit=True, connect_timeout=5)
     admin.execute(f'CREATE DATABASE "{name}"')
     try:
-        yield f"postgres://postgres@127.0.0.1:54329/{name}"
+        yield f"{postgres_server.replace('postgresql://', 'postgres://', 1)}/{name}"
     finally:
         admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
         admin.close()

@@ -36,8 +36,8 @@ def test_each_kind_of_cell_problem_is_located(tmp_path):
         f"{name}, row 4, column 'ods_code': expected an ODS code (3 to 10 letters and digits), "
         "found 'A8!'",
         f"{name}, row 5, column 'name': expected text, found nothing",
-        f"{name}, row 6, column 'kind': expected one of pct, ccg, sub_icb, icb, region, pcn, "
-        "acute_trust, community_trust, mental_health_trust, gp_practice, local_authority, "
+        f"{name}, row 6, column 'kind': expected one of country, pct, ccg, sub_icb, icb, region, "
+        "pcn, acute_trust, community_trust, mental_health_trust, gp_practice, local_authority, "
         "voluntary, independent, found 'hospital'",
         f"{name}, row 7, column 'valid_from': expected a date as yyyy-mm-dd or dd/mm/yyyy, "
         "found '31/02/2012'",

@@ -352,7 +352,7 @@ def test_population_and_register_downloads_follow_the_small_numbers_rule(world, 
 
 
 def test_published_figures_are_an_exemption_set_in_one_place(world, monkeypatch):
-    from commissioning.suppression import PUBLISHED, PolicyError, policy_from
+    from commissioning.analytics.disclosure import PUBLISHED, PolicyError, policy_from
 
     monkeypatch.setenv(PUBLISHED, "populations")
     client = client_of(world)

@@ -190,7 +190,8 @@ def test_a_hidden_part_cannot_be_worked_out_from_its_total_and_the_other_part():
 
 
 def test_monitoring_table_shows_the_counts_and_values_a_download_shows(world):
-    from commissioning.web.monitoring import build, community_observations
+    from commissioning.monitoring.presenter import build
+    from commissioning.monitoring.records import community_observations
 
     user = world.users["north_commissioner"]
     monitoring = build(community_observations(user, world.north))

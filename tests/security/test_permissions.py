@@ -114,6 +114,7 @@ DETAILS = {
     "/api/organisations/{organisation_id}": "organisations",
     "/api/services/{service_id}": "services",
     "/api/contracts/{contract_id}": "contracts",
+    "/api/contracts/{contract_id}/performance": "contracts",
     "/api/developments/{development_id}": "developments",
     "/api/indicators/{indicator_id}": "indicators",
     "/api/observations/{observation_id}": "observations",
@@ -259,6 +260,9 @@ def test_every_route_as_every_role(world, role):
                 "organisation": world.trust_a.pk,
                 "period": "2025-01-01",
                 "value": 10.0,
+                # DM1 counts patients: a value goes with its counts (a bare one is refused)
+                "numerator": 10,
+                "denominator": 100,
             }
             response = client.post(path, json.dumps(data), content_type="application/json")
             assert response.status_code == POSTS[path][role], (path, role, response.content)

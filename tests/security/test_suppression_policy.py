@@ -22,11 +22,12 @@ from pathlib import Path
 import pytest
 from django.test import Client
 
-from commissioning.analytics.disclosure import DEFAULT_POLICY, SuppressionPolicy
-from commissioning.suppression import (
+from commissioning.analytics.disclosure import (
+    DEFAULT_POLICY,
     ROUND_TO,
     SUPPRESS_UP_TO,
     PolicyError,
+    SuppressionPolicy,
     configured_policy,
     policy_from,
 )

@@ -147,8 +147,9 @@ def test_bad_page_numbers_give_a_page_never_an_error(client, big):
 
 
 def test_build_keeps_the_page_within_range_and_charts_only_that_page(big):
+    from commissioning.monitoring.presenter import build
+    from commissioning.monitoring.records import community_observations
     from commissioning.store.models import CommissioningCommunity
-    from commissioning.web.monitoring import build, community_observations
 
     town = CommissioningCommunity.objects.get(code="bigtown")
     monitoring = build(community_observations(big["user"], town), page=7, indicator="CCC")

@@ -13,10 +13,11 @@ answers "page not found", exactly like one that does not exist. The rules themse
 
 from __future__ import annotations
 
+from django.db.models import Q
 from django.http import Http404
 
 from commissioning.access import policy
-from commissioning.store.models import CommissioningCommunity, Contract, Role, Spend
+from commissioning.store.models import CommissioningCommunity, Contract, Grouping, Role, Spend
 
 is_admin = policy.is_admin
 
@@ -48,3 +49,16 @@ def refuse_providers(user) -> None:
     scope = policy.scope_of(user)
     if scope is not None and scope.role == Role.PROVIDER:
         raise Http404("Not found")
+
+
+def community_groupings(user, community):
+    """The groupings ``user`` may read that a community may use: its own and shared ones."""
+    return (
+        policy.visible(user, Grouping)
+        .filter(Q(community=community) | Q(community__isnull=True))
+        .select_related("community", "anchor")
+    )
+
+
+def grouping_or_404(user, community, code: str) -> Grouping:
+    return policy.visible_or_404(user, community_groupings(user, community), code=code)

@@ -1,19 +1,39 @@
-"""Statistical disclosure control for counts derived from patient-level data.
+"""Statistical disclosure control for counts derived from patient-level data: the one module.
 
 The default policy follows NHS England's method for HES and ECDS outputs (from September 2018)
 and OpenSAFELY's: counts from 1 to 7 are suppressed (shown as ``*``) and every other count is
 rounded to the nearest 5. Zero stays zero. Secondary suppression then stops a suppressed cell
 being worked out from the total of the cells it adds up with: where a group has exactly one
 suppressed cell, the next smallest cell in that group is suppressed too.
+
+Every rule takes a :class:`SuppressionPolicy` (the default when none is given), so the rules
+need no Django and no settings. :func:`configured_policy` is the one place that decides which
+policy the web app, the API, downloads, reports and the command line pass, from the
+environment (it reads nothing else):
+
+- ``COMMISSIONING_SUPPRESS_UP_TO``: counts from 1 to this number are shown as ``*`` (default 7);
+- ``COMMISSIONING_ROUND_TO``: other counts are rounded to the nearest multiple of this (default
+  5; 1 means no rounding);
+- ``COMMISSIONING_PUBLISHED_COUNTS``: kinds of records whose counts are published figures, shown
+  as stored in downloads (``populations``, ``registers`` or both, separated by commas; default
+  none: they are treated as derived from patients and disclosed under the rule).
+
+Commands that run without a database (``commissioning measures``) use it too. The web app checks
+it when it starts (:mod:`commissioning.web.apps`), so a bad value stops the server with a plain
+message instead of failing page by page.
 """
 
 from __future__ import annotations
 
 import math
+import os
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
+
+from commissioning.errors import UserError
 
 SUPPRESSED = "*"
 
@@ -426,3 +446,58 @@ def shown_gap(
     row = pd.DataFrame({"recorded": [recorded], "gap": [gap], "expected": [expected]})
     shown = suppress_parts(row, ["recorded", "gap"], "expected", policy=policy)
     return {k: shown.at[0, k] for k in ("recorded", "expected", "gap")}
+
+
+# --- the policy this installation uses, from the environment ------------------------------------
+
+SUPPRESS_UP_TO = "COMMISSIONING_SUPPRESS_UP_TO"
+ROUND_TO = "COMMISSIONING_ROUND_TO"
+PUBLISHED = "COMMISSIONING_PUBLISHED_COUNTS"
+
+
+class PolicyError(UserError):
+    """The small-numbers settings in the environment are not usable."""
+
+    exit_status = 2
+
+
+def _whole_number(environ: Mapping[str, str], name: str, default: int, least: int) -> int:
+    text = environ.get(name)
+    if text is None or not text.strip():
+        return default
+    try:
+        number = int(text.strip())
+    except ValueError:
+        number = None
+    if number is None or number < least:
+        raise PolicyError(
+            f"{name} must be a whole number of at least {least} (the default is {default}), "
+            f"but it is set to '{text}'"
+        )
+    return number
+
+
+def _kinds(environ: Mapping[str, str], name: str) -> frozenset[str]:
+    text = environ.get(name) or ""
+    kinds = {k.strip().lower() for k in text.split(",") if k.strip()}
+    if not kinds <= set(PUBLISHABLE):
+        raise PolicyError(
+            f"{name} lists the kinds of records whose counts are published figures: "
+            f"{', '.join(PUBLISHABLE)}, separated by commas (the default is none), "
+            f"but it is set to '{text}'"
+        )
+    return frozenset(kinds)
+
+
+def policy_from(environ: Mapping[str, str]) -> SuppressionPolicy:
+    """The policy that ``environ`` asks for; unset or empty variables keep the defaults."""
+    return SuppressionPolicy(
+        threshold=_whole_number(environ, SUPPRESS_UP_TO, DEFAULT_POLICY.threshold, 0),
+        rounding=_whole_number(environ, ROUND_TO, DEFAULT_POLICY.rounding, 1),
+        published=_kinds(environ, PUBLISHED),
+    )
+
+
+def configured_policy() -> SuppressionPolicy:
+    """The small-numbers policy for everything that leaves the system, from the environment."""
+    return policy_from(os.environ)

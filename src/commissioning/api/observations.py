@@ -16,12 +16,11 @@ except ImportError:  # django-ninja before 1.5 answers (status, body) tuples
 
 
 from commissioning.access.policy import ADD, can_edit, editable, visible, visible_or_404
-from commissioning.analytics.disclosure import SUPPRESSED, disclose_observation
+from commissioning.analytics.disclosure import SUPPRESSED, configured_policy, disclose_observation
 from commissioning.api.communities import OrganisationBrief, brief, id_field
 from commissioning.api.errors import Refused
 from commissioning.api.paging import MAX_ID, PageQuery, page_of, paged
 from commissioning.store.models import Indicator, Observation, Organisation, Service
-from commissioning.suppression import configured_policy
 
 router = Router(tags=["observations"])
 

@@ -72,3 +72,15 @@ def chart_png(chart: alt.TopLevelMixin, *, scale: float = 2) -> bytes:
     return vlc.vegalite_to_png(
         chart_spec(chart), vl_version=_vl_version(), scale=scale, allowed_base_urls=[]
     )
+
+
+PRINT_WIDTH = 640
+
+
+def spec_svg(spec: dict, *, width: int = PRINT_WIDTH) -> str:
+    """A page's chart specification (from :func:`chart_spec`) drawn as SVG for print: the same
+    chart, with a fixed width where the page fills its container. Nothing is fetched."""
+    import vl_convert as vlc
+
+    spec = {**spec, "width": width} if spec.get("width") == "container" else spec
+    return vlc.vegalite_to_svg(spec, vl_version=_vl_version(), allowed_base_urls=[])

@@ -15,14 +15,16 @@ import sys
 from commissioning.errors import UserError
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(only: str | None = None) -> argparse.ArgumentParser:
+    """The whole command line, or only the verb in module ``only`` (quicker to start: a verb's
+    module may import heavy libraries)."""
     parser = argparse.ArgumentParser(
         prog="commissioning",
         description="A workbench for commissioning NHS care for people with long-term conditions.",
     )
     sub = parser.add_subparsers(dest="verb", metavar="VERB")
     for info in sorted(pkgutil.iter_modules(__path__), key=lambda m: m.name):
-        if info.name.startswith("_"):
+        if info.name.startswith("_") or (only is not None and info.name != only):
             continue
         module = importlib.import_module(f"{__name__}.{info.name}")
         register = getattr(module, "register", None)
@@ -31,11 +33,31 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _parse(argv: list[str] | None) -> argparse.Namespace:
+    """Parse with only the named verb's module when there is one by that name, else with all."""
+    words = sys.argv[1:] if argv is None else argv
+    verb = words[0] if words else ""
+    modules = {m.name for m in pkgutil.iter_modules(__path__) if not m.name.startswith("_")}
+    if verb in modules:
+        parser = build_parser(only=verb)
+        if verb in _verbs(parser):
+            return parser.parse_args(argv)
+    return build_parser().parse_args(argv)
+
+
+def _verbs(parser: argparse.ArgumentParser) -> set[str]:
+    return {
+        name
+        for action in parser._actions
+        if isinstance(action, argparse._SubParsersAction)
+        for name in action.choices
+    }
+
+
 def main(argv: list[str] | None = None) -> int:
-    parser = build_parser()
-    args = parser.parse_args(argv)
+    args = _parse(argv)
     if not getattr(args, "func", None):
-        parser.print_help()
+        build_parser().print_help()
         return 0
     try:
         status = args.func(args)

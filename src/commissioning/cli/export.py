@@ -48,16 +48,16 @@ def run(args) -> int:
     from commissioning.store.runtime import setup
 
     setup(args.db)
+    from commissioning.analytics.disclosure import configured_policy
     from commissioning.ingest.export import export_all, export_kind
     from commissioning.ingest.kinds import find_kind
-    from commissioning.store.models import CommissioningCommunity
-    from commissioning.suppression import configured_policy
+    from commissioning.store.frames import get_community
 
     kind = None if all_kinds else find_kind(args.kind)
     if not all_kinds and kind is None:
         raise UserError(f"'{args.kind}' is not a kind we export (one of {', '.join(ORDER)}, all)")
-    if args.community and not CommissioningCommunity.objects.filter(code=args.community).exists():
-        raise UserError(f"there is no community with the code '{args.community}'")
+    if args.community:
+        get_community(args.community)  # an unknown code: exit status 2, listing the codes
     disclosure = None if args.full else configured_policy()
     if all_kinds:
         counts = export_all(Path(args.output), community=args.community, disclosure=disclosure)

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 import sys
+import time
+from pathlib import Path
 
 
 def register(sub) -> None:
@@ -22,7 +24,31 @@ def register(sub) -> None:
     )
     p.add_argument("-o", "--output", required=True, help="output file (.parquet, .csv or .json)")
     p.add_argument("--engine", choices=["duckdb", "spark"], default="duckdb")
-    p.add_argument("--spark-master", metavar="URL", help="Spark master (default local[2])")
+    p.add_argument(
+        "--spark-master",
+        metavar="URL",
+        help="Spark master: spark://HOST:7077 for a standalone cluster, yarn, k8s://... "
+        "(default local[N], N = this machine's processors)",
+    )
+    p.add_argument(
+        "--spark-memory",
+        metavar="SIZE",
+        help="memory for Spark's driver, e.g. 8g (default: a quarter of this machine's memory, "
+        "at least 1g); in local mode the driver does all the work",
+    )
+    p.add_argument(
+        "--spark-conf",
+        metavar="KEY=VALUE",
+        action="append",
+        help="any Spark setting, e.g. spark.executor.memory=8g (repeat for more)",
+    )
+    p.add_argument(
+        "--spark-wait",
+        metavar="SECONDS",
+        type=float,
+        default=None,
+        help="on a cluster, how long to wait for the first executor before giving up (default 120)",
+    )
     p.add_argument("--measures", help="comma-separated measure ids (default: all)")
     p.add_argument("--from", dest="first", help="first month YYYY-MM (default: from the data)")
     p.add_argument("--to", dest="last", help="last month YYYY-MM (default: from the data)")
@@ -42,10 +68,12 @@ def _month(text: str | None, option: str) -> dt.date | None:
 
 
 def run(args) -> int:
+    from commissioning.analytics.disclosure import configured_policy
     from commissioning.analytics.measures import evaluate, load_library
     from commissioning.analytics.measures.engines import make_engine
+    from commissioning.analytics.measures.schema import check_dataset
+    from commissioning.analytics.measures.spark import DEFAULT_WAIT, parse_conf, parse_memory
     from commissioning.errors import UserError
-    from commissioning.suppression import configured_policy
     from commissioning.tables import write_table
 
     library = load_library()
@@ -63,17 +91,42 @@ def run(args) -> int:
             )
         library = [m for m in library if m.id in wanted]
 
-    def progress(i: int, n: int, name: str) -> None:
-        print(f"Measure {i} of {n}: {name}", file=sys.stderr, flush=True)
+    first, last = _month(args.first, "--from"), _month(args.last, "--to")
+    check_dataset(Path(args.folder))  # before an engine starts: a wrong folder fails at once
+    started = time.perf_counter()
 
-    engine = make_engine(args.engine, args.spark_master)
+    def progress(i: int, n: int, name: str) -> None:
+        elapsed = time.perf_counter() - started
+        print(f"Measure {i} of {n} ({elapsed:.0f} s so far): {name}", file=sys.stderr, flush=True)
+
+    spark_options = {
+        "--spark-master": args.spark_master,
+        "--spark-memory": args.spark_memory,
+        "--spark-conf": args.spark_conf,
+        "--spark-wait": args.spark_wait,
+    }
+    if args.engine == "spark":
+        options = {
+            "spark_memory": parse_memory(args.spark_memory) if args.spark_memory else None,
+            "spark_conf": parse_conf(args.spark_conf),
+            "spark_wait": DEFAULT_WAIT if args.spark_wait is None else args.spark_wait,
+        }
+        print("Starting Spark...", file=sys.stderr, flush=True)
+    else:
+        given = [name for name, value in spark_options.items() if value is not None]
+        if given:
+            raise UserError(f"{', '.join(given)}: only with --engine spark")
+        options = {}
+    engine = make_engine(args.engine, args.spark_master, **options)
+    if args.engine == "spark":
+        print(f"Started {engine.describe()}", file=sys.stderr, flush=True)
     try:
         table = evaluate(
             engine,
             args.folder,
             measures=library,
-            first=_month(args.first, "--from"),
-            last=_month(args.last, "--to"),
+            first=first,
+            last=last,
             progress=progress,
             disclosure=configured_policy(),
         )
@@ -82,7 +135,8 @@ def run(args) -> int:
     write_table(table, args.output)
     print(
         f"Wrote {len(table):,} rows ({table['organisation'].nunique():,} organisations) "
-        f"to {args.output}; counts of people are rounded and small ones hidden.",
+        f"to {args.output} in {time.perf_counter() - started:.0f} s; counts of people are "
+        "rounded and small ones hidden.",
         file=sys.stderr,
     )
     return 0

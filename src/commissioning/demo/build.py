@@ -9,6 +9,7 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.db.models import ProtectedError, Q
 
+from commissioning.contracts.demo import add_contract_performance, remove_contract_performance
 from commissioning.demo import logins as login_module
 from commissioning.demo.activities import build_activities
 from commissioning.demo.areas import build_areas, build_areas_today
@@ -107,6 +108,7 @@ def remove_demo() -> None:
     orgs = Organisation.objects.filter(synthetic=True)
     in_demo = {"community__in": communities}
     _forget_search_index(ev.Evidence.objects.filter(**in_demo))
+    remove_contract_performance(communities)  # before the contracts they belong to
     for qs in (
         ps.DecisionRecord.services.through.objects.filter(
             decisionrecord__community__in=communities
@@ -228,6 +230,9 @@ def build_demo(
         build_developments(b)
         build_observations(b)
         build_areas_today(b)
+        say("Contract lines, plans, monthly activity, variations, incentives and challenges")
+        for area in AREAS:  # commissioning.contracts.demo: the study's era, April 2010 on
+            add_contract_performance(b.communities[area.code], b.rng(f"contracts:{area.code}"))
         say("Service developments, activities and who took part")
         build_activities(b)
         build_groupings(b)  # localities and a clinical network (commissioning.demo.groupings)

@@ -16,7 +16,7 @@ from __future__ import annotations
 import pandas as pd
 
 from commissioning.access.policy import visible
-from commissioning.analytics.disclosure import shown_values
+from commissioning.analytics.disclosure import configured_policy, shown_values
 from commissioning.analytics.impact.attribution import concurrent_changes
 from commissioning.store.models import (
     CommissioningCommunity,
@@ -25,7 +25,6 @@ from commissioning.store.models import (
     OrganisationalChange,
     ServiceDevelopment,
 )
-from commissioning.suppression import configured_policy
 
 # --- the series ---------------------------------------------------------------------------------
 

@@ -18,10 +18,10 @@ Two uses, two fidelities:
   suppression where rows add up to a total (the bands of one practice on one date; of one
   organisation, condition and period), a ``suppressed`` column and a ``small_numbers`` column
   saying which rule the file follows. Populations and registers may be declared published
-  figures (``COMMISSIONING_PUBLISHED_COUNTS``, :mod:`commissioning.suppression`): they are then
-  written as stored and ``small_numbers`` says so. The importer does not know these columns,
-  so a disclosed file cannot be re-imported by mistake and overwrite true counts with rounded
-  ones.
+  figures (``COMMISSIONING_PUBLISHED_COUNTS``, :mod:`commissioning.analytics.disclosure`):
+  they are then written as stored and ``small_numbers`` says so. The importer does not know
+  these columns, so a disclosed file cannot be re-imported by mistake and overwrite true counts
+  with rounded ones.
 """
 
 from __future__ import annotations

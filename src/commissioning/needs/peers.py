@@ -1,6 +1,7 @@
 """Peer groups: each area's nearest neighbours on age structure, deprivation and rurality.
 
-Areas are each commissioning community (its commissioner and practices) and each commissioner
+Areas are each commissioning community (its commissioner and its member practices,
+:func:`commissioning.store.communities.community_practices`) and each commissioner
 organisation holding registers of its own. An area's variables (:data:`PEER_VARIABLES`) are the
 shares of its registered patients aged 65 and over and under 15 at its latest list extract, and
 the latest ``AREA_IMD`` and ``AREA_RURAL`` observations for its organisation, all as they stood
@@ -24,9 +25,10 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-from django.db.models import Max, Q
+from django.db.models import Max
 
 from commissioning.analytics.needs import peer_groups
+from commissioning.store.communities import community_practices
 from commissioning.store.groupings import save_peer_group
 from commissioning.store.models import (
     CommissioningCommunity,
@@ -34,7 +36,6 @@ from commissioning.store.models import (
     Organisation,
     OrganisationKind,
     PracticePopulation,
-    Relationship,
 )
 
 #: Peers chosen for each area (so at least PEERS + 1 areas with the variables are needed).
@@ -74,16 +75,7 @@ def all_areas() -> dict[int, Area]:
     """
     areas: dict[int, Area] = {}
     for c in CommissioningCommunity.objects.select_related("commissioner").order_by("pk"):
-        in_area = Q(
-            parent_links__parent_id=c.commissioner_id,
-            parent_links__relationship=Relationship.COMMISSIONED_BY,
-        )
-        ids = (
-            Organisation.objects.filter(kind=OrganisationKind.GP_PRACTICE)
-            .filter(Q(communities=c) | in_area)
-            .distinct()
-            .values_list("pk", flat=True)
-        )
+        ids = community_practices(c).values_list("pk", flat=True)
         areas.setdefault(c.commissioner_id, Area(c.commissioner_id, c.name, list(ids), c.code))
     own = (
         Organisation.objects.filter(kind__in=OrganisationKind.commissioners())

@@ -26,7 +26,7 @@ from django.views.decorators.http import require_GET, require_POST
 from commissioning.access import policy
 from commissioning.access.communities import community_or_404, visible_communities
 from commissioning.access.policy import ADD, CHANGE, scope_of
-from commissioning.analytics.disclosure import suppress
+from commissioning.analytics.disclosure import configured_policy, suppress
 from commissioning.errors import InputError
 from commissioning.networks import drawing, logic, network
 from commissioning.networks.forms import (
@@ -40,7 +40,6 @@ from commissioning.networks.models import Survey, SurveyRespondent, hash_token
 from commissioning.store.audit import acting_as
 from commissioning.store.models import Condition, Person, Role, RoleType
 from commissioning.store.models.audit import Channel
-from commissioning.suppression import configured_policy
 from commissioning.tables import csv_text
 
 ROLE_LABELS = dict(RoleType.choices)

@@ -16,11 +16,18 @@ lists, since the last one:
 - services whose review is due (not reviewed for ``REVIEW_YEARS`` years);
 - provider selection deadlines within a fortnight, and steps overdue (the pipeline of
   :mod:`commissioning.provider_selection.presenter`, judged against today's date: the notice of
-  intention, the standstill period, the award and the award notice).
+  intention, the standstill period, the award and the award notice);
+- contracts (:func:`commissioning.contracts.presenter.alerts`): a line over or under its plan
+  with a special-cause signal in its latest month, an incentive milestone not met, a variation
+  awaiting signature.
+- risks and issues of developments whose review date has passed, judged against today's date
+  (:func:`commissioning.work.presenter.overdue_reviews`).
 
-Missing data, stale developments and reviews due are "standing" items: each is reported once,
-when it first arises, not in every digest. Dates are judged against the community's latest
-record (not later than today), so historic or synthetic data is judged on its own calendar.
+Missing data, stale developments, reviews due and overdue risk reviews are "standing" items:
+each is reported once, when it first arises, not in every digest. Dates are judged against the
+community's latest record (not later than today), so historic or synthetic data is judged on
+its own calendar; risk reviews and procurement steps, which are set for the real calendar, are
+judged against today.
 
 Each digest is kept as an :class:`~commissioning.reports.models.InboxMessage` and e-mailed
 through Django's configured mail backend to users who have an address and asked for e-mail.
@@ -32,7 +39,6 @@ import datetime as dt
 import smtplib
 from dataclasses import dataclass, field
 
-import pandas as pd
 from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models import Max
@@ -40,7 +46,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from commissioning.document import label
-from commissioning.reports import monitoring
+from commissioning.monitoring.presenter import build
+from commissioning.monitoring.records import community_observations
 from commissioning.store import models as m
 
 STALE_DAYS = 90
@@ -77,6 +84,10 @@ KIND_LABELS = {
     "review_due": "Review due",
     "deadline": "Procurement deadline",
     "overdue": "Procurement step overdue",
+    "plan_signal": "Contract line against plan",
+    "milestone_missed": "Incentive milestone missed",
+    "variation_unsigned": "Variation awaiting signature",
+    "risk_review": "Risk review overdue",
 }
 
 
@@ -153,52 +164,50 @@ def _targets(sub, communities, user) -> list[tuple[object, set | None, object | 
     return []
 
 
-def _series_items(community, observations, state: dict, items: list[Item]) -> None:
-    """Signals, assurance changes and missing data of each series.
+def _series_items(community, found, state: dict, items: list[Item]) -> None:
+    """Signals, assurance changes and missing data of each series of ``found`` (what the
+    monitoring presenter, :func:`commissioning.monitoring.presenter.build`, says of them: the
+    same series, points and judgements as the monitoring page).
 
-    ``observations`` hold the values as they may be shown (``monitoring.community_observations``
-    applies the small-numbers rule): a hidden value is never judged or quoted, and the limits
-    rest on the values shown. A hidden value still counts as recorded for missing data.
+    The points are the values as they may be shown: a hidden value is never judged or quoted,
+    and the limits rest on the values shown. A hidden value still counts as recorded for
+    missing data.
     """
-    if observations.empty:
+    recorded = [s for s in found.series if s.observed]
+    if not recorded:
         return
-    points, summary = monitoring.spc(observations)
     seen = state.setdefault("series", {})
-    recorded = observations[observations["recorded"]]
-    if recorded.empty:
-        return
-    latest_overall = recorded["date"].max()
+    latest_overall = max(s.observed[-1] for s in recorded)
     page = reverse("community-monitoring", args=[community.code])
-    for row in summary.itertuples():
-        key = row.series
-        name = f"{row.indicator_name} ({row.subject})"
-        url = f"{page}?series={row.anchor}#{row.anchor}"  # the page that has its chart
+    for s in recorded:
+        key = s.key
+        name = f"{s.indicator.name} ({s.subject})"
+        url = f"{page}?series={s.anchor}#{s.anchor}"  # the page that has its chart
         before = seen.get(key)
-        pts = points[(points["series"] == key) & points["value"].notna()]
-        kept = recorded[recorded["series"] == key]
-        if kept.empty:
-            continue
+        valued = [p for p in s.points if p["value"] is not None]
+        last_period = s.observed[-1]
         if before is None:
             # the latest recorded point only; a hidden one is not judged
-            fresh = pts[pts["date"] == kept["date"].max()]
+            fresh = [p for p in valued if p["period"] == last_period]
         else:
-            fresh = pts[pts["date"] > pd.Timestamp(before["last_period"])]
-        special = fresh[fresh["special_cause"].astype(bool)]
-        if not special.empty:
-            last = special.iloc[-1]
-            kind = label(str(last["point_type"])).lower()
-            rule = label(str(last["rule"])).lower()
+            since = dt.date.fromisoformat(before["last_period"])
+            fresh = [p for p in valued if p["period"] > since]
+        special = [p for p in fresh if (p["point_type"] or "").startswith("special_cause")]
+        if special:
+            last = special[-1]
+            kind = label(last["point_type"]).lower()
+            rule = (last["rule"] or "").lower()
             items.append(
                 Item(
                     "signal",
                     community.name,
                     name,
-                    f"{len(special)} new point(s) of {kind} (latest {last['date']:%b %Y}: "
+                    f"{len(special)} new point(s) of {kind} (latest {last['period']:%b %Y}: "
                     f"{last['value']:g}, rule: {rule})",
                     url,
                 )
             )
-        assurance = row.assurance
+        assurance = s.summary["assurance"] or "no_target"
         if before is not None and before.get("assurance") != assurance:
             items.append(
                 Item(
@@ -210,10 +219,9 @@ def _series_items(community, observations, state: dict, items: list[Item]) -> No
                     url,
                 )
             )
-        last_period = kept["date"].max()
         seen[key] = {"last_period": f"{last_period:%Y-%m-%d}", "assurance": assurance}
         # Missing data: the series stopped while the community's other data went on.
-        empty_latest = not observations.loc[observations["series"] == key].iloc[-1]["recorded"]
+        empty_latest = bool(s.points) and s.points[-1]["period"] != last_period
         months_behind = (latest_overall.year - last_period.year) * 12 + (
             latest_overall.month - last_period.month
         )
@@ -296,6 +304,35 @@ def _procurement_items(user, community, state, items) -> None:
         )
 
 
+def _contract_items(user, community, state, items) -> None:
+    from commissioning.contracts.presenter import alerts
+
+    for alert in alerts(user, community):
+        _standing(
+            state,
+            items,
+            alert.key,
+            Item(alert.kind, community.name, alert.title, alert.detail, alert.url),
+        )
+
+
+def _risk_items(user, community, dev, state, items) -> None:
+    """Open risks and issues whose review date has passed (judged against today's date)."""
+    from commissioning.work.presenter import overdue_reviews
+
+    for risk in overdue_reviews(user, community, timezone.localdate()):
+        if dev is not None and not risk["url"].startswith(
+            reverse("development", args=[community.code, dev.slug])
+        ):
+            continue
+        _standing(
+            state,
+            items,
+            risk["key"],
+            Item("risk_review", community.name, risk["title"], risk["detail"], risk["url"]),
+        )
+
+
 def digest_for(user, subscriptions) -> tuple[Digest, dict]:
     """The digest for one user and each subscription's new state (not saved)."""
     from commissioning.access.policy import visible
@@ -309,8 +346,11 @@ def digest_for(user, subscriptions) -> tuple[Digest, dict]:
         items: list[Item] = []
         for community, ids, dev in _targets(sub, communities, user):
             # Only what the user may read: a provider hears about their own series only.
-            observations = monitoring.community_observations(community, ids, user=user)
-            _series_items(community, observations, state, items)
+            observations = community_observations(user, community)
+            if ids is not None:
+                observations = observations.filter(indicator_id__in=list(ids))
+            found = build(observations, page_size=None, render=False)
+            _series_items(community, found, state, items)
             as_of = reference_date(community)
             if ids is None or dev is not None:
                 devs = (
@@ -319,8 +359,10 @@ def digest_for(user, subscriptions) -> tuple[Digest, dict]:
                 _development_items(community, devs, as_of, state, items)
                 services = visible(user, (dev if dev is not None else community).services.all())
                 _review_items(community, services, as_of, state, items)
+                _risk_items(user, community, dev, state, items)
             if ids is None and dev is None:
                 _procurement_items(user, community, state, items)
+                _contract_items(user, community, state, items)
         states[sub.pk] = state
         for item in items:
             if item.line() not in seen_lines:

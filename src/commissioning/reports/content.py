@@ -19,7 +19,7 @@ import pandas as pd
 from django.utils import timezone
 
 from commissioning.access.policy import reader
-from commissioning.analytics.disclosure import disclosed_count
+from commissioning.analytics.disclosure import configured_policy, disclosed_count
 from commissioning.document import (
     COUNT,
     DATE,
@@ -31,7 +31,8 @@ from commissioning.document import (
     label,
 )
 from commissioning.errors import UserError
-from commissioning.reports import monitoring
+from commissioning.monitoring.presenter import VARIATIONS
+from commissioning.monitoring.records import observation_table
 from commissioning.reports.needs import needs_section
 from commissioning.reports.practice import (
     as_of_date,
@@ -42,7 +43,6 @@ from commissioning.reports.practice import (
 )
 from commissioning.reports.sections import evidence_section, impact_section, monitoring_section
 from commissioning.store import models as m
-from commissioning.suppression import configured_policy
 from commissioning.work.presenter import STATUSES, status_counts
 
 SYNTHETIC_NOTE = "SYNTHETIC DATA — made up for demonstration; no real patient or person."
@@ -129,9 +129,9 @@ def community_report(code: str, user=None, *, charts: bool = True) -> Report:
     frames = _frames(community, user)
     as_of = as_of_date(frames)
     money = shows_money(user)
-    observations = monitoring.community_observations(community)
+    observations = observation_table(community)
     needs, registers = needs_section(community, observations)
-    monitor, summary = monitoring_section(observations, charts=charts)
+    monitor, found = monitoring_section(reader(user), community, charts=charts)
     developments = list(
         community.developments.prefetch_related("objectives").order_by("start_date", "title")
     )
@@ -154,10 +154,10 @@ def community_report(code: str, user=None, *, charts: bool = True) -> Report:
         key.append((f"{r['condition']} register", f"{shown:,}" if shown != "*" else shown))
     if money:
         key.append(("Contracts in force (a year)", f"£{contract_total(frames, as_of):,.0f}"))
-    if not summary.empty:
-        concern = int((summary["variation"] == "special_cause_concern").sum())
+    if found.series:
+        concern = sum(s.summary["variation"] == "special_cause_concern" for s in found.series)
         key.append(
-            ("Indicator series showing special-cause concern", f"{concern} of {len(summary)}")
+            ("Indicator series showing special-cause concern", f"{concern} of {len(found.series)}")
         )
     met = status_counts(card)[STATUSES[0]]
     key.append(("Scorecard measures met", f"{met} of {len(card.measures)}"))
@@ -184,7 +184,7 @@ def development_report(code: str, slug: str, user=None, *, charts: bool = True) 
     as_of = as_of_date(frames)
     objectives = list(dev.objectives.select_related("indicator"))
     indicator_ids = {o.indicator_id for o in objectives if o.indicator_id}
-    observations = monitoring.community_observations(community, indicator_ids)
+    observations = observation_table(community, indicator_ids)
     service_names = set(dev.services.values_list("name", flat=True))
     summary_section = Section("development", "The development")
     summary_section.paragraphs.append(dev.summary or "No summary recorded.")
@@ -222,7 +222,7 @@ def development_report(code: str, slug: str, user=None, *, charts: bool = True) 
             {"Target date": DATE},
         )
     )
-    monitor, _ = monitoring_section(observations, charts=charts)
+    monitor, _ = monitoring_section(reader(user), community, indicator_ids, charts=charts)
     sections = [
         summary_section,
         monitor,
@@ -258,15 +258,15 @@ def across_report(user=None) -> Report:
         frames = _frames(c, user)
         as_of = as_of_date(frames)
         latest = as_of if latest is None else max(latest, as_of)
-        observations = monitoring.community_observations(c)
+        observations = observation_table(c)
         needs, registers = needs_section(c, observations)
-        _, summary = monitoring.spc(observations)
+        _, found = monitoring_section(reader(user), c, charts=False)
         score, card = scorecard_section(frames)
-        per_community.append((c, frames, as_of, registers, summary, card))
+        per_community.append((c, frames, as_of, registers, found, card))
         for r in registers:
             if r["condition"] not in conditions:
                 conditions.append(r["condition"])
-    for c, frames, as_of, registers, summary, card in per_community:
+    for c, frames, as_of, registers, found, card in per_community:
         prev = {r["condition"]: r["prevalence"] for r in registers}
         rows.append(
             [
@@ -277,12 +277,19 @@ def across_report(user=None) -> Report:
                 contract_total(frames, as_of) if money else None,
             ]
         )
-        grid = monitoring.matrix(summary) if not summary.empty else None
-        if grid is not None:
+        if found.series:
+            by_cell = {
+                (row["variation"], cell["assurance"]): len(cell["series"])
+                for row in found.matrix
+                for cell in row["cells"]
+            }
             matrix_rows.append(
-                [c.code, len(summary)]
-                + [int(grid.loc[v].sum()) for v in monitoring.VARIATIONS]
-                + [int(grid[a].sum()) for a in ("consistent_pass", "consistent_fail")]
+                [c.code, len(found.series)]
+                + [sum(n for (v, _), n in by_cell.items() if v == key) for key, _ in VARIATIONS]
+                + [
+                    sum(n for (_, a), n in by_cell.items() if a == key)
+                    for key in ("consistent_pass", "consistent_fail")
+                ]
             )
         score_rows.append([c.code, *status_counts(card).values()])
     key_section = Section(
@@ -320,12 +327,12 @@ def across_report(user=None) -> Report:
                 [
                     "Community",
                     "Series",
-                    *[label(v) for v in monitoring.VARIATIONS],
+                    *[name for _, name in VARIATIONS],
                     "Consistent pass",
                     "Consistent fail",
                 ],
                 matrix_rows,
-                {label(v): COUNT for v in monitoring.VARIATIONS},
+                {name: COUNT for _, name in VARIATIONS},
             )
         ],
         paragraphs=[

@@ -7,6 +7,7 @@ from django.db.models import Max, Sum
 
 from commissioning.analytics.disclosure import (
     SUPPRESSED,
+    configured_policy,
     disclosed_count,
     suppress,
     suppress_parts,
@@ -14,11 +15,12 @@ from commissioning.analytics.disclosure import (
 from commissioning.analytics.needs import crude_proportion, diagnosis_rate
 from commissioning.document import COUNT, MONTH, PERCENT, Section, Table
 from commissioning.store import models as m
-from commissioning.suppression import configured_policy
+from commissioning.store.communities import community_practices
 
 
 def practices_of(community):
-    return community.members.filter(kind=m.OrganisationKind.GP_PRACTICE)
+    """The community's GP practices: the one definition every page uses."""
+    return community_practices(community)
 
 
 def registered_patients(community) -> tuple[int | None, object]:

@@ -1,75 +1,79 @@
-"""Sections built from the SPC and impact engines and the evidence app."""
+"""Sections laid out from the monitoring and evaluation presenters and the evidence app."""
 
 from __future__ import annotations
 
-import pandas as pd
-
-from commissioning.analytics.disclosure import SUPPRESSED
-from commissioning.document import COUNT, DATE, MONTH, NUMBER, Section, Table, label
-from commissioning.reports import monitoring
-from commissioning.reports.spc_chart import spc_chart
-from commissioning.suppression import configured_policy
-
-CHARTS_PER_FIGURE = 4
+from commissioning.analytics.disclosure import SUPPRESSED, configured_policy
+from commissioning.document import COUNT, DATE, MONTH, NUMBER, Chart, Section, Table
 
 
-def hidden_points(observations: pd.DataFrame) -> pd.Series:
-    """Points whose value is hidden under the small-numbers rule (never shown, plotted or used
-    for limits): ``community_observations`` has already applied the one rule."""
-    return observations["hidden"].astype(bool)
+def monitoring_section(user, community, indicator_ids=None, *, charts: bool = True) -> tuple:
+    """(section, monitoring): the monitoring page's series, judged by the one presenter
+    (:func:`commissioning.monitoring.presenter.build`) and laid out for print: the variation x
+    assurance matrix, one row per series with its latest value, limits, icons' meanings and
+    cautions, and the same SPC charts as the page."""
+    from commissioning.monitoring.presenter import ASSURANCES, build
+    from commissioning.monitoring.records import community_observations, latest_period
 
-
-def monitoring_section(observations: pd.DataFrame, *, charts: bool = True) -> tuple:
-    """(section, summary): the variation x assurance matrix, one row per series and charts."""
     section = Section("monitoring", "Monitoring: indicators as statistical process control")
-    if observations.empty:
-        section.paragraphs.append("No indicator is observed in this community.")
-        return section, pd.DataFrame()
-    points, summary = monitoring.spc(observations)
-    grid = monitoring.matrix(summary)
-    section.paragraphs.append(
-        f"{len(summary)} indicator series, each judged with an XmR chart (NHS Making Data "
-        "Count): variation says whether the latest point shows special-cause variation; "
-        "assurance says whether the process can be relied on to meet its target."
+    observations = community_observations(user, community)
+    if indicator_ids is not None:
+        observations = observations.filter(indicator_id__in=list(indicator_ids))
+    found = build(
+        observations,
+        latest=latest_period(user, community),
+        page_size=None,
+        render=False,
     )
+    if not found.series:
+        section.paragraphs.append("No indicator is observed in this community.")
+        return section, found
+    section.paragraphs.append(
+        f"{len(found.series)} indicator series, each judged with an XmR chart (NHS Making Data "
+        "Count), as on the monitoring page: variation says whether the latest point shows "
+        "special-cause variation; assurance says whether the process can be relied on to meet "
+        "its target. A series with fewer than two values shown is not judged."
+    )
+    assurance_labels = [name for _, name in ASSURANCES]
     section.tables.append(
         Table(
             "monitoring_matrix",
             "Summary: series by variation and assurance",
-            ["Variation", *[label(c) for c in grid.columns]],
-            [[label(v), *[int(x) for x in row]] for v, row in grid.iterrows()],
-            {label(c): COUNT for c in grid.columns},
+            ["Variation", *assurance_labels],
+            [
+                [row["label"], *[len(cell["series"]) for cell in row["cells"]]]
+                for row in found.matrix
+            ],
+            {name: COUNT for name in assurance_labels},
         )
     )
-    # The engine saw only the values as shown (hidden ones are missing), so its mean and limits
-    # give nothing back; the latest recorded point is shown as * when it is hidden.
-    last = observations[observations["recorded"]].sort_values("date")
-    last = last.groupby("series").tail(1).set_index("series")
     rows = []
-    for r in summary.sort_values(["indicator", "subject"]).itertuples():
+    for s in found.series:
+        latest = s.latest
         value = None
-        if r.series in last.index:
-            value = SUPPRESSED if last.at[r.series, "hidden"] else last.at[r.series, "value"]
+        if latest is not None:
+            value = SUPPRESSED if latest["hidden"] else latest["value"]
+        summary = s.summary
         rows.append(
             [
-                f"{r.indicator_name} ({r.unit}) — {r.subject}",
-                r.latest_period,
+                f"{s.indicator.name} ({s.indicator.unit}) — {s.subject}",
+                None if latest is None else latest["period"],
                 value,
-                r.mean,
-                r.lpl,
-                r.upl,
-                r.target,
-                label(r.variation) if isinstance(r.variation, str) else "No data",
-                label(r.assurance),
+                summary["mean"],
+                summary["lpl"],
+                summary["upl"],
+                summary["target"],
+                s.variation.label,
+                s.assurance.label,
+                s.caution,
             ]
         )
     section.tables.append(
         Table(
             "monitoring",
-            "Indicator series: latest point, limits, variation and assurance",
+            "Indicator series: latest value, limits, variation and assurance",
             [
                 "Series",
-                "Latest month",
+                "Latest period",
                 "Latest value",
                 "Mean",
                 "Lower limit",
@@ -77,10 +81,11 @@ def monitoring_section(observations: pd.DataFrame, *, charts: bool = True) -> tu
                 "Target",
                 "Variation",
                 "Assurance",
+                "Caution",
             ],
             rows,
             {
-                "Latest month": MONTH,
+                "Latest period": MONTH,
                 "Latest value": NUMBER,
                 "Mean": NUMBER,
                 "Lower limit": NUMBER,
@@ -93,25 +98,19 @@ def monitoring_section(observations: pd.DataFrame, *, charts: bool = True) -> tu
         )
     )
     if charts:
-        order = summary.sort_values(["indicator", "subject"])
-        pts = points.copy()
-        panels = {
-            r.series: f"{r.indicator_name} — {r.subject} ({r.unit})" for r in order.itertuples()
-        }
-        pts["panel"] = pts["series"].map(panels)
-        counts = observations.groupby("series")["hidden"].sum()
-        series = list(order["series"])
-        for start in range(0, len(series), CHARTS_PER_FIGURE):
-            group = series[start : start + CHARTS_PER_FIGURE]
-            hidden_by_panel = {panels[s]: int(counts.get(s, 0)) for s in group}
+        from commissioning.charts import spec_svg
+
+        for s in found.series:
+            if s.chart is None:
+                continue
             section.charts.append(
-                spc_chart(
-                    pts[pts["series"].isin(group)],
-                    f"XmR charts {start + 1} to {start + len(group)} of {len(series)}",
-                    hidden_by_panel,
+                Chart(
+                    f"{s.indicator.name} — {s.subject} ({s.indicator.unit})",
+                    spec_svg(s.chart),
+                    " ".join(part for part in (s.description, s.caution) if part),
                 )
             )
-    return section, summary
+    return section, found
 
 
 def impact_section(user, developments: list) -> Section:

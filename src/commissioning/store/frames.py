@@ -469,7 +469,7 @@ def read_community(code: str) -> CommunityFrames:
     organisation_ids = {community.commissioner_id}
     organisation_ids |= set(community.members.values_list("id", flat=True))
     organisation_ids |= {s["provider_id"] for s in services}
-    from commissioning.suppression import configured_policy
+    from commissioning.analytics.disclosure import configured_policy
 
     policy = configured_policy()
     obs_rows: dict[tuple, dict] = {}

@@ -7,6 +7,6 @@ class WebConfig(AppConfig):
     verbose_name = "Web app"
 
     def ready(self):
-        from commissioning.suppression import configured_policy
+        from commissioning.analytics.disclosure import configured_policy
 
         configured_policy()  # a bad small-numbers setting stops the app with a plain message

@@ -2,6 +2,7 @@
 
 Both expose the same three operations, so every measure runs unchanged on either:
 ``table(name, parquet_path)``, ``frame(name, dataframe)`` and ``sql(text) -> pandas``.
+The Spark engine, with its settings and plain failure messages, is in ``spark.py``.
 """
 
 from __future__ import annotations
@@ -13,7 +14,10 @@ from pathlib import Path
 
 import pandas as pd
 
+from commissioning.analytics.measures.spark import DEFAULT_WAIT, SparkEngine
 from commissioning.errors import UserError
+
+__all__ = ["DuckDBEngine", "SparkEngine", "make_engine"]
 
 
 class DuckDBEngine:
@@ -65,59 +69,16 @@ class DuckDBEngine:
             shutil.rmtree(self.spill, ignore_errors=True)
 
 
-class SparkEngine:
-    name = "spark"
-
-    def __init__(self, master: str | None = None, session=None):
-        if session is not None:
-            self.spark = session
-            return
-        try:
-            from pyspark.sql import SparkSession
-        except ImportError:
-            raise UserError(
-                "the Spark engine needs PySpark and Java 17: run `make test` or "
-                "`pip install pyspark` and install a Java runtime (Debian: openjdk-17-jre-headless)"
-            ) from None
-        try:
-            self.spark = (
-                SparkSession.builder.master(master or "local[2]")
-                .appName("commissioning-measures")
-                .config("spark.sql.session.timeZone", "UTC")
-                .config("spark.ui.enabled", "false")
-                .config("spark.sql.shuffle.partitions", "8")
-                .config("spark.sql.execution.arrow.pyspark.enabled", "true")
-                .config("spark.ui.showConsoleProgress", "false")
-                .getOrCreate()
-            )
-            self.spark.sparkContext.setLogLevel("ERROR")
-        except Exception as exc:
-            first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-            raise UserError(f"cannot start Spark ({first})") from None
-
-    def table(self, name: str, path: Path) -> None:
-        self.spark.read.parquet(str(path)).createOrReplaceTempView(name)
-
-    def frame(self, name: str, df: pd.DataFrame, schema: str | None = None) -> None:
-        rows = [
-            tuple(None if pd.isna(v) else (v.item() if hasattr(v, "item") else v) for v in row)
-            for row in df.itertuples(index=False, name=None)
-        ]
-        self.spark.createDataFrame(rows, schema=schema).createOrReplaceTempView(name)
-
-    def execute(self, text: str) -> None:
-        self.spark.sql(text)
-
-    def sql(self, text: str) -> pd.DataFrame:
-        return self.spark.sql(text).toPandas()
-
-    def close(self) -> None:
-        pass
-
-
-def make_engine(name: str, spark_master: str | None = None):
+def make_engine(
+    name: str,
+    spark_master: str | None = None,
+    *,
+    spark_memory: str | None = None,
+    spark_conf: dict[str, str] | None = None,
+    spark_wait: float = DEFAULT_WAIT,
+):
     if name == "duckdb":
         return DuckDBEngine()
     if name == "spark":
-        return SparkEngine(spark_master)
+        return SparkEngine(spark_master, memory=spark_memory, conf=spark_conf, wait=spark_wait)
     raise UserError(f"unknown engine '{name}': use duckdb or spark")

@@ -5,12 +5,21 @@ period's mean and limits, whether it shows special-cause variation and what kind
 turns that into one row per series: the latest limits, the variation of the latest point and
 the assurance against the target. ``short_periods`` lists periods too short for firm limits.
 
-Everything is computed on whole arrays; series and periods are contiguous blocks of rows after
-sorting, so there is no Python loop over series.
+The same work in steps, for callers that hold arrays rather than a dataframe (the command line):
+``prepare`` checks, codes and sorts the input; ``charts`` computes limits and flags; then
+``points_frame``, ``summary_frame`` and ``Charts.short_periods`` give the tables.
+
+How it is fast: after sorting, each period (a series, or the part of a series between two
+rebases) is a contiguous block of rows. Periods of similar length are laid side by side in a
+grid, time down the first axis and one period per column, shorter ones padded at the end with
+NaN, and the functions of ``limits`` and ``rules`` run on the whole grid at once: no Python loop
+over series. ``reference.py`` computes the same thing one series at a time with the same
+functions; the tests hold the two together.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 import numpy as np
@@ -19,7 +28,7 @@ import pandas as pd
 from commissioning.analytics.spc import rules
 from commissioning.analytics.spc.assurance import ASSURANCES, assurance
 from commissioning.analytics.spc.groups import Groups, lag, last_present
-from commissioning.analytics.spc.limits import MINIMUM_FIX_AFTER, process_limits
+from commissioning.analytics.spc.limits import MINIMUM_FIX_AFTER, Limits, process_limits
 from commissioning.analytics.spc.point_type import (
     IMPROVEMENTS,
     POINT_TYPES,
@@ -31,6 +40,11 @@ from commissioning.analytics.spc.point_type import (
 
 MINIMUM_POINTS = 12
 IMPROVEMENT_NAMES = ("decrease", "neutral", "increase")  # index = improvement + 1
+# Cells of one grid at most (8 MB of float64): small arrays are reused rather than paged in
+# afresh, and the memory of a million series stays bounded.
+GRID_CELLS = 1 << 20
+# Rows of a part of ``charts_in_parts`` (as many as a part of the command's output).
+PART_ROWS = 1 << 20
 
 # Labels are stored as categoricals built straight from integer codes (cheap for 6 million rows,
 # and for one short series at a time).
@@ -69,6 +83,65 @@ SUMMARY_COLUMNS = [
 ]
 
 
+@dataclass(frozen=True)
+class Prepared:
+    """The input checked, coded and sorted by series and date (one entry per row).
+
+    ``improvement`` is +1 (increase), 0 (neutral) or -1 (decrease); ``order`` gives the input
+    row of each sorted row, or is None when the input was already in order.
+    """
+
+    series_codes: np.ndarray
+    series_names: pd.Index | None
+    dates: pd.Series
+    values: np.ndarray
+    target: np.ndarray | None
+    rebase: np.ndarray
+    improvement: np.ndarray
+    order: np.ndarray | None = None
+
+    def __len__(self) -> int:
+        return len(self.values)
+
+
+@dataclass(frozen=True)
+class Charts:
+    """Limits and flags for every point: per-row arrays in series and date order, and
+    per-period arrays (``limits``, ``observed``, ``numbers``), one entry per block of
+    ``periods``."""
+
+    data: Prepared
+    periods: Groups
+    numbers: np.ndarray  # each period's number within its series (0 until the first rebase)
+    limits: Limits
+    observed: np.ndarray  # observed values in each period
+    rule: np.ndarray  # 0 for none, else 1 + an index into RULES
+    signal: np.ndarray  # +1 high, -1 low, 0 none
+    point_type: np.ndarray  # index into POINT_TYPES, -1 where the value is missing
+
+    @property
+    def period(self) -> np.ndarray:
+        """Each row's period number within its series."""
+        return self.periods.spread(self.numbers)
+
+    def per_row(self, name: str, start: int = 0, stop: int | None = None) -> np.ndarray:
+        """A per-period limit ("mean", "lpl", "upl") on every row (or rows start to stop)."""
+        return self.periods.spread(getattr(self.limits, name), start, stop)
+
+    def short_periods(self, minimum: int = MINIMUM_POINTS) -> pd.DataFrame:
+        """As ``short_periods`` on ``points_frame(self)``."""
+        data = self.data
+        return _short_table(
+            self.periods,
+            self.observed,
+            self.numbers,
+            _starts(data.series_codes),
+            minimum,
+            series_at=None if data.series_names is None else _series_at(data),
+            dates_at=lambda rows: _take(data.dates, rows),
+        )
+
+
 def xmr(
     df: pd.DataFrame,
     *,
@@ -91,48 +164,189 @@ def xmr(
     ``ValueError`` for input it cannot use.
     """
     _check_options(improvement, fix_after)
-    data = _prepare(df, IMPROVEMENTS[improvement])
-    n = len(data.values)
+    data = prepare(df, improvement)
+    return points_frame(charts(data, fix_after=fix_after, screen_outliers=screen_outliers))
 
-    periods, period = _periods(data.series_codes, data.rebase)
-    limits = process_limits(
-        data.values, periods, fix_after=fix_after, screen_outliers=screen_outliers
+
+def prepare(df: pd.DataFrame, improvement: str = "increase") -> Prepared:
+    """Check, code and sort a long table as ``xmr`` takes it (``ValueError`` if unusable)."""
+    _check_options(improvement, None)
+    missing = [c for c in ("date", "value") if c not in df.columns]
+    if missing:
+        raise ValueError(f"missing column(s): {', '.join(missing)}")
+    n = len(df)
+    names: pd.Index | None = None
+    codes = np.zeros(n, dtype=np.int64)
+    if "series" in df.columns:
+        if df["series"].isna().any():
+            raise ValueError(f"column 'series' is missing on {int(df['series'].isna().sum())} rows")
+        try:
+            codes, names = pd.factorize(df["series"], sort=True)
+        except TypeError:
+            codes, names = pd.factorize(df["series"], sort=False)
+        names = pd.Index(names)
+    return prepare_arrays(
+        series_codes=codes,
+        series_names=names,
+        date_key=_date_key(df["date"]),
+        dates=df["date"].reset_index(drop=True),
+        values=_numbers(df["value"], "value"),
+        target=_numbers(df["target"], "target") if "target" in df.columns else None,
+        rebase=_rebases(df),
+        improvement=_improvements(df, IMPROVEMENTS[improvement]),
     )
-    # The rules run over observed points only: a missing value neither breaks nor extends a run.
-    observed = np.flatnonzero(~np.isnan(data.values))
-    observed_period = periods.ids[observed]
-    rule, signal = _special_causes(
-        data.values[observed],
-        observed_period,
-        limits.mean[observed_period],
-        limits.near_lpl[observed_period],
-        limits.near_upl[observed_period],
-        limits.lpl[observed_period],
-        limits.upl[observed_period],
+
+
+def prepare_arrays(
+    *,
+    series_codes: np.ndarray,
+    series_names: pd.Index | None,
+    date_key: np.ndarray,
+    dates: pd.Series,
+    values: np.ndarray,
+    target: np.ndarray | None,
+    rebase: np.ndarray,
+    improvement: np.ndarray,
+) -> Prepared:
+    """Sort coded columns by series and date and check them (``ValueError`` if unusable).
+
+    ``series_codes`` index ``series_names`` (None: one series) in the order the output should
+    take; ``date_key`` orders the dates; ``rebase`` is 0 or 1 and ``improvement`` -1, 0 or +1.
+    """
+    codes, key = series_codes, date_key
+    same_series = codes[1:] == codes[:-1]
+    in_order = (codes[1:] > codes[:-1]) | (same_series & (key[1:] > key[:-1]))
+    order = None
+    if not in_order.all():
+        order = np.lexsort((key, codes))
+        codes, key, values, rebase, improvement = (
+            a[order] for a in (codes, key, values, rebase, improvement)
+        )
+        target = target[order] if target is not None else None
+        dates = dates.take(order).reset_index(drop=True)
+        same_series = codes[1:] == codes[:-1]
+
+    repeated = same_series & (key[1:] == key[:-1])
+    if repeated.any():
+        first = int(np.flatnonzero(repeated)[0]) + 1
+        where = f" in series {series_names[codes[first]]!r}" if series_names is not None else ""
+        raise ValueError(
+            f"date {dates.iloc[first]} appears more than once{where} "
+            f"({int(repeated.sum())} repeated dates in all)"
+        )
+    changed = same_series & (improvement[1:] != improvement[:-1])
+    if changed.any():
+        first = int(np.flatnonzero(changed)[0]) + 1
+        where = (
+            f"series {series_names[codes[first]]!r}" if series_names is not None else "the series"
+        )
+        raise ValueError(f"improvement must be the same on every row of {where}")
+    return Prepared(codes, series_names, dates, values, target, rebase, improvement, order)
+
+
+def charts(data: Prepared, *, fix_after: int | None = None, screen_outliers: bool = True) -> Charts:
+    """Limits, rules and point types for prepared input, a grid of similar periods at a time."""
+    parts = charts_in_parts(data, fix_after=fix_after, screen_outliers=screen_outliers)
+    return list(parts)[-1][0]
+
+
+def charts_in_parts(
+    data: Prepared,
+    *,
+    fix_after: int | None = None,
+    screen_outliers: bool = True,
+    rows: int = PART_ROWS,
+) -> Iterator[tuple[Charts, int]]:
+    """As ``charts``, about ``rows`` rows at a time: yields the charts being filled in and how
+    many of the first rows are done, so that a caller can write them while the rest are
+    computed. The last part yields every row."""
+    _check_options("increase", fix_after)
+    n = len(data)
+    values = data.values
+    series_start = _starts(data.series_codes)
+    periods = Groups.from_starts(series_start | (data.rebase != 0))
+    starts, sizes = periods.starts, periods.sizes
+    missing = np.isnan(values)
+    observed = sizes - periods.total(missing)
+    improvement = data.improvement[starts]
+    per_period = {name: np.full(periods.count, np.nan) for name in Limits.__dataclass_fields__}
+    result = Charts(
+        data=data,
+        periods=periods,
+        numbers=_period_numbers(series_start[starts], data.rebase[starts]),
+        limits=Limits(**per_period),
+        observed=observed,
+        rule=np.zeros(n, dtype=np.int8),
+        signal=np.zeros(n, dtype=np.int8),
+        point_type=np.full(n, -1, dtype=np.int8),
     )
-    rule_all = np.zeros(n, dtype=np.int8)
-    signal_all = np.zeros(n, dtype=np.int8)
-    type_all = np.full(n, -1, dtype=np.int8)
-    rule_all[observed] = rule
-    signal_all[observed] = signal
-    type_all[observed] = point_type(signal, data.improvement[observed])
+    # Parts end where a period starts: no rule reaches across periods.
+    ends = np.unique(np.append(np.searchsorted(starts, np.arange(rows, n, rows)), periods.count))
+    first = 0
+    for last in ends:
+        part = np.arange(first, last)
+        for chosen in _grid_batches(sizes[part]):
+            chosen = part[chosen]
+            grid, cells = _grid(values, starts[chosen], sizes[chosen])
+            limits = process_limits(grid, fix_after=fix_after, screen_outliers=screen_outliers)
+            for name in per_period:
+                per_period[name][chosen] = getattr(limits, name)
+            # The rules run over observed values only: a missing value neither breaks nor
+            # extends a run. In the few periods with gaps, move the observed values up.
+            gaps = np.flatnonzero(observed[chosen] < sizes[chosen])
+            if len(gaps):
+                grid[:, gaps], cells[:, gaps] = _close_gaps(grid[:, gaps], cells[:, gaps])
+            _store(result, grid, cells, *rules.special_causes(grid, limits), improvement[chosen])
+        first = last
+        yield result, int(starts[last] if last < periods.count else n)
+
+
+def _store(result: Charts, grid, rows, *flags_and_improvement) -> None:
+    """Put a grid's rules, signals and point types on the rows they came from."""
+    *flags, improvement = flags_and_improvement
+    grid_rule, grid_signal = special_cause(*flags)
+    grid_kind = point_type(grid_signal, improvement)
+    observed = ~np.isnan(grid)  # neither missing nor after a period's end
+    if observed.all():
+        target, observed = rows.ravel(), slice(None)
+        grid_rule, grid_signal, grid_kind = (a.ravel() for a in (grid_rule, grid_signal, grid_kind))
+    else:
+        target = rows[observed]
+    result.rule[target] = grid_rule[observed]
+    result.signal[target] = grid_signal[observed]
+    result.point_type[target] = grid_kind[observed]
+
+
+def points_frame(result: Charts, rows: np.ndarray | None = None) -> pd.DataFrame:
+    """One row per point, as ``xmr`` returns it (only the points at ``rows`` if given)."""
+    data = result.data
+
+    def pick(values: np.ndarray) -> np.ndarray:
+        return values if rows is None else values[rows]
 
     columns: dict[str, object] = {}
     if data.series_names is not None:
-        columns["series"] = _labels(data.series_codes, pd.CategoricalDtype(data.series_names))
-    columns["date"] = data.dates
-    columns["value"] = data.values
+        columns["series"] = _labels(pick(data.series_codes), pd.CategoricalDtype(data.series_names))
+    columns["date"] = data.dates if rows is None else data.dates.iloc[rows].reset_index(drop=True)
+    columns["value"] = pick(data.values)
     if data.target is not None:
-        columns["target"] = data.target
-    columns["improvement"] = _labels(data.improvement + 1, _IMPROVEMENT)
-    columns["period"] = period
-    columns["mean"] = limits.mean[periods.ids]
-    columns["lpl"] = limits.lpl[periods.ids]
-    columns["upl"] = limits.upl[periods.ids]
-    columns["special_cause"] = rule_all > 0
-    columns["point_type"] = _labels(type_all, _POINT_TYPE)
-    columns["rule"] = _labels(rule_all - 1, _RULE)
-    columns["signal"] = _labels(np.where(signal_all == 0, -1, (signal_all + 1) // 2), _SIGNAL)
+        columns["target"] = pick(data.target)
+    columns["improvement"] = _labels(pick(data.improvement) + 1, _IMPROVEMENT)
+    if rows is None:
+        columns["period"] = result.period
+        for name in ("mean", "lpl", "upl"):
+            columns[name] = result.per_row(name)
+    else:
+        block = result.periods.block_of(rows)
+        columns["period"] = result.numbers[block]
+        for name in ("mean", "lpl", "upl"):
+            columns[name] = getattr(result.limits, name)[block]
+    rule = pick(result.rule)
+    columns["special_cause"] = rule > 0
+    columns["point_type"] = _labels(pick(result.point_type), _POINT_TYPE)
+    columns["rule"] = _labels(rule - 1, _RULE)
+    signal = pick(result.signal)
+    columns["signal"] = _labels(np.where(signal == 0, -1, (signal + 1) // 2), _SIGNAL)
     return pd.DataFrame(columns)
 
 
@@ -144,45 +358,51 @@ def summarise(points: pd.DataFrame) -> pd.DataFrame:
     observed point; ``target`` is the latest target given; ``assurance`` compares it with the
     latest limits (missing when there is no target or improvement is neutral).
     """
-    n = len(points)
     codes = _series_codes(points)
-    series = Groups.from_starts(codes != lag(codes, 1, -1))
+    series = Groups.from_starts(_starts(codes))
     if len(np.unique(codes)) != series.count:
         raise ValueError("points must be sorted by series, as xmr returns them")
-    last = series.ends()
-    values = points["value"].to_numpy(dtype=float)
-    observed = ~np.isnan(values)
-    latest = last_present(observed, series)
-
-    columns: dict[str, object] = {}
-    if "series" in points.columns:
-        columns["series"] = points["series"].iloc[last].to_numpy()
-    columns["points"] = np.bincount(series.ids, weights=observed, minlength=series.count).astype(
-        np.int64
-    )
     period = points["period"].to_numpy()
-    first_period = period[series.starts] if n else period
-    columns["periods"] = (period[last] - first_period + 1) if n else period
-    lpl = points["lpl"].to_numpy(dtype=float)[last]
-    upl = points["upl"].to_numpy(dtype=float)[last]
-    columns["mean"] = points["mean"].to_numpy(dtype=float)[last]
-    columns["lpl"] = lpl
-    columns["upl"] = upl
-    type_codes = points["point_type"].cat.codes.to_numpy()
-    columns["variation"] = _labels(
-        np.where(latest >= 0, type_codes[np.maximum(latest, 0)], -1) if n else latest, _POINT_TYPE
+
+    def limits_at(rows: np.ndarray) -> dict[str, np.ndarray]:
+        return {c: points[c].to_numpy(dtype=float)[rows] for c in ("mean", "lpl", "upl")}
+
+    return _summary_table(
+        series,
+        observed=~np.isnan(points["value"].to_numpy(dtype=float)),
+        period_at=lambda rows: period[rows],
+        type_codes=points["point_type"].cat.codes.to_numpy(),
+        improvement=points["improvement"].cat.codes.to_numpy().astype(np.int8) - 1,
+        targets=points["target"].to_numpy(dtype=float) if "target" in points.columns else None,
+        limits_at=limits_at,
+        series_at=(
+            (lambda rows: points["series"].iloc[rows].to_numpy())
+            if "series" in points.columns
+            else None
+        ),
     )
-    improvement = points["improvement"].cat.codes.to_numpy()[last].astype(np.int8) - 1
-    if "target" in points.columns:
-        targets = points["target"].to_numpy(dtype=float)
-        latest_target = last_present(~np.isnan(targets), series)
-        target = np.where(latest_target >= 0, targets[np.maximum(latest_target, 0)], np.nan)
-    else:
-        target = np.full(series.count, np.nan)
-    columns["target"] = target
-    columns["improvement"] = _labels(improvement + 1, _IMPROVEMENT)
-    columns["assurance"] = _labels(assurance(target, lpl, upl, improvement), _ASSURANCE)
-    return pd.DataFrame(columns)
+
+
+def summary_frame(result: Charts) -> pd.DataFrame:
+    """As ``summarise(points_frame(result))``, without building the points."""
+    data = result.data
+    series = Groups.from_starts(_starts(data.series_codes))
+    periods = result.periods
+
+    def limits_at(rows: np.ndarray) -> dict[str, np.ndarray]:
+        block = periods.block_of(rows)
+        return {c: getattr(result.limits, c)[block] for c in ("mean", "lpl", "upl")}
+
+    return _summary_table(
+        series,
+        observed=~np.isnan(data.values),
+        period_at=lambda rows: result.numbers[periods.block_of(rows)],
+        type_codes=result.point_type,
+        improvement=data.improvement,
+        targets=data.target,
+        limits_at=limits_at,
+        series_at=None if data.series_names is None else _series_at(data),
+    )
 
 
 def short_periods(points: pd.DataFrame, minimum: int = MINIMUM_POINTS) -> pd.DataFrame:
@@ -195,37 +415,151 @@ def short_periods(points: pd.DataFrame, minimum: int = MINIMUM_POINTS) -> pd.Dat
     """
     codes = _series_codes(points)
     period = points["period"].to_numpy()
-    series_start = codes != lag(codes, 1, -1)
-    starts_here = series_start | (period != lag(period, 1, -1))
-    blocks = Groups.from_starts(starts_here)
-    observed = points["value"].notna().to_numpy()
-    counts = np.bincount(blocks.ids, weights=observed, minlength=blocks.count).astype(np.int64)
+    series_start = _starts(codes)
+    blocks = Groups.from_starts(series_start | (period != lag(period, 1, -1)))
+    return _short_table(
+        blocks,
+        blocks.total(points["value"].notna().to_numpy()),
+        period[blocks.starts],
+        series_start,
+        minimum,
+        series_at=(
+            (lambda rows: points["series"].iloc[rows].to_numpy())
+            if "series" in points.columns
+            else None
+        ),
+        dates_at=lambda rows: points["date"].iloc[rows].to_numpy(),
+    )
+
+
+# --- internals ---------------------------------------------------------------------------
+
+
+def _summary_table(
+    series: Groups,
+    *,
+    observed: np.ndarray,
+    period_at,
+    type_codes: np.ndarray,
+    improvement: np.ndarray,
+    targets: np.ndarray | None,
+    limits_at,
+    series_at,
+) -> pd.DataFrame:
+    first, last = series.starts, series.ends()
+    latest = last_present(observed, series)
+    columns: dict[str, object] = {}
+    if series_at is not None:
+        columns["series"] = series_at(last)
+    columns["points"] = series.total(observed)
+    columns["periods"] = period_at(last) - period_at(first) + 1
+    limits = limits_at(last)
+    columns.update(limits)
+    columns["variation"] = _labels(
+        np.where(latest >= 0, type_codes[np.maximum(latest, 0)], -1), _POINT_TYPE
+    )
+    latest_improvement = improvement[last].astype(np.int8)
+    if targets is not None:
+        latest_target = last_present(~np.isnan(targets), series)
+        target = np.where(latest_target >= 0, targets[np.maximum(latest_target, 0)], np.nan)
+    else:
+        target = np.full(series.count, np.nan)
+    columns["target"] = target
+    columns["improvement"] = _labels(latest_improvement + 1, _IMPROVEMENT)
+    columns["assurance"] = _labels(
+        assurance(target, limits["lpl"], limits["upl"], latest_improvement), _ASSURANCE
+    )
+    return pd.DataFrame(columns)
+
+
+def _short_table(
+    blocks: Groups,
+    counts: np.ndarray,
+    numbers: np.ndarray,
+    series_start: np.ndarray,
+    minimum: int,
+    *,
+    series_at,
+    dates_at,
+) -> pd.DataFrame:
     short = np.flatnonzero(counts < minimum)
     first = blocks.starts[short]
     result: dict[str, object] = {}
-    if "series" in points.columns:
-        result["series"] = points["series"].iloc[first].to_numpy()
-    result["period"] = period[first]
-    result["start"] = points["date"].iloc[first].to_numpy()
-    result["points"] = counts[short]
+    if series_at is not None:
+        result["series"] = series_at(first)
+    result["period"] = numbers[short]
+    result["start"] = dates_at(first)
+    result["points"] = np.asarray(counts)[short].astype(np.int64)
     next_block = np.minimum(short + 1, blocks.count - 1)
     last_block = (short == blocks.count - 1) | series_start[blocks.starts[next_block]]
     result["whole_series"] = series_start[first] & last_block
     return pd.DataFrame(result)
 
 
-# --- internals ---------------------------------------------------------------------------
+def _series_at(data: Prepared):
+    names = np.asarray(data.series_names, dtype=object)
+    return lambda rows: names[data.series_codes[rows]]
 
 
-@dataclass(frozen=True)
-class _Prepared:
-    series_codes: np.ndarray
-    series_names: pd.Index | None
-    dates: pd.Series
-    values: np.ndarray
-    target: np.ndarray | None
-    rebase: np.ndarray
-    improvement: np.ndarray
+def _take(dates, rows: np.ndarray) -> np.ndarray:
+    return dates.iloc[rows].to_numpy() if isinstance(dates, pd.Series) else np.asarray(dates)[rows]
+
+
+def _starts(codes: np.ndarray) -> np.ndarray:
+    """True on the first row of each series."""
+    starts = np.empty(len(codes), dtype=bool)
+    starts[:1] = True
+    np.not_equal(codes[1:], codes[:-1], out=starts[1:])
+    return starts
+
+
+def _grid_batches(sizes: np.ndarray, slack: float = 1.25, cells: int | None = None):
+    """Periods in batches of similar length, each small enough for one grid.
+
+    Each batch's grid is as long as its longest period; a period is batched only with periods
+    at least 1 / ``slack`` as long (or at most 8 shorter), so padding wastes little space.
+    """
+    if not len(sizes):
+        return
+    lengths = np.unique(sizes)
+    edges = []
+    shortest = lengths[0]
+    for length in lengths[1:]:
+        if length > max(shortest * slack, shortest + 8):
+            edges.append(length)
+            shortest = length
+    if not edges:
+        groups = [np.arange(len(sizes))]
+    else:
+        batch = np.searchsorted(np.array(edges), sizes, side="right")
+        order = np.argsort(batch, kind="stable")
+        groups = np.split(order, np.cumsum(np.bincount(batch))[:-1])
+    for group in groups:
+        if not len(group):
+            continue
+        width = max(int(sizes[group].max()), 1)
+        step = max((cells or GRID_CELLS) // width, 1)
+        for start in range(0, len(group), step):
+            yield group[start : start + step]
+
+
+def _grid(source: np.ndarray, starts: np.ndarray, sizes: np.ndarray):
+    """Blocks of ``source`` side by side (time x blocks), NaN after each block's end; and the
+    row of ``source`` in each cell (meaningless after a block's end)."""
+    width = int(sizes.max()) if len(sizes) else 0
+    offset = np.arange(width)[:, None]
+    rows = starts + offset
+    if (sizes == width).all():
+        return source[rows], rows
+    grid = source[np.minimum(rows, len(source) - 1)]
+    grid[offset >= sizes] = np.nan
+    return grid, rows
+
+
+def _close_gaps(grid: np.ndarray, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Observed values moved up each column, in order, with missing ones after them."""
+    order = np.argsort(np.isnan(grid), axis=0, kind="stable")
+    return np.take_along_axis(grid, order, axis=0), np.take_along_axis(rows, order, axis=0)
 
 
 def _check_options(improvement: str, fix_after: int | None) -> None:
@@ -292,89 +626,13 @@ def _rebases(df: pd.DataFrame) -> np.ndarray:
     return marks.astype(np.int8)
 
 
-def _prepare(df: pd.DataFrame, default_improvement: int) -> _Prepared:
-    missing = [c for c in ("date", "value") if c not in df.columns]
-    if missing:
-        raise ValueError(f"missing column(s): {', '.join(missing)}")
-    n = len(df)
-    names: pd.Index | None = None
-    codes = np.zeros(n, dtype=np.int64)
-    if "series" in df.columns:
-        if df["series"].isna().any():
-            raise ValueError(f"column 'series' is missing on {int(df['series'].isna().sum())} rows")
-        try:
-            codes, names = pd.factorize(df["series"], sort=True)
-        except TypeError:
-            codes, names = pd.factorize(df["series"], sort=False)
-        names = pd.Index(names)
-    key = _date_key(df["date"])
-    values = _numbers(df["value"], "value")
-    target = _numbers(df["target"], "target") if "target" in df.columns else None
-    rebase = _rebases(df)
-    improvement = _improvements(df, default_improvement)
-
-    same_series = codes[1:] == codes[:-1]
-    in_order = (codes[1:] > codes[:-1]) | (same_series & (key[1:] > key[:-1]))
-    dates = df["date"].reset_index(drop=True)
-    if not in_order.all():
-        order = np.lexsort((key, codes))
-        codes, key, values, rebase, improvement = (
-            a[order] for a in (codes, key, values, rebase, improvement)
-        )
-        target = target[order] if target is not None else None
-        dates = dates.take(order).reset_index(drop=True)
-        same_series = codes[1:] == codes[:-1]
-
-    repeated = same_series & (key[1:] == key[:-1])
-    if repeated.any():
-        first = int(np.flatnonzero(repeated)[0]) + 1
-        where = f" in series {names[codes[first]]!r}" if names is not None else ""
-        raise ValueError(
-            f"date {dates.iloc[first]} appears more than once{where} "
-            f"({int(repeated.sum())} repeated dates in all)"
-        )
-    changed = same_series & (improvement[1:] != improvement[:-1])
-    if changed.any():
-        first = int(np.flatnonzero(changed)[0]) + 1
-        where = f"series {names[codes[first]]!r}" if names is not None else "the series"
-        raise ValueError(f"improvement must be the same on every row of {where}")
-
-    return _Prepared(codes, names, dates, values, target, rebase, improvement)
-
-
-def _periods(series_codes: np.ndarray, rebase: np.ndarray) -> tuple[Groups, np.ndarray]:
-    """Blocks of rows sharing limits, and each row's period number within its series.
-
-    As R's ``cumsum(rebase)`` within a series: 0 until the first rebase, then 1, and so on.
-    """
-    series_start = series_codes != lag(series_codes, 1, -1)
+def _period_numbers(series_start: np.ndarray, rebase: np.ndarray) -> np.ndarray:
+    """Each period's number within its series, from whether it starts a series and whether its
+    first row is marked as a rebase: as R's ``cumsum(rebase)`` within a series, 0 until the
+    first rebase, then 1, and so on."""
     total = np.cumsum(rebase, dtype=np.int64)
-    first_row = np.maximum.accumulate(np.where(series_start, np.arange(len(rebase)), 0))
-    number = total - total[first_row] + rebase[first_row]
-    return Groups.from_starts(series_start | rebase.astype(bool)), number
-
-
-def _special_causes(
-    values: np.ndarray,
-    period_ids: np.ndarray,
-    mean: np.ndarray,
-    near_lpl: np.ndarray,
-    near_upl: np.ndarray,
-    lpl: np.ndarray,
-    upl: np.ndarray,
-) -> tuple[np.ndarray, np.ndarray]:
-    """Apply every rule to observed points (sorted by period and date)."""
-    blocks = Groups.from_starts(period_ids != lag(period_ids, 1, -1))
-    position = blocks.position()
-    remaining = blocks.remaining()
-    side = rules.side_of_mean(values, mean)
-    outside = rules.outside_limits(values, lpl, upl)
-    near = rules.near_limits(values, near_lpl, near_upl, outside)
-    in_trend = rules.members(rules.trend_ends(values, position))
-    direction = rules.trend_direction(values, in_trend, position, remaining)
-    in_two = rules.two_of_three(near, side, position, remaining)
-    in_shift = rules.members(rules.shift_ends(side, position))
-    return special_cause(outside, in_trend, direction, in_two, in_shift, side)
+    first = np.maximum.accumulate(np.where(series_start, np.arange(len(rebase)), 0))
+    return total - total[first] + rebase[first]
 
 
 def _labels(codes: np.ndarray, dtype: pd.CategoricalDtype) -> pd.Categorical:

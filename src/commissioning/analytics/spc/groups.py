@@ -1,8 +1,9 @@
 """Contiguous groups of rows in sorted arrays, handled without a loop per group.
 
-Rows are sorted so that each group (a series, or one period of a series) is a contiguous block.
-Per-group sums use ``np.bincount``; "the same group as the row k places back" is read from a
-row's position within its group.
+Rows are sorted so that each group (a series, or one period of a series) is a contiguous block,
+described by where each block starts and how long it is. Per-block sums use ``reduceat``; a
+block's value is spread over its rows with ``np.repeat``. Nothing here makes an array the
+length of the table unless asked for one.
 """
 
 from __future__ import annotations
@@ -15,9 +16,8 @@ import numpy as np
 
 @dataclass(frozen=True)
 class Groups:
-    """Contiguous blocks of rows: ``ids[i]`` is the block of row ``i`` (0, 1, 2, ...)."""
+    """Contiguous blocks of rows: block ``i`` is rows ``starts[i]`` to ``starts[i] + sizes[i]``."""
 
-    ids: np.ndarray
     starts: np.ndarray
     sizes: np.ndarray
 
@@ -25,51 +25,48 @@ class Groups:
     def from_starts(cls, starts_here: np.ndarray) -> Groups:
         """Build groups from a boolean array that is True on the first row of each block."""
         n = len(starts_here)
-        flags = np.asarray(starts_here, dtype=bool).copy()
-        if n:
-            flags[0] = True
-        starts = np.flatnonzero(flags)
-        ids = np.cumsum(flags) - 1
+        starts = np.flatnonzero(starts_here)
+        if n and (not len(starts) or starts[0] != 0):
+            starts = np.concatenate([[0], starts])
         sizes = np.diff(np.append(starts, n))
-        return cls(ids=ids, starts=starts, sizes=sizes)
+        return cls(starts=starts, sizes=sizes)
 
     @property
     def count(self) -> int:
         return len(self.starts)
 
     @cached_property
-    def _position(self) -> np.ndarray:
-        return np.arange(len(self.ids)) - self.starts[self.ids]
-
-    def position(self) -> np.ndarray:
-        """Each row's place within its block, counting from 0."""
-        return self._position
-
-    def remaining(self) -> np.ndarray:
-        """How many rows follow each row within its block."""
-        return self.sizes[self.ids] - 1 - self._position
+    def ids(self) -> np.ndarray:
+        """The block of each row (0, 1, 2, ...)."""
+        return np.repeat(np.arange(self.count), self.sizes)
 
     def ends(self) -> np.ndarray:
         """The last row of each block."""
         return self.starts + self.sizes - 1
 
+    def spread(self, values: np.ndarray, start: int = 0, stop: int | None = None) -> np.ndarray:
+        """One value per block, repeated on each of its rows (only rows ``start`` to ``stop``)."""
+        if start == 0 and stop is None:
+            return np.repeat(values, self.sizes)
+        end = int(self.starts[-1] + self.sizes[-1]) if self.count else 0
+        stop = end if stop is None else stop
+        if stop <= start:
+            return values[:0]
+        first, last = self.block_of(np.array([start, stop - 1]))
+        sizes = self.sizes[first : last + 1].copy()
+        sizes[0] -= start - self.starts[first]
+        sizes[-1] -= self.starts[last] + self.sizes[last] - stop
+        return np.repeat(values[first : last + 1], sizes)
 
-def group_mean(values: np.ndarray, groups: Groups) -> np.ndarray:
-    """Mean of each block, ignoring NaN; NaN for a block with no values.
+    def total(self, values: np.ndarray) -> np.ndarray:
+        """Sum of each block (of counts or flags: exact in any order)."""
+        if not self.count:
+            return np.zeros(0, dtype=np.int64)
+        return np.add.reduceat(values, self.starts, dtype=np.int64)
 
-    Uses a second pass over the residuals, as R's ``mean()`` does, so that results agree with
-    NHSRplotthedots to the last few bits rather than drifting with long series.
-    """
-    present = ~np.isnan(values)
-    count = np.bincount(groups.ids, weights=present, minlength=groups.count)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        total = np.bincount(
-            groups.ids, weights=np.where(present, values, 0.0), minlength=groups.count
-        )
-        mean = total / count
-        residual = np.where(present, values - mean[groups.ids], 0.0)
-        mean = mean + np.bincount(groups.ids, weights=residual, minlength=groups.count) / count
-    return mean
+    def block_of(self, rows: np.ndarray) -> np.ndarray:
+        """The block holding each of ``rows``."""
+        return np.searchsorted(self.starts, rows, side="right") - 1
 
 
 def lag(values: np.ndarray, k: int, fill) -> np.ndarray:
@@ -82,19 +79,21 @@ def lag(values: np.ndarray, k: int, fill) -> np.ndarray:
     return out
 
 
-def lead(values: np.ndarray, k: int, fill) -> np.ndarray:
-    """``values`` moved ``k`` rows earlier: row i holds row i + k (``fill`` for the last k)."""
-    out = np.full(values.shape, fill, dtype=values.dtype)
-    if 0 < k < len(values):
-        out[: len(values) - k] = values[k:]
-    elif k == 0:
-        out[:] = values
-    return out
+def last_present(present: np.ndarray, groups: Groups, rows: int = 1 << 20) -> np.ndarray:
+    """For each block, the index of its last row where ``present`` is True, or -1 if none.
 
-
-def last_present(present: np.ndarray, groups: Groups) -> np.ndarray:
-    """For each block, the index of its last row where ``present`` is True, or -1 if none."""
-    index = np.where(present, np.arange(len(present)), -1)
-    running = np.maximum.accumulate(index) if len(index) else index
-    found = running[groups.ends()] if groups.count else np.array([], dtype=np.intp)
-    return np.where(found >= groups.starts, found, -1)
+    Works through ``rows`` rows at a time, so that a table of 60 million rows needs no array of
+    60 million row numbers.
+    """
+    found = np.full(groups.count, -1, dtype=np.int64)
+    n = len(present)
+    for start in range(0, n, rows):
+        stop = min(start + rows, n)
+        first = int(groups.block_of(np.array([start]))[0])
+        last = int(groups.block_of(np.array([stop - 1]))[0])
+        local = np.maximum(groups.starts[first : last + 1] - start, 0)
+        index = np.where(present[start:stop], np.arange(start, stop), -1)
+        found[first : last + 1] = np.maximum(
+            found[first : last + 1], np.maximum.reduceat(index, local)
+        )
+    return found

@@ -10,6 +10,11 @@ As NHSRplotthedots (``ptd_spc_standard``) computes them:
   again (the Making Data Count Excel tools do not screen);
 - process limits sit at the mean plus or minus 2.66 times the mean moving range, and the "near"
   limits used by the two-of-three rule at two thirds of that distance.
+
+Every function works along the first axis, which is time: a 1-D array is one period, and a 2-D
+array (time x periods) holds many periods side by side, shorter ones padded at the end with NaN
+(a missing value), which changes nothing. Sums add the values one at a time in date order, as
+R's ``mean()`` does, so that one period gives the same bits alone or among a million others.
 """
 
 from __future__ import annotations
@@ -17,8 +22,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-
-from commissioning.analytics.spc.groups import Groups, group_mean, lag
 
 LIMIT = 2.66
 NEAR = 2 * (LIMIT / 3)
@@ -28,7 +31,7 @@ MINIMUM_FIX_AFTER = 12
 
 @dataclass(frozen=True)
 class Limits:
-    """Per-period arrays (one entry per period)."""
+    """One entry per period (scalars for a single period)."""
 
     mean: np.ndarray
     lpl: np.ndarray
@@ -38,25 +41,45 @@ class Limits:
     mean_moving_range: np.ndarray
 
 
-def baseline(values: np.ndarray, position: np.ndarray, fix_after: int | None) -> np.ndarray:
+def running_total(values: np.ndarray) -> np.ndarray:
+    """Sum along time, adding one value after another from 0.0 (NaN must be replaced first)."""
+    total = np.zeros(values.shape[1:])
+    for row in values:
+        total += row
+    return total
+
+
+def mean(values: np.ndarray) -> np.ndarray:
+    """Mean over time ignoring missing values; NaN when there are none.
+
+    A second pass adds the mean of the residuals, as R's ``mean()`` does, so that results agree
+    with NHSRplotthedots to the last few bits rather than drifting with long series.
+    """
+    present = ~np.isnan(values)
+    count = np.count_nonzero(present, axis=0).astype(float)  # whole numbers: exact in any order
+    with np.errstate(invalid="ignore", divide="ignore"):
+        first = running_total(np.where(present, values, 0.0)) / count
+        residual = np.where(present, values - first, 0.0)
+        return first + running_total(residual) / count
+
+
+def baseline(values: np.ndarray, fix_after: int | None) -> np.ndarray:
     """The values that set the limits: all of them, or the first ``fix_after`` of each period."""
-    if fix_after is None:
-        return values
-    return np.where(position < fix_after, values, np.nan)
+    return values if fix_after is None else values[:fix_after]
 
 
-def moving_ranges(values: np.ndarray, position: np.ndarray) -> np.ndarray:
-    """Absolute change from the previous row of the same period (NaN on a period's first row)."""
-    mr = np.abs(values - lag(values, 1, np.nan))
-    mr[position == 0] = np.nan
+def moving_ranges(values: np.ndarray) -> np.ndarray:
+    """Absolute change from the previous row (NaN on the first row and next to a gap)."""
+    mr = np.full(values.shape, np.nan)
+    mr[1:] = np.abs(values[1:] - values[:-1])
     return mr
 
 
 def screen(mr: np.ndarray, mean_mr: np.ndarray) -> np.ndarray:
     """Drop moving ranges that are not below 3.267 times the mean moving range of their period.
 
-    ``mean_mr`` is per row. A range equal to the cut-off is dropped, and when every range is zero
-    all of them are dropped (so the limits cannot be computed), as in NHSRplotthedots.
+    A range equal to the cut-off is dropped, and when every range is zero all of them are
+    dropped (so the limits cannot be computed), as in NHSRplotthedots.
     """
     with np.errstate(invalid="ignore"):
         keep = mr < SCREEN * mean_mr
@@ -64,25 +87,20 @@ def screen(mr: np.ndarray, mean_mr: np.ndarray) -> np.ndarray:
 
 
 def process_limits(
-    values: np.ndarray,
-    periods: Groups,
-    *,
-    fix_after: int | None = None,
-    screen_outliers: bool = True,
+    values: np.ndarray, *, fix_after: int | None = None, screen_outliers: bool = True
 ) -> Limits:
-    """Mean and limits of each period (``values`` sorted by period and date, NaN = missing)."""
-    position = periods.position()
-    base = baseline(values, position, fix_after)
-    mean = group_mean(base, periods)
-    mr = moving_ranges(base, position)
-    mean_mr = group_mean(mr, periods)
+    """Mean and limits of each period (``values`` in date order along the first axis)."""
+    base = baseline(values, fix_after)
+    centre = mean(base)
+    mr = moving_ranges(base)
+    mean_mr = mean(mr)
     if screen_outliers:
-        mean_mr = group_mean(screen(mr, mean_mr[periods.ids]), periods)
+        mean_mr = mean(screen(mr, mean_mr))
     return Limits(
-        mean=mean,
-        lpl=mean - LIMIT * mean_mr,
-        upl=mean + LIMIT * mean_mr,
-        near_lpl=mean - NEAR * mean_mr,
-        near_upl=mean + NEAR * mean_mr,
+        mean=centre,
+        lpl=centre - LIMIT * mean_mr,
+        upl=centre + LIMIT * mean_mr,
+        near_lpl=centre - NEAR * mean_mr,
+        near_upl=centre + NEAR * mean_mr,
         mean_moving_range=mean_mr,
     )

@@ -22,6 +22,9 @@ POINT_TYPES = (
 IMPROVEMENTS = {"increase": 1, "neutral": 0, "decrease": -1}
 
 
+_0, _1, _2, _3, _4, _MINUS_1 = (np.int8(k) for k in (0, 1, 2, 3, 4, -1))
+
+
 def special_cause(
     outside: np.ndarray,
     in_trend: np.ndarray,
@@ -31,16 +34,18 @@ def special_cause(
     side: np.ndarray,
 ) -> tuple[np.ndarray, np.ndarray]:
     """Return (rule, signal): rule is 0 for none or 1 + an index into RULES; signal is +1/-1/0."""
-    side_signal = np.where(side > 0, 1, -1)
-    conditions = [outside, in_trend, in_two_of_three, in_shift]
-    rule = np.select(conditions, [1, 2, 3, 4], 0).astype(np.int8)
-    signal = np.select(conditions, [side_signal, trend_direction, side_signal, side_signal], 0)
-    return rule, signal.astype(np.int8)
+    rule = np.where(in_shift, _4, _0)
+    rule = np.where(in_two_of_three, _3, rule)
+    rule = np.where(in_trend, _2, rule)
+    rule = np.where(outside, _1, rule)  # the first rule that applies names the point
+    side_signal = np.where(side > 0, _1, _MINUS_1)
+    signal = np.where(rule == 2, trend_direction.astype(np.int8, copy=False), side_signal)
+    return rule, np.where(rule == 0, _0, signal)
 
 
 def point_type(signal: np.ndarray, improvement: np.ndarray) -> np.ndarray:
     """Index into POINT_TYPES from the signal (+1/-1/0) and improvement (+1 increase, 0, -1)."""
-    oriented = signal * improvement
-    code = np.where(oriented > 0, 1, 2)
-    code = np.where(improvement == 0, 3, code)
-    return np.where(signal == 0, 0, code).astype(np.int8)
+    improvement = np.asarray(improvement, dtype=np.int8)
+    code = np.where(signal * improvement > 0, _1, _2)
+    code = np.where(improvement == 0, _3, code)
+    return np.where(signal == 0, _0, code)

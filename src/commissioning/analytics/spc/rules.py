@@ -1,9 +1,10 @@
-"""The Making Data Count special-cause rules, each a small vectorised function.
+"""The Making Data Count special-cause rules, each a small pure function.
 
-Every function takes arrays for many periods at once, sorted by period and date, with
-``position`` (place within the period, from 0) and ``remaining`` (rows after this one in the
-period) so that no window ever reaches across two periods or two series. Missing values are
-removed before the rules run, so a gap neither breaks nor extends a run.
+Every function works along the first axis, which is time: a 1-D array is the observed values of
+one period, and a 2-D array (time x periods) holds many periods side by side. Missing values are
+removed before the rules run, so a gap neither breaks nor extends a run; a period shorter than
+the others is padded at the end with NaN (in values) or 0 / False (in the arrays derived from
+them), which never starts, extends or completes a run. No window reaches across two periods.
 
 Semantics follow NHSRplotthedots 0.2.x (``R/ptd_calculate_point_type.R``):
 
@@ -20,9 +21,28 @@ from __future__ import annotations
 
 import numpy as np
 
-from commissioning.analytics.spc.groups import lag, lead
-
 RUN = 7
+
+
+def earlier(values: np.ndarray, k: int, fill) -> np.ndarray:
+    """The value ``k`` places earlier in time (``fill`` for the first ``k`` places)."""
+    out = np.full(values.shape, fill, dtype=values.dtype)
+    if k < len(values):
+        out[k:] = values[: len(values) - k]
+    return out
+
+
+def later(values: np.ndarray, k: int, fill) -> np.ndarray:
+    """The value ``k`` places later in time (``fill`` for the last ``k`` places)."""
+    out = np.full(values.shape, fill, dtype=values.dtype)
+    if k < len(values):
+        out[: len(values) - k] = values[k:]
+    return out
+
+
+def _sign(above: np.ndarray, below: np.ndarray) -> np.ndarray:
+    """+1, -1 or 0 (int8) from two exclusive conditions: the sign of a difference, 0 for NaN."""
+    return above.view(np.int8) - below.view(np.int8)
 
 
 def outside_limits(values: np.ndarray, lpl: np.ndarray, upl: np.ndarray) -> np.ndarray:
@@ -40,69 +60,77 @@ def near_limits(
 
 
 def side_of_mean(values: np.ndarray, mean: np.ndarray) -> np.ndarray:
-    """+1 above the mean, -1 below, 0 on it (or when the mean is unknown)."""
+    """+1 above the mean, -1 below, 0 on it (or when the mean or the value is unknown)."""
     with np.errstate(invalid="ignore"):
-        side = np.sign(values - mean)
-    return np.nan_to_num(side).astype(np.int8)
+        return _sign(values > mean, values < mean)
 
 
 def members(ends: np.ndarray, length: int = RUN) -> np.ndarray:
     """Flag every point of each run that ends where ``ends`` is True and has ``length`` points."""
     flagged = ends.copy()
-    for k in range(1, length):
-        flagged |= lead(ends, k, False)
+    for k in range(1, min(length, len(ends))):
+        flagged[: len(ends) - k] |= ends[k:]
     return flagged
 
 
-def shift_ends(side: np.ndarray, position: np.ndarray, length: int = RUN) -> np.ndarray:
+def shift_ends(side: np.ndarray, length: int = RUN) -> np.ndarray:
     """True on the last point of any ``length`` consecutive points on one side of the mean."""
-    ends = (side != 0) & (position >= length - 1)
+    ends = side != 0
+    ends[: length - 1] = False
     for k in range(1, length):
-        ends &= lag(side, k, 0) == side
+        ends &= earlier(side, k, 0) == side
     return ends
 
 
-def steps(values: np.ndarray, position: np.ndarray) -> np.ndarray:
-    """Direction of change from the previous point of the period: +1, -1 or 0."""
-    step = np.sign(values - lag(values, 1, np.nan))
-    step[position == 0] = 0
-    return np.nan_to_num(step).astype(np.int8)
+def steps(values: np.ndarray) -> np.ndarray:
+    """Direction of change from the previous point: +1, -1 or 0 (0 on the first point)."""
+    step = np.zeros(values.shape, dtype=np.int8)
+    with np.errstate(invalid="ignore"):
+        step[1:] = _sign(values[1:] > values[:-1], values[1:] < values[:-1])
+    return step
 
 
-def trend_ends(values: np.ndarray, position: np.ndarray, length: int = RUN) -> np.ndarray:
+def trend_ends(values: np.ndarray, length: int = RUN) -> np.ndarray:
     """True on the last point of any ``length`` points each strictly above (or below) the last."""
-    step = steps(values, position)
-    up = position >= length - 1
-    down = up.copy()
-    for k in range(length - 1):
-        earlier = lag(step, k, 0)
-        up &= earlier == 1
-        down &= earlier == -1
+    step = steps(values)
+    up = step == 1
+    down = step == -1
+    for k in range(1, length - 1):
+        earlier_step = earlier(step, k, 0)
+        up &= earlier_step == 1
+        down &= earlier_step == -1
     return up | down
 
 
-def trend_direction(
-    values: np.ndarray, in_trend: np.ndarray, position: np.ndarray, remaining: np.ndarray
-) -> np.ndarray:
+def trend_direction(values: np.ndarray, in_trend: np.ndarray) -> np.ndarray:
     """+1 for a point of a rising trend, -1 for a falling one.
 
     As NHSRplotthedots: a point whose next point is also in a trend takes the direction of the
     step after it, otherwise the step before it; a step of zero counts as falling.
     """
-    step_before = steps(values, position)
-    step_after = lead(step_before, 1, 0)
-    use_after = in_trend & lead(in_trend, 1, False) & (remaining >= 1)
-    step = np.where(use_after, step_after, step_before)
-    return np.where(step == 1, 1, -1).astype(np.int8)
+    step_before = steps(values)
+    use_after = in_trend & later(in_trend, 1, False)
+    step = np.where(use_after, later(step_before, 1, 0), step_before)
+    return np.where(step == 1, np.int8(1), np.int8(-1))
 
 
-def two_of_three(
-    near: np.ndarray, side: np.ndarray, position: np.ndarray, remaining: np.ndarray
-) -> np.ndarray:
+def two_of_three(near: np.ndarray, side: np.ndarray) -> np.ndarray:
     """Flag near-limit points in any 3 consecutive points with 2 or more near a limit, same side."""
-    del position  # windows are placed by ``remaining``; kept for a uniform signature
-    near_count = near.astype(np.int8) + lead(near, 1, False) + lead(near, 2, False)
-    side_total = side + lead(side, 1, 0) + lead(side, 2, 0)
-    window = (remaining >= 2) & (near_count >= 2) & (np.abs(side_total) == 3)
-    in_window = window | lag(window, 1, False) | lag(window, 2, False)
+    near_count = near.astype(np.int8) + later(near, 1, False) + later(near, 2, False)
+    side_total = side + later(side, 1, 0) + later(side, 2, 0)
+    window = (near_count >= 2) & (np.abs(side_total) == 3)
+    in_window = window | earlier(window, 1, False) | earlier(window, 2, False)
     return in_window & near
+
+
+def special_causes(values: np.ndarray, limits) -> tuple[np.ndarray, ...]:
+    """Every rule applied to observed values: (outside, in_trend, direction, in_two, in_shift,
+    side), ready for ``point_type.special_cause``. ``limits`` holds one entry per period."""
+    side = side_of_mean(values, limits.mean)
+    outside = outside_limits(values, limits.lpl, limits.upl)
+    near = near_limits(values, limits.near_lpl, limits.near_upl, outside)
+    in_trend = members(trend_ends(values))
+    direction = trend_direction(values, in_trend)
+    in_two = two_of_three(near, side)
+    in_shift = members(shift_ends(side))
+    return outside, in_trend, direction, in_two, in_shift, side

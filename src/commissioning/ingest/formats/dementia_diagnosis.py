@@ -9,7 +9,8 @@ Layouts read (headers in any case; some files spell them ``Measure``, ``Value``)
 - the 2018-era ``dem-diag-ind-nhs-<Mon>-<YYYY>.csv`` and the current PCDD
   ``pcdem-nhs-rate-<mon>-<yyyy>.csv``: ACH_DATE, ORG_TYPE, ORG_CODE, ONS_CODE, MEASURE, VALUE, DQ,
   with DEMENTIA_REGISTER_65_PLUS, DEMENTIA_ESTIMATE_65_PLUS, DIAG_RATE_65_PLUS and its 95%
-  limits DIAG_RATE_65_PLUS_LL and _UL. England is ``ENG``.
+  limits DIAG_RATE_65_PLUS_LL and _UL. England is ``ENG``, stored under England's ONS code
+E92000001 (the country organisation the NHS geographies file adds, and Fingertips uses).
 
 Each organisation's month becomes one observation of the indicator ``DEM_DX``: numerator the
 register, denominator the estimate, value the diagnosis rate in % (the published
@@ -61,6 +62,7 @@ USED = {
 }
 NAMES = {v: k for k, v in USED.items()}
 NO_FIGURE = {"", "*", ".", "N/A", "NA", "NULL"}
+ENGLAND = "E92000001"  # England's ONS code: the country organisation's code
 INDICATOR = {
     "code": CODE,
     "name": "Dementia diagnosis rate, people aged 65 and over",
@@ -88,6 +90,10 @@ def to_rows(table: Table, problems: Problems, options: dict) -> Converted:
     frame = table.frame
     out = Converted()
     frame[code] = frame[code].str.upper()
+    england = frame[code] == "ENG"
+    if england.any():
+        frame.loc[england, code] = ENGLAND
+        out.notes.append(f"{table.file}: England (ENG) kept under its ONS code {ENGLAND}")
     if code == "practice_code":
         check_codes(table, code, problems)
     else:

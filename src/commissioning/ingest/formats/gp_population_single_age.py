@@ -8,9 +8,16 @@ files are published separately; AGE runs 0 … 94, then 95+, with an ALL subtota
 Single years are added up into the standard age bands the quinary file gives (0-4 … 85-89, and
 90+ for 90 and over), so populations from either file are the same. ALL rows are subtotals:
 each is checked against the sum of the rows it covers and a difference is reported on its row,
-but they are not stored. A file holding only ALL rows (``gp-reg-pat-prac-all.csv``, one total per
-practice) has no ages to load and says so. Rows of other organisation types (the regional file's
-Sub-ICB, ICB and region rows) are left out.
+but they are not stored. Rows of other organisation types (the regional file's Sub-ICB, ICB and
+region rows) are left out.
+
+A file holding only ALL rows (``gp-reg-pat-prac-all.csv``: each practice's total, and its male
+and female totals, SEX ALL, MALE and FEMALE with AGE ALL) has no ages to load: each practice's
+total (SEX ALL, AGE ALL), checked against its male and female totals, becomes an observation of
+the monthly indicator ``GP_REG_PATIENTS`` (the library's *Patients registered at the GP
+practice*) for the month of the extract, so that the monthly publication reaches monitoring.
+``GP_REG_PATIENTS`` is added as an indicator when the database lacks it (load the library for
+its full definition).
 """
 
 from __future__ import annotations
@@ -22,6 +29,7 @@ from commissioning.ingest.formats.published import (
     Table,
     check_codes,
     check_counts,
+    check_last_band_whole,
     header_names,
     parse_dates,
     require_columns,
@@ -112,16 +120,20 @@ def to_rows(table: Table, problems: Problems, options: dict) -> Converted:
     )
     _check_repeats(long, problems)
     detail = long[long["sex"].isin(set(SEXES)) & (long["age"] >= 0)]
+    check_last_band_whole(
+        detail,
+        group=["ods_code", "date", "sex"],
+        part="age",
+        parts={b: {a for a in range(96) if band(a) == b} for b in {band(a) for a in range(96)}},
+        band_of=band,
+        column="AGE",
+        problems=problems,
+    )
     _check_subtotals(long, detail, problems)
     if problems:
         return out
     if detail.empty:
-        out.notes.append(
-            f"{table.file}: nothing to load: the file holds only ALL subtotals, no single "
-            "years of age (import the single-year-of-age male and female files, "
-            "gp-reg-pat-prac-sing-age-male.csv and -female.csv, for age bands)"
-        )
-        return out
+        return _totals(table, long, problems, out)
     banded = detail.assign(age_band=detail["age"].map(band), sex=detail["sex"].map(SEXES)).drop(
         columns="age"
     )
@@ -190,3 +202,76 @@ def _check_subtotals(long: pd.DataFrame, detail: pd.DataFrame, problems: Problem
         )
 
     problems.add_rows(subtotal, wrong, "NUMBER_OF_PATIENTS", message)
+
+
+INDICATOR = {
+    "code": "GP_REG_PATIENTS",
+    "name": "Patients registered at the GP practice",
+    "domain": "activity",
+    "unit": "patients",
+    "numerator": "Patients registered at the practice on the first day of the month",
+    "denominator": "",
+    "polarity": "neutral",
+    "source": "NHS England, Patients Registered at a GP Practice (gp-reg-pat-prac-all.csv)",
+    "frequency": "monthly",
+}
+
+
+def _totals(table: Table, long: pd.DataFrame, problems: Problems, out: Converted) -> Converted:
+    """A file of ALL rows only: each practice's total as an observation of GP_REG_PATIENTS."""
+    whole = long[long["age"] < 0]
+    by_sex = whole.pivot_table(
+        index=["ods_code", "date"], columns="sex", values="count", aggfunc="first"
+    )
+    total = whole[whole["sex"] == "ALL"]
+    if total.empty:
+        out.notes.append(
+            f"{table.file}: nothing to load: the file holds only ALL subtotals of each sex, no "
+            "single years of age and no practice totals (import the single-year-of-age male "
+            "and female files, gp-reg-pat-prac-sing-age-male.csv and -female.csv, for age bands)"
+        )
+        return out
+    if {"MALE", "FEMALE"} <= set(by_sex.columns):
+        parts = (by_sex["MALE"] + by_sex["FEMALE"]).rename("parts")
+        checked = total.join(parts, on=["ods_code", "date"])
+        wrong = checked["parts"].notna() & (checked["parts"] != checked["count"])
+        problems.add_rows(
+            checked,
+            wrong,
+            "NUMBER_OF_PATIENTS",
+            lambda r: (
+                f"the practice's total is {int(r['count']):,} but its male and female totals "
+                f"add up to {int(r['parts']):,}"
+            ),
+        )
+        if problems:
+            return out
+    rows = pd.DataFrame(
+        {
+            FILE: total[FILE],
+            ROW: total[ROW],
+            "indicator_code": INDICATOR["code"],
+            "organisation_ods": total["ods_code"],
+            "period": total["date"].str.slice(0, 8) + "01",
+            "value": total["count"].astype(str),
+            "numerator": "",
+            "denominator": "",
+            "lower": "",
+            "upper": "",
+        }
+    )
+    out.add(table, "observations", rows)
+    out.add(
+        table,
+        "indicators",
+        pd.DataFrame([{**INDICATOR, ROW: int(rows[ROW].min()), FILE: table.file}]),
+        stub=True,
+    )
+    months = sorted(set(rows["period"]))
+    n = rows["organisation_ods"].nunique()
+    out.notes.append(
+        f"{table.file}: registered patients of {n} practice{'s' if n != 1 else ''} "
+        f"(GP_REG_PATIENTS), month{'s' if len(months) > 1 else ''} starting {', '.join(months)}; "
+        "no single years of age (those come in the male and female files)"
+    )
+    return out

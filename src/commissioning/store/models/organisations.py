@@ -11,8 +11,11 @@ import datetime as dt
 from django.db import models
 from django.db.models import Q
 
+from commissioning.store.models.imports import added_by_import_field
+
 
 class OrganisationKind(models.TextChoices):
+    COUNTRY = "country", "Country"
     PCT = "pct", "Primary care trust"
     CCG = "ccg", "Clinical commissioning group"
     SUB_ICB = "sub_icb", "Sub-ICB location"
@@ -31,6 +34,12 @@ class OrganisationKind(models.TextChoices):
     def commissioners(cls) -> set[str]:
         return {cls.PCT, cls.CCG, cls.SUB_ICB, cls.ICB}
 
+    @classmethod
+    def geographies(cls) -> set[str]:
+        """Areas above the commissioners (a country, an NHS England region): national and
+        regional comparators, never one community's area."""
+        return {cls.COUNTRY, cls.REGION}
+
 
 class Organisation(models.Model):
     ods_code = models.CharField("ODS code", max_length=12, unique=True)
@@ -48,6 +57,7 @@ class Organisation(models.Model):
     )
     postcode = models.CharField(max_length=10, blank=True)
     synthetic = models.BooleanField(default=False, help_text="Made up for the demo")
+    added_by_import = added_by_import_field()
 
     class Meta:
         ordering = ["name"]
@@ -96,6 +106,7 @@ class OrganisationLink(models.Model):
     relationship = models.CharField(max_length=20, choices=Relationship.choices)
     valid_from = models.DateField(null=True, blank=True)
     valid_to = models.DateField(null=True, blank=True)
+    added_by_import = added_by_import_field()
 
     class Meta:
         ordering = ["child", "valid_from"]

@@ -4,46 +4,29 @@ A community's groupings (localities, federations, clinical networks, caseloads, 
 and the shared ones are listed; the community's commissioners (and administrators) make and
 change the community's own, choosing members from the organisations taking part in the
 community. One grouping's page shows its members as at a date (``?on=YYYY-MM-DD``), the GP
-practices it covers then, and links to the monitoring page filtered to those practices.
-
-Also here: :func:`grouping_for_monitoring` and :func:`grouping_totals`, which the community
-monitoring page uses for its ``?grouping=CODE`` filter.
+practices it covers then, and links to the monitoring page filtered to those practices (whose
+``?grouping=CODE`` filter is :func:`commissioning.monitoring.records.grouping_totals`).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 
-import pandas as pd
 from django import forms
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.db.models import Count, Q
+from django.db.models import Count
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
 
 from commissioning.access import policy
-from commissioning.access.communities import community_or_404
+from commissioning.access.communities import community_groupings, community_or_404, grouping_or_404
 from commissioning.store.groupings import members_on, practices_of
 from commissioning.store.models import Grouping, GroupingKind, Organisation, OrganisationKind
-from commissioning.web.monitoring import FRAME_COLUMNS, NUMBERS
 
 # --- finding groupings --------------------------------------------------------------------
-
-
-def community_groupings(user, community):
-    """The groupings ``user`` may read that a community may use: its own and shared ones."""
-    return (
-        policy.visible(user, Grouping)
-        .filter(Q(community=community) | Q(community__isnull=True))
-        .select_related("community", "anchor")
-    )
-
-
-def grouping_or_404(user, community, code: str) -> Grouping:
-    return policy.visible_or_404(user, community_groupings(user, community), code=code)
 
 
 def parse_day(text: str | None) -> dt.date | None:
@@ -232,101 +215,3 @@ def grouping(request, code: str, grouping: str):
         + f"?grouping={g.code}",
     }
     return render(request, "web/grouping.html", context)
-
-
-# --- the monitoring filter ----------------------------------------------------------------
-
-
-def grouping_for_monitoring(user, community, code: str | None) -> Grouping | None:
-    """The grouping named by a monitoring page's ``?grouping=``; "not found" when unknown."""
-    return grouping_or_404(user, community, code) if code else None
-
-
-def practices_by_period(grouping: Grouping, periods) -> dict[dt.date, set[int]]:
-    """The ids of the grouping's GP practices on each period's first day."""
-    return {p: set(practices_of(grouping, p).values_list("pk", flat=True)) for p in set(periods)}
-
-
-def _factor(rows: pd.DataFrame) -> float | None:
-    """The scale between value and numerator / denominator (100 for %, 1,000 per 1,000...)."""
-    ok = rows["value"].notna() & (rows["numerator"] > 0) & (rows["denominator"] > 0)
-    if not ok.any():
-        return None
-    ratio = rows.loc[ok, "value"] * rows.loc[ok, "denominator"] / rows.loc[ok, "numerator"]
-    return float(f"{ratio.median():.3g}")
-
-
-def grouping_totals(
-    observations, grouping: Grouping
-) -> tuple[list[int], pd.DataFrame, dict[dt.date, set[int]]]:
-    """The grouping's GP practices over time and its total series, from ``observations``.
-
-    Returns the ids of every practice that was in the grouping in some observed period, one
-    row per indicator and period for the grouping as a whole, in the columns the monitoring
-    builder uses, and the practices in the grouping on each period's first day (those whose
-    figures add up to the total: the builder hides a second one beside a hidden one). In each
-    period only the practices in the grouping on that period's first day count. Where every
-    one of them has a numerator and a denominator, the total is sum(numerators) /
-    sum(denominators) at the indicator's scale (as its values are: 100 for a percentage); where
-    none has a denominator (counts) it is the sum of the values; periods mixing the two have no
-    total.
-    """
-    from_practices = observations.filter(
-        organisation__kind=OrganisationKind.GP_PRACTICE, service__isnull=True
-    )
-    periods = from_practices.values_list("period", flat=True).distinct().order_by()
-    members = practices_by_period(grouping, list(periods))
-    ever = sorted(set().union(*members.values())) if members else []
-    rows = pd.DataFrame(
-        list(
-            from_practices.filter(organisation_id__in=ever).values(
-                "indicator_id", "organisation_id", "period", "value", "numerator", "denominator"
-            )
-        ),
-        columns=["indicator_id", "organisation_id", "period", "value", "numerator", "denominator"],
-    )
-    columns = list(FRAME_COLUMNS)
-    if rows.empty:
-        return ever, pd.DataFrame(columns=columns), members
-    inside = [
-        o in members.get(p, ())
-        for o, p in zip(rows["organisation_id"], rows["period"], strict=True)
-    ]
-    rows = rows[inside]
-    for c in ("value", "numerator", "denominator"):
-        rows[c] = pd.to_numeric(rows[c], errors="coerce").astype(float)
-    out = []
-    for indicator_id, block in rows.groupby("indicator_id"):
-        factor = _factor(block)
-        for period, day in block.groupby("period"):
-            has_ratio = day["numerator"].notna() & day["denominator"].notna()
-            if has_ratio.all() and factor is not None and day["denominator"].sum() > 0:
-                num, den = day["numerator"].sum(), day["denominator"].sum()
-                value = num / den * factor
-            elif day["denominator"].isna().all():
-                value = day["value"].fillna(day["numerator"]).sum(min_count=1)
-                num, den = day["numerator"].sum(min_count=1), None
-            else:
-                continue
-            out.append(
-                {
-                    "indicator_id": int(indicator_id),
-                    "organisation_id": None,
-                    "organisation__name": None,
-                    "service_id": None,
-                    "service__name": None,
-                    "period": period,
-                    "value": None if pd.isna(value) else round(float(value), 4),
-                    "numerator": num,
-                    "denominator": den,
-                    "target": None,
-                    "series": f"i{int(indicator_id)}-grp{grouping.pk}",
-                    "subject": f"{grouping.name} (all its practices)",
-                    "date": pd.Timestamp(period),
-                }
-            )
-    frame = pd.DataFrame(out, columns=columns)
-    for c in NUMBERS:
-        frame[c] = pd.to_numeric(frame[c], errors="coerce").astype(float)
-    frame = frame.sort_values(["series", "date"], kind="stable").reset_index(drop=True)
-    return ever, frame, members

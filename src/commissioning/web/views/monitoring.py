@@ -12,17 +12,20 @@ from django.utils.safestring import mark_safe
 
 from commissioning.access.communities import community_or_404
 from commissioning.access.policy import scope_of, visible, visible_or_404
-from commissioning.store.computed import remembered
-from commissioning.store.models import Activity, Contract, Indicator, ServiceDevelopment
-from commissioning.web.monitoring import (
+from commissioning.monitoring.presenter import (
     ASSURANCES,
     VARIATIONS,
     build,
-    community_observations,
     development_annotations,
+)
+from commissioning.monitoring.records import (
+    community_observations,
+    grouping_for_monitoring,
+    grouping_totals,
     latest_period,
 )
-from commissioning.web.views.groupings import grouping_for_monitoring, grouping_totals
+from commissioning.store.computed import remembered
+from commissioning.store.models import Activity, Contract, Indicator, ServiceDevelopment
 
 
 def _crumbs(community, *extra):
@@ -342,5 +345,6 @@ def contract_monitoring(request, code: str, reference: str):
         "heading": contract.title,
         "crumbs": _crumbs(community),
         "scope": f"the services of this contract and its provider, {contract.provider.name}",
+        "performance_url": reverse("contract", args=[community.code, contract.reference]),
     }
     return render(request, "web/monitoring.html", context)

@@ -28,16 +28,18 @@ import altair as alt
 import numpy as np
 import pandas as pd
 from django.core.exceptions import PermissionDenied
-from django.db.models import F, Q, Sum
+from django.db.models import Count, F, Max, Sum
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 
 from commissioning.access.communities import community_or_404, refuse_providers
-from commissioning.access.policy import ADD, editable, scope_of, visible
+from commissioning.access.policy import ADD, editable, is_admin, scope_of, visible
 from commissioning.analytics.disclosure import (
     SUPPRESSED,
+    configured_policy,
     shown_gap,
     suppress,
+    suppress_parts,
     suppress_with_total,
 )
 from commissioning.analytics.methods import METHODS
@@ -64,6 +66,9 @@ from commissioning.needs.peers import (
     choose_and_store_peers,
     populations_at,
 )
+from commissioning.needs.presenter import shown_count
+from commissioning.store.communities import community_practices as store_community_practices
+from commissioning.store.communities import practices_in_area
 from commissioning.store.computed import remembered
 from commissioning.store.models import (
     AgeSexRegister,
@@ -72,12 +77,8 @@ from commissioning.store.models import (
     Grouping,
     GroupingKind,
     Observation,
-    Organisation,
-    OrganisationKind,
     PracticePopulation,
-    Relationship,
 )
-from commissioning.suppression import configured_policy
 
 #: England's ONS code, under which the Fingertips importer stores England's values.
 ENGLAND_CODE = "E92000001"
@@ -87,6 +88,9 @@ FINGERTIPS_PREVALENCE = {
     "dementia": "FINGERTIPS-247",
     "stroke-tia": "FINGERTIPS-212",
 }
+#: Published diagnosis rates (monthly, by organisation), by condition slug: Primary Care
+#: Dementia Data / Recorded Dementia Diagnoses, as the dementia-diagnosis importer stores them.
+PUBLISHED_DIAGNOSIS = {"dementia": "DEM_DX"}
 DSR_PER = 100_000
 PROJECTION_YEARS = 10
 REFERENCE_RATES = {"dementia": "dementia"}  # condition slug -> set in reference_rates.csv
@@ -99,15 +103,6 @@ FLAG_LABELS = {
 }
 
 
-def shown_count(value) -> str:
-    """One count of patients as it may be shown: 1-7 as *, others rounded to 5."""
-    if value is None or (isinstance(value, float) and np.isnan(value)):
-        return "Not known"
-    out = suppress(pd.DataFrame({"n": [int(round(value))]}), ["n"], policy=configured_policy())
-    out = out["n"].iloc[0]
-    return out if out == SUPPRESSED else f"{int(out):,}"
-
-
 def _pct(value, digits: int = 2) -> str:
     if value is None or pd.isna(value):
         return "Not known"
@@ -115,17 +110,9 @@ def _pct(value, digits: int = 2) -> str:
 
 
 def community_practices(user, community):
-    """The community's GP practices the user may see: members, or in its commissioner's area."""
-    in_area = Q(
-        parent_links__parent_id=community.commissioner_id,
-        parent_links__relationship=Relationship.COMMISSIONED_BY,
-    )
-    return (
-        visible(user, Organisation)
-        .filter(kind=OrganisationKind.GP_PRACTICE)
-        .filter(Q(communities=community) | in_area)
-        .distinct()
-    )
+    """The community's GP practices (its members that are practices: the one definition the
+    report, the peers and every page use) that the user may see."""
+    return visible(user, store_community_practices(community))
 
 
 def _list_sizes(populations) -> pd.DataFrame:
@@ -251,6 +238,72 @@ def published_england(condition, period_end: dt.date):
         .select_related("indicator")
         .first()
     )
+
+
+def published_diagnosis(condition, commissioner, period_end: dt.date) -> list[dict]:
+    """The published diagnosis rate (e.g. DEM_DX from Primary Care Dementia Data) of the
+    community's commissioner and of England for the latest month up to the end of the
+    registers' year: one row each that has one.
+
+    Worked out exactly as the board report's diagnosis table works it out (register / estimate
+    with Byar limits, :func:`commissioning.analytics.needs.diagnosis_rate`; register and gap
+    suppressed as parts of the estimate), so the page and the report agree."""
+    code = PUBLISHED_DIAGNOSIS.get(condition.slug)
+    if code is None:
+        return []
+    found = []
+    for label, kind, lookup in (
+        (commissioner.name, "commissioner", {"organisation_id": commissioner.pk}),
+        ("England", "england", {"organisation__ods_code": ENGLAND_CODE}),
+    ):
+        obs = (
+            Observation.objects.filter(
+                indicator__code=code,
+                period__lte=period_end,
+                numerator__isnull=False,
+                denominator__gt=0,
+                **lookup,
+            )
+            .select_related("indicator")
+            .order_by("-period")
+            .first()
+        )
+        if obs is not None:
+            found.append((label, kind, obs))
+    if not found:
+        return []
+    frame = pd.DataFrame(
+        {
+            "unit": [kind for _, kind, _ in found],
+            "recorded": [float(o.numerator) for _, _, o in found],
+            "expected": [float(o.denominator) for _, _, o in found],
+        }
+    )
+    rates = diagnosis_rate(frame, frame, by="unit")
+    rates["gap"] = (rates["expected"] - rates["recorded"]).clip(lower=0)
+    shown = suppress_parts(rates, ["recorded", "gap"], "expected", policy=configured_policy())
+    rows = []
+    for (label, kind, obs), (_, r), (_, s) in zip(
+        found, rates.iterrows(), shown.iterrows(), strict=True
+    ):
+        hidden = s["recorded"] == SUPPRESSED or s["expected"] == SUPPRESSED
+        rows.append(
+            {
+                "label": label,
+                "kind": kind,
+                "month": obs.period,
+                "register": _fmt(s["recorded"]),
+                "estimate": _fmt(s["expected"]),
+                "gap": _fmt(s["gap"]),
+                "rate": SUPPRESSED if hidden else _pct(r["diagnosis_rate"], 1),
+                "ci": ""
+                if hidden
+                else f"{_pct(r['diagnosis_rate_lower'], 1)} to "
+                f"{_pct(r['diagnosis_rate_upper'], 1)}",
+                "source": obs.indicator.source or obs.indicator.name,
+            }
+        )
+    return rows
 
 
 def reference_rates(condition) -> pd.DataFrame | None:
@@ -678,7 +731,7 @@ def _standardised_section(
                 ids = set().union(*(set(a.units) for a in standin_areas))
                 part = table[table["organisation_id"].isin(ids)].assign(unit="all")
                 label = (
-                    f"Stand-in for England: all {len(standin_areas)} areas in this database "
+                    f"Stand-in for England: {_all_areas(len(standin_areas))} in this database "
                     "with registers by age and sex (not England)"
                 )
                 rows.append(_dsr_row(label, dsr(part, by="unit").iloc[0], "england"))
@@ -760,6 +813,45 @@ def _peer_section(user, grouping, areas, per_area) -> dict:
     }
 
 
+def needs_index(request, code: str):
+    """Needs assessment for a community: each condition with registers for its practices, and
+    plain advice on what to import (or set up) when there are none yet."""
+    refuse_providers(request.user)
+    community = community_or_404(request.user, code)
+    user = request.user
+    practice_ids = list(community_practices(user, community).values_list("pk", flat=True))
+    held = (
+        visible(user, ConditionRegister)
+        .filter(organisation_id__in=practice_ids)
+        .values("condition__slug", "condition__name")
+        .annotate(latest=Max("period_end"), practices=Count("organisation", distinct=True))
+        .order_by("condition__name")
+    )
+    conditions = [
+        {
+            "slug": r["condition__slug"],
+            "name": r["condition__name"],
+            "year": f"{r['latest'].year - 1}/{str(r['latest'].year)[-2:]}",
+            "practices": r["practices"],
+        }
+        for r in held
+    ]
+    others = Condition.objects.exclude(slug__in=[c["slug"] for c in conditions]).order_by("name")
+    not_members = None
+    if is_admin(user):  # which practices the ODS files put in the area is for administrators
+        in_area = practices_in_area(community.commissioner, dt.date.today())
+        not_members = in_area.exclude(pk__in=practice_ids).count()
+    context = {
+        "community": community,
+        "conditions": conditions,
+        "others": others,
+        "practice_count": len(practice_ids),
+        "not_members": not_members,
+        "user_may_set_up": is_admin(user),
+    }
+    return render(request, "web/needs_index.html", context)
+
+
 def needs(request, code: str, condition: str):
     refuse_providers(request.user)
     community = community_or_404(request.user, code)
@@ -838,7 +930,7 @@ def needs_sections(user, community, condition_) -> dict | None:
         "practice_count": len(latest),
         "summary": _summary_row("This community", crude),
         "standin": _summary_row(
-            f"Stand-in for England: all {per_area['area'].nunique()} areas in this "
+            f"Stand-in for England: {_all_areas(per_area['area'].nunique())} in this "
             "database (not England)",
             standin,
         )
@@ -853,6 +945,9 @@ def needs_sections(user, community, condition_) -> dict | None:
         "funnel": _funnel_section(latest, condition_),
         "trend": _trend_section(df, condition_),
         "diagnosis": diagnosis,
+        "published_diagnosis": published_diagnosis(
+            condition_, community.commissioner, period_end.date()
+        ),
         "projection": _projection_section(pop, reference, diagnosis, condition_),
         "projection_years": PROJECTION_YEARS,
     }
@@ -869,6 +964,10 @@ def _published_row(observation) -> dict:
         "prevalence_value": float(observation.value),
         "period": observation.period,
     }
+
+
+def _all_areas(n: int) -> str:
+    return "the only area" if n == 1 else f"all {n} areas"
 
 
 def _summary_row(label: str, row) -> dict:

@@ -1,32 +1,31 @@
-"""Monitoring pages: indicator observations shaped into SPC series, charts, icons and exceptions.
+"""Monitoring: indicator observations shaped into SPC series, charts, icons and exceptions.
 
-One series is one indicator for one subject (an organisation or a service) over time. All the
-series on a page go through the SPC engine (:func:`commissioning.analytics.spc.xmr`) in one call;
-this module then shapes the engine's output for the page: a Making Data Count chart, its
-variation and assurance icons, the table beside it, the summary matrix and the data-quality
-exceptions. The views stay thin: they only choose which observations a page covers.
+The one presenter behind the monitoring pages, the board reports' monitoring section, the report
+across communities and the alerts. One series is one indicator for one subject (an organisation
+or a service) over time. All the series go through the SPC engine
+(:func:`commissioning.analytics.spc.xmr`) in one call, on the values as every surface shows
+them; :func:`build` then shapes the engine's output: a Making Data Count chart (one design,
+:mod:`commissioning.charts.spc`), the variation and assurance icons, the table beside the chart,
+the summary matrix, the cautions (limits from fewer than 12 points are provisional; a series
+with fewer than two values is not judged) and the data-quality exceptions. Surfaces only choose
+which observations they cover (:mod:`.records`) and lay out what comes back.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import functools
 import math
 from dataclasses import dataclass, field
 from itertools import pairwise
 
-import altair as alt
 import numpy as np
 import pandas as pd
-from django.db.models import Max
 from django.template.loader import render_to_string
 
-from commissioning.access.policy import observations_of_community, visible
-from commissioning.analytics.disclosure import shown_values
+from commissioning.analytics.disclosure import configured_policy, shown_values
 from commissioning.analytics.spc import short_periods, summarise, xmr
-from commissioning.charts import NHS_BLUE, NHS_DARK_GREY, chart_spec
-from commissioning.store.models import Frequency, Indicator, Observation, Polarity
-from commissioning.suppression import configured_policy
+from commissioning.charts.spc import DARK_TEXT, MARKS, POINT_STYLES, POINTS, WHITE, spc_chart
+from commissioning.store.models import Frequency, Indicator, Polarity
 
 IMPROVEMENT = {
     Polarity.HIGHER_BETTER: "increase",
@@ -34,15 +33,6 @@ IMPROVEMENT = {
     Polarity.NEUTRAL: "neutral",
 }
 
-# Making Data Count colours (shared/domain/facts.md §5); shapes carry the same meaning.
-POINT_STYLES = {
-    "common_cause": ("Common cause", "#a6a6a6", "circle"),
-    "special_cause_improvement": ("Special cause improvement", "#00b0f0", "triangle-up"),
-    "special_cause_concern": ("Special cause concern", "#e46c0a", "diamond"),
-    "special_cause_neutral": ("Special cause neither better nor worse", "#490092", "square"),
-}
-DARK_TEXT = "#212b32"
-WHITE = "#ffffff"
 
 # Matrix rows (variation) and columns (assurance), exceptions first.
 VARIATIONS = [
@@ -59,6 +49,14 @@ ASSURANCES = [
     ("none", "No target"),
 ]
 FREQUENCY_MONTHS = {Frequency.MONTHLY: 1, Frequency.QUARTERLY: 3, Frequency.ANNUAL: 12}
+#: Fewer values than this and a series' variation is not judged (one point has no moving range).
+MINIMUM_TO_JUDGE = 2
+#: The caution beside a chart whose limits rest on fewer than 12 values (NHSRplotthedots' trial
+#: limits), on the page and in the board report alike.
+TRIAL_LIMITS = (
+    "Fewer than 12 values: these are trial limits, provisional, and will become more reliable "
+    "as data is added."
+)
 RECENT_MONTHS = 3
 ANNOTATED_KINDS = {"decision", "procurement"}
 # Charts on one page of a monitoring page: every series is in the summary matrix, but charts and
@@ -103,6 +101,24 @@ class Series:
         return f"series-{self.key}"
 
     @property
+    def caution(self) -> str:
+        """What a reader must know before trusting the limits ("" when nothing)."""
+        return TRIAL_LIMITS if self.trial_limits else ""
+
+    @property
+    def latest(self) -> dict | None:
+        """The latest period with a value recorded, and that value as shown (None when hidden)."""
+        if not self.observed:
+            return None
+        period = self.observed[-1]
+        value = next((p for p in reversed(self.points) if p["period"] == period), None)
+        return {
+            "period": period,
+            "value": None if value is None else value["value"],
+            "hidden": bool(value and value["hidden"]),
+        }
+
+    @property
     def spec_id(self) -> str:
         return f"spc-spec-{self.key}"
 
@@ -123,23 +139,6 @@ class Monitoring:
     first: int = 0  # the number of the first chart shown (from 1), 0 when none
     total: int = 0  # the charts there are to page through
     cell: dict | None = None  # the matrix cell the charts are narrowed to: its two labels
-
-
-# --- choosing observations ----------------------------------------------------------------
-
-
-def community_observations(user, community):
-    """The observations of a community that ``user`` may read: its services' and organisations'."""
-    return visible(user, Observation).filter(observations_of_community(community.pk))
-
-
-def latest_period(user, community) -> dt.date | None:
-    """The latest period with an observed value anywhere in the community's data."""
-    return (
-        community_observations(user, community)
-        .filter(value__isnull=False)
-        .aggregate(latest=Max("period"))["latest"]
-    )
 
 
 # --- icons --------------------------------------------------------------------------------
@@ -273,7 +272,8 @@ def build(
     indicator: str | None = None,
     variation: str | None = None,
     assurance: str | None = None,
-    page_size: int = PAGE_SIZE,
+    page_size: int | None = PAGE_SIZE,
+    render: bool = True,
 ) -> Monitoring:
     """Everything a monitoring page shows for these observations.
 
@@ -295,7 +295,11 @@ def build(
     from 1, kept within the pages there are) get their points, chart and description: those of
     one indicator when ``indicator`` is the code of one with a series here, and of one cell of
     the matrix when ``variation`` and ``assurance`` name one (both, from VARIATIONS and
-    ASSURANCES).
+    ASSURANCES). ``page_size=None`` shows every series (board reports, alerts); with
+    ``render=False`` no page HTML is made for them.
+
+    A series with fewer than :data:`MINIMUM_TO_JUDGE` values shown is not judged: it has no
+    variation (the "No data" row of the matrix), whatever the engine says of its one point.
     """
     annotations = annotations or {}
     df = _frame(observations)
@@ -355,6 +359,9 @@ def build(
             s.trial_limits = key in short_series
             s.observed = observed_of.get(key, [])
             last = last_of.get(key)
+            if s.summary["points"] < MINIMUM_TO_JUDGE:
+                last = None
+                s.summary["variation"] = None
             s.variation = variation_icon(
                 None if last is None else _text(last["point_type"]),
                 None if last is None else _text(last["signal"]),
@@ -372,6 +379,8 @@ def build(
                 {"series": None, "indicator": missing, "reason": "No observations recorded."}
             )
     series.sort(key=lambda s: (s.indicator.code, s.subject))
+    if page_size is None:
+        page_size = max(1, len(series))
     present = list({s.indicator.code: s.indicator for s in series}.values())
     chosen = next((i for i in present if i.code == indicator), None)
     within: dict[int, int] = {}
@@ -394,7 +403,8 @@ def build(
         )
         s.description = describe(s)
         s.chart = spc_spec(s)
-        s.body_html = render_to_string("web/_monitoring_series_body.html", {"s": s})
+        if render:
+            s.body_html = render_to_string("web/_monitoring_series_body.html", {"s": s})
     return Monitoring(
         series,
         matrix(series),
@@ -593,10 +603,6 @@ def describe(s: Series) -> str:
     return text
 
 
-POINTS = "points"
-MARKS = "marks"
-
-
 def spc_spec(s: Series) -> dict:
     """The Making Data Count chart of one series as a Vega-Lite specification: values, mean,
     process limits, target and annotations.
@@ -633,69 +639,6 @@ def spc_spec(s: Series) -> dict:
     if marks:
         datasets[MARKS] = marks
     return {**design, "datasets": datasets}
-
-
-@functools.lru_cache(maxsize=64)
-def spc_chart(y_title: str, has_target: bool, has_marks: bool) -> dict:
-    """The design of a Making Data Count chart (Altair), its data left to named datasets."""
-    x = alt.X("Period:T", title="Period", axis=alt.Axis(format="%b %Y", labelAngle=0))
-    base = alt.Chart(alt.Data(name=POINTS)).encode(x=x)
-    layers = [
-        base.mark_line(color=NHS_DARK_GREY, strokeDash=[6, 4], strokeWidth=1.5).encode(
-            y=alt.Y("Upper limit:Q", title=y_title, scale=alt.Scale(zero=False)),
-            detail="Limits:N",
-        ),
-        base.mark_line(color=NHS_DARK_GREY, strokeDash=[6, 4], strokeWidth=1.5).encode(
-            y="Lower limit:Q", detail="Limits:N"
-        ),
-        base.mark_line(color=DARK_TEXT, strokeWidth=1.5).encode(y="Mean:Q", detail="Limits:N"),
-    ]
-    if has_target:
-        layers.append(
-            base.transform_filter("isValid(datum.Target)")
-            .mark_line(color=NHS_BLUE, strokeDash=[2, 2], strokeWidth=2)
-            .encode(y="Target:Q")
-        )
-    layers.append(
-        # no filter: a hidden value (null) breaks the line, a gap where it would be
-        base.mark_line(color="#768692", strokeWidth=1).encode(y="Value:Q")
-    )
-    labels = [v[0] for v in POINT_STYLES.values()]
-    layers.append(
-        base.transform_filter("isValid(datum.Value)")
-        .mark_point(filled=True, size=70, opacity=1)
-        .encode(
-            y="Value:Q",
-            color=alt.Color(
-                "Point type:N",
-                scale=alt.Scale(domain=labels, range=[v[1] for v in POINT_STYLES.values()]),
-                legend=alt.Legend(title="Point type", orient="bottom", columns=2, labelLimit=0),
-            ),
-            shape=alt.Shape(
-                "Point type:N",
-                scale=alt.Scale(domain=labels, range=[v[2] for v in POINT_STYLES.values()]),
-            ),
-            tooltip=[
-                alt.Tooltip("Period:T", format="%B %Y"),
-                alt.Tooltip("Value:Q", format=",.2f"),
-                "Point type:N",
-                alt.Tooltip("Mean:Q", format=",.2f"),
-                alt.Tooltip("Lower limit:Q", format=",.2f"),
-                alt.Tooltip("Upper limit:Q", format=",.2f"),
-            ],
-        )
-    )
-    if has_marks:
-        events = alt.Chart(alt.Data(name=MARKS)).encode(
-            x=alt.X("Date:T"), tooltip=[alt.Tooltip("Date:T", format="%d %B %Y"), "Label:N"]
-        )
-        layers.append(events.mark_rule(color=DARK_TEXT, strokeDash=[1, 3], strokeWidth=1.5))
-        layers.append(
-            events.mark_text(
-                align="left", dx=3, baseline="top", fontSize=13, color=DARK_TEXT
-            ).encode(y=alt.value(0), text="Number:N")
-        )
-    return chart_spec(alt.layer(*layers).properties(width="container", height=260))
 
 
 # --- annotations --------------------------------------------------------------------------
