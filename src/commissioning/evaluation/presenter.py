@@ -47,7 +47,13 @@ from commissioning.analytics.impact.effort import effort_versus_gain
 from commissioning.analytics.impact.its import fit_its
 from commissioning.analytics.impact.power import detectable_change, noise_before, power_statement
 from commissioning.charts.its import its_chart
-from commissioning.evaluation.records import attribution, comparator_panel, series, subjects
+from commissioning.evaluation.records import (
+    attribution,
+    changing_comparators,
+    comparator_panel,
+    series,
+    subjects,
+)
 from commissioning.store.models import Polarity
 from commissioning.work.presenter import development_split, task_hours
 
@@ -444,10 +450,22 @@ def _effort_effect(result):
 
 
 def _did(indicator, community, intervention, lag, changes) -> dict | None:
-    """Difference-in-differences against the other communities' commissioner series."""
+    """Difference-in-differences against the other communities' commissioner series, leaving
+    out any community changing the same measure itself while the evaluated series runs."""
     panel = comparator_panel(indicator, community)
-    if panel.empty or panel["unit"].nunique() < 2 or community.name not in set(panel["unit"]):
+    if panel.empty or community.name not in set(panel["unit"]):
         return None
+    own = panel[panel["unit"] == community.name]["date"]
+    changing = changing_comparators(indicator, community, own.min().date(), own.max().date())
+    panel = panel[~panel["unit"].isin(list(changing))]
+    if panel["unit"].nunique() < 2:
+        if not changing:
+            return None
+        return {
+            "message": "No comparison can be made: every other community with this measure "
+            "was changing it at the same time.",
+            "left_out": list(changing.values()),
+        }
     effect_start = pd.Timestamp(add_months(intervention, lag))
     phase_in = (panel["date"] >= pd.Timestamp(intervention)) & (panel["date"] < effect_start)
     panel = panel[~phase_in]
@@ -467,6 +485,7 @@ def _did(indicator, community, intervention, lag, changes) -> dict | None:
             )
         ],
         "comparators": res.comparators,
+        "left_out": list(changing.values()),
         "pre_trend": res.pre_trend_statement,
         "caveats": [
             c
