@@ -1,14 +1,15 @@
 """Benchmark: checking and importing 1,000,000 indicator observation rows into SQLite.
 
-    .venv/bin/python benchmarks/bench_import.py [--rows 1000000] [--runs 3] [--again]
+    .venv/bin/python benchmarks/bench_import.py [--rows 1000000] [--runs 3] [--again] [--undo]
 
 Each run happens in a fresh process on a fresh SQLite file: the reference records (1,000
 practices, 20 indicators) are imported first, untimed; then one CSV of observations is read,
 checked and loaded, timed from the call to the end of the transaction. Peak memory is the
 process's maximum resident set size. With ``--again`` each run then imports the same file once
-more, in a new process (every row unchanged), and times that too. Results go to standard
-output; the figures in docs/benchmarks.md (Import) come from here. This is not a test and
-asserts nothing about time.
+more, in a new process (every row unchanged), and times that too. With ``--undo`` each run
+then undoes the observations' import, in a new process (every row removed, its values kept in
+the undo's history), and times that. Results go to standard output; the figures in
+docs/benchmarks.md (Import) come from here. This is not a test and asserts nothing about time.
 """
 
 from __future__ import annotations
@@ -58,15 +59,19 @@ def write_inputs(folder: Path, rows: int) -> tuple[list[Path], Path]:
     return [orgs, inds], obs
 
 
-def one_run(folder: Path, again: bool = False) -> dict:
+def one_run(folder: Path, again: bool = False, undo: bool = False) -> dict:
     """In this process: import the reference files, then time the observations (``again``:
-    the database holds them already; time importing them once more)."""
+    the database holds them already; time importing them once more; ``undo``: time undoing
+    the import that added them)."""
     os.environ["DATABASE_URL"] = f"sqlite:///{folder / 'bench.sqlite3'}"
     os.environ["COMMISSIONING_DATA"] = str(folder)
     from commissioning.store.runtime import setup
 
     setup(None)
     from commissioning.ingest import import_files
+
+    if undo:
+        return _undo_run()
 
     if not again:
         refs = sorted(folder.glob("organisations.csv")) + sorted(folder.glob("indicators.csv"))
@@ -90,10 +95,32 @@ def one_run(folder: Path, again: bool = False) -> dict:
     }
 
 
-def _timed(run_dir: Path, again: bool) -> dict:
+def _undo_run() -> dict:
+    """Undo the import that added the observations (the newest import standing)."""
+    from commissioning.ingest.undo import undo
+    from commissioning.store.models import Import
+
+    imp = Import.objects.filter(counts__has_key="observations", undoes__isnull=True).latest("id")
+    cpu0 = resource.getrusage(resource.RUSAGE_SELF)
+    start = time.perf_counter()
+    done = undo(imp)
+    seconds = time.perf_counter() - start
+    cpu1 = resource.getrusage(resource.RUSAGE_SELF)
+    cpu = (cpu1.ru_utime - cpu0.ru_utime) + (cpu1.ru_stime - cpu0.ru_stime)
+    return {
+        "seconds": seconds,
+        "cpu": cpu,
+        "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+        "removed": done.counts["observations"]["removed"],
+        "load": os.getloadavg()[0],
+    }
+
+
+def _timed(run_dir: Path, again: bool, undo: bool = False) -> dict:
     """One run in a fresh process."""
+    flags = (["--again"] if again else []) + (["--undo"] if undo else [])
     out = subprocess.run(
-        [sys.executable, __file__, "--one-run", str(run_dir), *(["--again"] if again else [])],
+        [sys.executable, __file__, "--one-run", str(run_dir), *flags],
         check=True,
         capture_output=True,
         text=True,
@@ -121,12 +148,13 @@ def main() -> None:
     ap.add_argument("--rows", type=int, default=1_000_000)
     ap.add_argument("--runs", type=int, default=3)
     ap.add_argument("--again", action="store_true", help="also time importing the file again")
+    ap.add_argument("--undo", action="store_true", help="also time undoing the import")
     ap.add_argument("--one-run", metavar="FOLDER", help=argparse.SUPPRESS)
     args = ap.parse_args()
     if args.one_run:
-        print(json.dumps(one_run(Path(args.one_run), again=args.again)))
+        print(json.dumps(one_run(Path(args.one_run), again=args.again, undo=args.undo)))
         return
-    results, agains = [], []
+    results, agains, undos = [], [], []
     with tempfile.TemporaryDirectory() as tmp:
         inputs = Path(tmp) / "inputs"
         inputs.mkdir()
@@ -147,9 +175,16 @@ def main() -> None:
                 assert res["unchanged"] == args.rows, res
                 agains.append(res)
                 _say(f"run {r + 1}, imported again", res)
+            if args.undo:
+                res = _timed(run_dir, again=False, undo=True)
+                assert res["removed"] == args.rows, res
+                undos.append(res)
+                _say(f"run {r + 1}, undone", res)
     _median("median", results)
     if agains:
         _median("median, imported again", agains)
+    if undos:
+        _median("median, undone", undos)
 
 
 if __name__ == "__main__":

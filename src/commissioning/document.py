@@ -100,3 +100,13 @@ def label(code: str | None) -> str:
         return ""
     text = re.sub(r"_+", " ", str(code)).strip()
     return text[:1].upper() + text[1:]
+
+
+def table_csv(table: Table) -> bytes:
+    """One table as a CSV download (UTF-8 with a byte-order mark, as spreadsheets expect),
+    through the one writer (:func:`commissioning.tables.csv_text`: text cells neutralised)."""
+    import pandas as pd
+
+    from commissioning.tables import csv_text
+
+    return csv_text(pd.DataFrame(table.rows, columns=table.columns)).encode("utf-8-sig")

@@ -65,6 +65,8 @@ INSTALLED_APPS = [
     "commissioning.reports",
     "commissioning.networks",
     "commissioning.provider_selection",
+    "commissioning.contracts",
+    "commissioning.work",
 ]
 
 MIDDLEWARE = [

@@ -1,6 +1,7 @@
 """Reading and writing tables, and the one writer of every CSV and XLSX file the system makes.
 
-CSV (UTF-8, UTF-8 with BOM or Windows-1252 as Excel saves it) and Parquet in; CSV, Parquet or
+CSV (UTF-8, UTF-8 with BOM, Windows-1252 as Excel saves it, or UTF-16 with BOM: see
+``commissioning.textfiles``) and Parquet in; CSV, Parquet or
 JSON out, chosen by the file's ending. ``-`` means standard input or standard output (CSV).
 
 **The one writer.** Every CSV and XLSX file the system produces (web downloads, exports,
@@ -28,31 +29,28 @@ import sys
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from commissioning.errors import InputError, Problem, UserError, located
-
-ENCODINGS = ("utf-8-sig", "cp1252")
+from commissioning.textfiles import read_records
 
 
 def display_name(path: str | Path) -> str:
     return "standard input" if str(path) == "-" else str(path)
 
 
-def _decode(raw: bytes, name: str) -> str:
-    for encoding in ENCODINGS:
-        try:
-            return raw.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-    raise located(name, None, None, "cannot be read as text (expected UTF-8 or Windows-1252)")
-
-
 def read_table(path: str | Path, *, dtype=str) -> pd.DataFrame:
     """Read a CSV or Parquet file into a dataframe.
 
-    CSV cells are read as text (``dtype=str``) so that each verb can check and convert them
-    itself and report the exact row and column of anything it cannot use.
+    CSV cells are read as text (``dtype=str``; empty cells are missing) so that each verb can
+    check and convert them itself and report the exact row and column of anything it cannot
+    use. The file is checked by ``textfiles.read_records``: its encoding found (UTF-8, UTF-8
+    with BOM, Windows-1252, UTF-16 with BOM), every row as wide as the header, a last row cut
+    short of its fields refused, all as located errors (a last row without a line end is taken
+    as it is: these verbs store nothing, and standard input often ends so). Blank lines are left
+    out, and the frame's index is each row's number as a spreadsheet shows it less 2, so
+    ``index + 2`` is the row to report.
     """
     name = display_name(path)
     if str(path) == "-":
@@ -69,17 +67,17 @@ def read_table(path: str | Path, *, dtype=str) -> pd.DataFrame:
             except Exception as exc:  # pyarrow raises several kinds
                 raise located(name, None, None, f"is not a readable Parquet file ({exc})") from None
         raw = p.read_bytes()
-    text = _decode(raw, name)
-    if not text.strip():
-        raise located(name, None, None, "is empty (expected a header row and data rows)")
-    try:
-        df = pd.read_csv(io.StringIO(text), dtype=dtype, keep_default_na=False, na_values=[""])
-    except pd.errors.ParserError as exc:
-        raise located(name, None, None, f"is not a well-formed CSV file ({exc})") from None
-    df.columns = [unguard(str(c).strip()) for c in df.columns]
-    for column in df.columns:  # text the writer guarded ("'=x") is read back as written ("=x")
+    records = read_records(raw, name, whole_last_value=False)
+    df = records.frame
+    # text the writer guarded ("'=x") is read back as written ("=x")
+    df.columns = [unguard(str(c).strip()) for c in records.header]
+    df = df.replace("", np.nan)
+    for column in df.columns:
         if not pd.api.types.is_numeric_dtype(df[column]):
             df[column] = unguard_series(df[column])
+    if dtype is not str:
+        df = df.astype(dtype)
+    df.index = pd.Index(records.numbers - 2, dtype="int64")
     return df
 
 
@@ -179,8 +177,6 @@ def write_json(obj, path: str | Path | None) -> None:
 def tidy_numbers(table: pd.DataFrame, count_columns) -> pd.DataFrame:
     """Whole-number counts without a decimal point; other numbers to 10 significant figures
     (so that 7000.000000000001 is written 7000.0)."""
-    import numpy as np
-
     table = table.copy()
     for col in table.columns:
         values = table[col]

@@ -169,7 +169,7 @@ def kind(path: str) -> str:
 
 
 VARIABLE_SEGMENT = re.compile(
-    r"(/(?:communities|developments|needs|scorecard|contracts|objectives|evidence)/)"
+    r"(/(?:communities|developments|needs|scorecard|contracts|objectives|evidence|lines)/)"
     r"(?!(?:developments|needs|scorecard|contracts|objectives|monitoring|practice|import"
     r"|add|framework|calendar|evaluation)/)[^/?]+"
 )
@@ -486,6 +486,35 @@ def test_the_community_page_leads_to_needs_assessment(demo_server, axe_page):
     failing = [
         v
         for v in run_axe(page, "wirral-commissioner", "/communities/wirral/needs/")
+        if fails(v.rule, v.impact)
+    ]
+    assert not failing, report(failing)
+
+
+def test_import_page_with_its_emptying_box_and_a_damaged_file_meets_wcag_aa(demo_server, axe_page):
+    """The import page, then a file cut short sent to it: refused, located, nothing saved."""
+    page = axe_page
+    sign_in(page, demo_server, "wirral-commissioner")
+    page.goto(f"{demo_server}/communities/wirral/import/")
+    box = page.get_by_label("Let this import empty stored values")
+    assert not box.is_checked()
+    failing = [
+        v
+        for v in run_axe(page, "wirral-commissioner", "/communities/wirral/import/")
+        if fails(v.rule, v.impact)
+    ]
+    assert not failing, report(failing)
+    cut = b"indicator_code,organisation_ods,period,value\nDM-ADM,A81001,2012-04-01,11.2\nDM-ADM,A8"
+    page.set_input_files("#file", {"name": "obs.csv", "mimeType": "text/csv", "buffer": cut})
+    box.check()
+    page.get_by_role("button", name="Upload and import").click()
+    page.wait_for_load_state()
+    assert page.get_by_text("Problems found: nothing was saved").is_visible()
+    assert page.get_by_text("the file ends in this row, which has 2 of the 4 fields").is_visible()
+    assert page.get_by_label("Let this import empty stored values").is_checked()
+    failing = [
+        v
+        for v in run_axe(page, "wirral-commissioner", "/communities/wirral/import/ (refused)")
         if fails(v.rule, v.impact)
     ]
     assert not failing, report(failing)

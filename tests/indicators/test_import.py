@@ -168,8 +168,8 @@ def test_another_communitys_private_code_is_answered_as_one_that_does_not_exist(
         "indicators.csv": HEADER + "\n" + ROW.format(code="{code}") + "\n",
         "observations.csv": "indicator_code,organisation_ods,period,value\n"
         "{code},RTA,2024-04-01,5\n",
-        "objectives.csv": "development_slug,description,indicator_code\n"
-        "diabetes-redesign,Fewer falls,{code}\n",
+        "objectives.csv": "development_slug,description,indicator_code,baseline_value,"
+        "target_value,target_date\ndiabetes-redesign,Fewer falls,{code},10,8,2026-03-31\n",
     }
     for name, body in kinds.items():
         theirs = answer(client, body.format(code=code), name, code)

@@ -78,6 +78,16 @@ N85001,diabetes,2012-03-31,90+,Male,7
     "groupings": """grouping_code,grouping_name,kind,valid_from,valid_to,member_ods
 wirral-west,Wirral West locality,locality,2012-04-01,,N85001
 """,
+    "contract_lines": """contract_reference,line,name,point_of_delivery,treatment_function,currency,price,fixed
+WIR-001,L1,Intermediate diabetes clinic contacts,COM,307,contact,"£45.50",no
+""",
+    "contract_plans": """contract_reference,line,month,planned_activity
+WIR-001,L1,2012-04-01,"2,300"
+WIR-001,L1,01/05/2012,2300
+""",
+    "contract_actuals": """contract_reference,line,month,actual_activity,actual_cost
+WIR-001,L1,2012-04-01,"2,412",
+""",
 }
 
 ROWS = {kind: text.strip().count("\n") for kind, text in FILES.items()}

@@ -146,5 +146,5 @@ def test_bad_code_and_bad_date_are_located(tmp_path):
 def test_rows_with_too_many_fields_are_rejected(tmp_path):
     broken = tmp_path / "epraccur.csv"
     broken.write_text(PRACTICES.read_text().splitlines()[0] + ',"extra"\n')
-    with pytest.raises(InputError, match="row 1: expected 27 fields"):
+    with pytest.raises(InputError, match="row 1: has 28 fields where this layout has 27"):
         import_files([broken], format="ods-practices", allow_unmatched=True)

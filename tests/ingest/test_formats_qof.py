@@ -62,7 +62,11 @@ def test_qof_achievement_and_mapping_files_are_not_taken_for_prevalence():
         "qof_indicator_mappings_2018_19_cp1252.csv",
         "qof_organisation_reference_2018_19.csv",
     ):
-        fmt = detect_format(SAMPLES / other)
+        try:
+            fmt = detect_format(SAMPLES / other)
+        except InputError as exc:  # recognised as a published file that is not read
+            assert "which is not read" in str(exc), other
+            continue
         assert fmt is None or not fmt.NAME.startswith("qof-prevalence"), other
 
 
@@ -156,7 +160,9 @@ def test_bad_practice_code_and_register_are_located(practices, tmp_path):
     assert "row 4, column 'REGISTER': expected a whole number of patients, found 'many'" in text
 
 
-def test_windows_1252_is_read_and_utf16_is_refused(practices, tmp_path):
+def test_windows_1252_and_utf16_with_a_bom_are_read_and_utf16_without_is_refused(
+    practices, tmp_path
+):
     # An en dash saved by Windows (byte 0x96) is not UTF-8: the file is read as Windows-1252.
     text = Q1314.read_text().replace("Dementia,", "Dementia \u2013 all ages,")
     cp = tmp_path / "prevalencebyprac.csv"
@@ -164,6 +170,8 @@ def test_windows_1252_is_read_and_utf16_is_refused(practices, tmp_path):
     assert b"\x96" in cp.read_bytes()
     assert counts_of(import_files([cp]))["registers"] == (6, 0, 0)
     utf16 = tmp_path / "PREVALENCE_1718.csv"
-    utf16.write_bytes(Q1819.read_text().encode("utf-16"))
-    with pytest.raises(InputError, match="cannot be read as text"):
+    utf16.write_bytes(Q1819.read_text().encode("utf-16"))  # with a byte-order mark
+    assert counts_of(import_files([utf16], format="qof-prevalence"))["registers"] == (6, 0, 0)
+    utf16.write_bytes(Q1819.read_text().encode("utf-16-le"))  # without one
+    with pytest.raises(InputError, match="UTF-16 text without a byte-order mark"):
         import_files([utf16], format="qof-prevalence")

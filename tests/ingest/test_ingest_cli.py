@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from commissioning.ingest.backup import data_digest
+from commissioning.store.backup import data_digest
 
 
 def run(*args, folder: Path, timeout=300):
@@ -92,8 +92,12 @@ def test_template_and_export_verbs(tmp_path, samples):
     r = run("template", "spend", folder=tmp_path)
     assert r.returncode == 0
     assert r.stdout.splitlines()[0] == "community,service,provider_ods,financial_year,amount"
+    # an unknown kind is a value given that cannot be used: exit status 2, as documented
     r = run("template", "nonsense", folder=tmp_path)
-    assert r.returncode == 1 and "not a kind we import" in r.stderr
+    assert r.returncode == 2 and "not a kind we import" in r.stderr
+    r = run("export", "nonsense", "-o", str(tmp_path / "x.csv"), folder=tmp_path)
+    assert r.returncode == 2 and "not a kind we export" in r.stderr
+    assert not (tmp_path / "x.csv").exists()
     db = tmp_path / "c.sqlite3"
     run(
         "import",
@@ -104,7 +108,14 @@ def test_template_and_export_verbs(tmp_path, samples):
         f"sqlite:///{db}",
         folder=tmp_path,
     )
+    # a disclosure by default: counts rounded, and the rule the file follows said on each row
     r = run("export", "registers", "--db", f"sqlite:///{db}", folder=tmp_path)
+    header, row = r.stdout.splitlines()
+    assert (
+        header == "ods_code,condition,period_end,register_size,list_size,small_numbers,suppressed"
+    )
+    assert row.startswith("N85001,diabetes,2012-03-31,510,7650,") and row.endswith(",no")
+    r = run("export", "registers", "--full", "--db", f"sqlite:///{db}", folder=tmp_path)
     assert r.stdout.splitlines() == [
         "ods_code,condition,period_end,register_size,list_size",
         "N85001,diabetes,2012-03-31,512,7650",
@@ -164,8 +175,18 @@ def test_killing_a_large_import_leaves_the_database_exactly_as_before(tmp_path, 
             f.write(f"DM-ADM,N85001,{day},{i % 97}.5\nDM-ADM,N85002,{day},{i % 89}.5\n")
     env = {**os.environ, "COMMISSIONING_DATA": str(tmp_path)}
     env.pop("DATABASE_URL", None)
+    # the days include the samples' own observations, whose counts these rows would empty
     proc = subprocess.Popen(
-        [sys.executable, "-m", "commissioning", "import", str(big), "--db", url],
+        [
+            sys.executable,
+            "-m",
+            "commissioning",
+            "import",
+            str(big),
+            "--db",
+            url,
+            "--allow-emptying",
+        ],
         env=env,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,

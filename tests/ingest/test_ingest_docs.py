@@ -34,3 +34,18 @@ def test_an_import_leaves_one_audit_record_per_kind_changed(tmp_path, samples):
     record = AuditRecord.objects.get(model="store.organisation")
     assert (record.username, record.channel, record.action) == ("tester", "import", "create")
     assert record.after["added"] == 6
+
+
+def test_reliability_page_states_the_harness_figures():
+    """docs/reliability.md gives, for every sample, the cases the damaged-file harness makes."""
+    from . import damage
+    from .conftest import FILES
+
+    page = (DOCS.parents[1] / "reliability.md").read_text(encoding="utf-8")
+    samples = Path(__file__).resolve().parents[1] / "data" / "nhs-formats"
+    counts = {p.name: len(damage.cases(p.read_bytes())) for p in sorted(samples.glob("*.csv"))}
+    counts |= {f"{kind}.csv": len(damage.cases(text.encode())) for kind, text in FILES.items()}
+    for name, n in counts.items():
+        assert f"| `{name}` | {n:,} | {n:,} |" in page, name
+    total = sum(counts.values())
+    assert f"**{total:,} cases tried, {total:,} held**" in page

@@ -384,7 +384,7 @@ def test_report_links_point_at_the_matching_report_section(commissioner, wirral)
 def test_a_provider_hears_only_about_what_they_may_read(demo):
     from commissioning.access.policy import visible
     from commissioning.reports.alerts import send_digests
-    from commissioning.store.models import Observation, Service
+    from commissioning.store.models import Contract, Observation, Service
 
     users = get_user_model().objects
     provider = users.get(username="somerset-provider")
@@ -399,11 +399,15 @@ def test_a_provider_hears_only_about_what_they_may_read(demo):
     subjects = {o.service.name if o.service_id else o.organisation.name for o in readable}
     services = set(visible(provider, Service).values_list("name", flat=True))
     assert subjects and services
+    contracts = set(visible(provider, Contract).values_list("reference", flat=True))
     for item in mine:
         if item.kind in ("signal", "assurance", "missing_data"):
             assert item.title.rsplit(" (", 1)[1].rstrip(")") in subjects, item.line()
+        elif item.kind in ("plan_signal", "milestone_missed", "variation_unsigned"):
+            assert item.title.split()[0] in contracts, item.line()  # their own contracts only
         else:
             assert item.kind == "review_due" and item.title in services, item.line()
+    assert {i.title.split()[0] for i in theirs if i.kind == "plan_signal"} - contracts
     # The commissioner of the same community hears about the series the provider may not read.
     hidden = [i for i in theirs if "Somerset Primary Care Trust" in i.title]
     assert hidden and not [i for i in mine if "Somerset Primary Care Trust" in i.title]

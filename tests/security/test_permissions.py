@@ -114,6 +114,7 @@ DETAILS = {
     "/api/organisations/{organisation_id}": "organisations",
     "/api/services/{service_id}": "services",
     "/api/contracts/{contract_id}": "contracts",
+    "/api/contracts/{contract_id}/performance": "contracts",
     "/api/developments/{development_id}": "developments",
     "/api/indicators/{indicator_id}": "indicators",
     "/api/observations/{observation_id}": "observations",

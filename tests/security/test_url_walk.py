@@ -90,6 +90,14 @@ def roles(admin=OK, commissioner=OK, provider=OK, viewer=OK) -> dict[str, int]:
 
 
 COMMISSIONING = roles(provider=MISSING)  # pages about commissioning work: no providers
+RECORDING = roles(provider=MISSING, viewer=FORBIDDEN)  # forms changing a development's records
+WORK_RECORDS = {
+    "objectives": lambda w: w.objective.pk,
+    "activities": lambda w: w.act_n.pk,
+    "decisions": lambda w: w.decision.pk,
+    "risks": lambda w: w.risk.pk,
+    "benefits": lambda w: w.benefit.pk,
+}
 SHARED = {"south_commissioner": OK, "south_provider": OK, "nobody": MISSING}  # reference data
 EVIDENCE = lambda w: w.evidence.pk  # noqa: E731  ("pk" means a different record on each route)
 REPORT_FORMATS = {"fmt": ["html", "xlsx"]}
@@ -111,6 +119,15 @@ ROUTES: dict[str, Expect] = {
     "setup/": Expect(roles(commissioner=MISSING, provider=MISSING, viewer=MISSING)),
     "setup/area/": Expect(roles(commissioner=MISSING, provider=MISSING, viewer=MISSING)),
     "setup/login/": Expect(roles(commissioner=MISSING, provider=MISSING, viewer=MISSING)),
+    # the history of imports and undo (a GET shows what undo would do; undoing is a POST)
+    "audit/imports/": Expect(roles(commissioner=MISSING, provider=MISSING, viewer=MISSING)),
+    **{
+        route: Expect(
+            roles(commissioner=MISSING, provider=MISSING, viewer=MISSING),
+            params={"number": lambda w: w.an_import.pk},
+        )
+        for route in ("audit/imports/<int:number>/", "audit/imports/<int:number>/undo/")
+    },
     "indicators/": Expect(OK, others=OK),  # the indicator library: what each login may read
     "indicators/<path:code>/": Expect(OK, others=SHARED, params={"code": lambda w: w.dm1.code}),
     # the JSON API (what each role sees in each answer: tests/security/test_permissions.py)
@@ -159,6 +176,18 @@ ROUTES: dict[str, Expect] = {
     "communities/<slug:code>/scorecard/<slug:measure_id>/": Expect(COMMISSIONING),
     "communities/<slug:code>/monitoring/": Expect(OK),
     "communities/<slug:code>/developments/<slug:slug>/monitoring/": Expect(COMMISSIONING),
+    # recording the work: commissioners change; viewers read but may not; provider_a takes no
+    # part in the north development, so it is not found for them
+    "communities/<slug:code>/new-development/": Expect(roles(provider=FORBIDDEN, viewer=FORBIDDEN)),
+    "communities/<slug:code>/people/": Expect(OK),
+    "communities/<slug:code>/developments/<slug:slug>/edit/": Expect(RECORDING),
+    **{
+        f"communities/<slug:code>/developments/<slug:slug>/{kind}/{route}": Expect(
+            RECORDING, params={"pk": pk}
+        )
+        for kind, pk in WORK_RECORDS.items()
+        for route in ("new/", "<int:pk>/edit/")
+    },
     "communities/<slug:code>/import/": Expect(roles(viewer=FORBIDDEN)),
     "communities/<slug:code>/import/templates/<slug:kind>.<str:fmt>": Expect(
         OK, params={"kind": "services", "fmt": ["csv", "xlsx"]}
@@ -210,6 +239,22 @@ ROUTES: dict[str, Expect] = {
         OK, params={"fmt": ["csv", "xlsx"]}
     ),
     "communities/<slug:code>/provider-selection/ocds.json": Expect(OK),
+    # contract performance: providers read their own contracts, viewers without money
+    "communities/<slug:code>/contracts/": Expect(OK),
+    "communities/<slug:code>/contracts/import/": Expect(
+        roles(provider=FORBIDDEN, viewer=FORBIDDEN)
+    ),
+    "communities/<slug:code>/contracts/<path:reference>/": Expect(OK),
+    "communities/<slug:code>/contracts/<path:reference>/lines/<str:line>/": Expect(
+        OK, params={"line": lambda w: w.line.code}
+    ),
+    "communities/<slug:code>/contracts/<path:reference>/performance.<str:fmt>": Expect(
+        OK, params={"fmt": ["xlsx", "csv"]}
+    ),
+    "communities/<slug:code>/contracts/<path:reference>/record/<slug:part>/": Expect(
+        NOT_ALLOWED, others=NOT_ALLOWED, params={"part": "variation"}
+    ),
+    "api/contracts/<contract_id>/performance": Expect(roles(provider=MISSING), api=True),
     # groupings (localities, networks, peer groups): providers read their community's
     "communities/<slug:code>/groupings/": Expect(OK),
     "communities/<slug:code>/groupings/<slug:grouping>/": Expect(
@@ -304,6 +349,22 @@ def world(db):
 
     w = world_module.build_world()
     w.objective = m.Objective.objects.get(development=w.dev_n)
+    from commissioning.work.models import Benefit, Decision, Risk
+
+    w.decision = Decision.objects.create(
+        development=w.dev_n, date=dt.date(2024, 2, 1), title="Go ahead", forum="Board"
+    )
+    w.risk = Risk.objects.create(
+        development=w.dev_n,
+        description="Delay",
+        likelihood=2,
+        impact=3,
+        review_date=dt.date(2024, 6, 1),
+        raised=dt.date(2024, 1, 1),
+    )
+    w.benefit = Benefit.objects.create(
+        development=w.dev_n, objective=w.objective, description="Better control"
+    )
     w.evidence = Evidence.objects.create(
         community=w.north,
         development=w.dev_n,
@@ -333,12 +394,38 @@ def world(db):
     records = add_award_records(w.north, today=timezone.localdate())
     competitive = next(r for r in records if r.reference == PSR_FINAL)
     w.others_assessment = competitive.considered.exclude(provider=w.trust_a).get()
+
+    from commissioning.contracts.models import ContractLine
+
+    w.line = ContractLine.objects.create(
+        contract=w.con_a,
+        code="NEL",
+        name="Emergency spells",
+        point_of_delivery="NEL",
+        currency="spell",
+        price=1000,
+    )
     user = User.objects.create_user("south_provider", password=None)
     m.Profile.objects.create(
         user=user, role="provider", community=w.south, organisation=w.south_trust
     )
     w.users["south_provider"] = user
+    w.an_import = _an_import()
     return w
+
+
+def _an_import():
+    """A real import (one organisation added), for the imports pages."""
+    import tempfile
+
+    from commissioning.ingest import import_files
+    from commissioning.store.models import Import
+
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "organisations.csv"
+        path.write_text("ods_code,name,kind\nZZW01,Walk Surgery,gp_practice\n")
+        import_files([path])
+    return Import.objects.get()
 
 
 def client_as(world, role: str) -> Client:

@@ -150,6 +150,15 @@ def test_wrong_encoding_and_wrong_type_get_plain_messages(client, mini):
     assert "Choose a CSV or Excel (.xlsx) file to import" in text(response)
 
 
+def test_an_upload_in_windows_1252_is_read_and_its_encoding_named(client, mini):
+    client.force_login(mini["commissioner"])
+    body = "community,name,provider_ods,setting\nminitown,Caf\u00e9 clinic,ZZT,community\n"
+    response = upload(client, body.encode("cp1252"))
+    assert response.status_code == 200, text(response)
+    assert "services.csv: text in Windows-1252" in text(response)
+    assert "Caf\u00e9 clinic" in services()
+
+
 def test_viewer_cannot_import(client, mini):
     client.force_login(mini["viewer"])
     before = services()
@@ -191,6 +200,33 @@ def test_provider_imports_observations_of_their_own_organisation_only(client, mi
     assert (obs.organisation.ods_code, obs.value) == ("ZZT", 9.5)
     record = AuditRecord.objects.get(model="store.observation", object_id="import")
     assert (record.channel, record.username) == ("import", "mini-provider")
+
+
+WITH_COUNTS = (
+    "indicator_code,organisation_ods,period,value,numerator,denominator,lower,upper\n"
+    "MINI1,ZZT,2011-04-01,9.5,19,200,5.8,14.4\n"
+)
+
+
+def test_an_upload_that_would_empty_stored_values_needs_the_box_ticked(client, mini, provider):
+    from commissioning.store.models import Observation
+
+    client.force_login(provider)
+    assert upload(client, WITH_COUNTS, name="obs.csv").status_code == 200
+    page = client.get(IMPORT).content.decode()
+    assert 'name="allow_emptying"' in page
+    refused = upload(client, OBSERVATIONS.format(ods="ZZT"), name="obs.csv")
+    assert refused.status_code == 400
+    words = text(refused)
+    assert "obs.csv 2 numerator is empty, but the stored observations record holds '19'" in words
+    assert "tick \u201cLet this import empty stored values\u201d to empty them" in words
+    assert "--allow-emptying" not in words
+    assert Observation.objects.get().numerator == 19
+    asked = upload(client, OBSERVATIONS.format(ods="ZZT"), name="obs.csv", allow_emptying="yes")
+    assert asked.status_code == 200, text(asked)
+    assert "obs.csv: emptied 4 stored values of indicator observations" in text(asked)
+    obs = Observation.objects.get()
+    assert (obs.value, obs.numerator, obs.lower) == (9.5, None, None)
 
 
 @override_settings(IMPORT_MAX_UPLOAD_SIZE=1024)
@@ -339,7 +375,7 @@ def test_unrecognised_file_gets_advice_in_the_pages_words(client, mini):
     response = upload(client, "colour,shape\nred,round\n", name="mystery.csv")
     assert response.status_code == 400
     page = text(response)
-    assert "mystery.csv: cannot tell which kind of records this is" in page
+    assert "mystery.csv 1 cannot tell which kind of records this is" in page  # a row-1 problem
     assert "choose the kind of records on this page" in page
     assert "--kind" not in page and "commissioning-upload" not in page
 

@@ -9,9 +9,11 @@ Roles (on each login's :class:`~commissioning.store.models.Profile`):
   register extracts, and groupings of organisations and indicators that belong to no community)
   are read but only administrators change them; a community's own indicators and groupings are
   read by that community only and changed by its commissioners.
-- **provider**: reads their community, its organisations and the shared records, plus the
-  services, contracts (with their incentive schemes) and indicator observations of their own
-  organisation; submits observations for their organisation and its services. Nothing else.
+- **provider**: reads their community, its organisations, its people and the shared records,
+  plus the services, contracts (with their incentive schemes) and indicator observations of
+  their own organisation, and the service developments their organisation takes part in (as a
+  partner: :class:`commissioning.work.models.Partner`) with their records; submits observations
+  for their organisation and its services, and records activities on those developments.
 - **viewer**: reads everything in their community except money: contract annual values,
   incentive scheme values and spend amounts.
 - a login with no profile, or anonymous: nothing.
@@ -104,6 +106,12 @@ def is_admin(user) -> bool:
     return scope is not None and scope.is_admin
 
 
+def may_undo_imports(user) -> bool:
+    """Who sees the history of imports (every community's values before and after) and undoes
+    an import: administrators only, as for the audit trail."""
+    return is_admin(user)
+
+
 @dataclass(frozen=True)
 class Rule:
     """How one model's records belong to a community and to a provider organisation.
@@ -162,7 +170,9 @@ RULES: dict[type[models.Model], Rule] = {
     ),
     m.Grouping: Rule(community="community", providers="all", shared_if_empty=True),
     m.OrganisationalChange: Rule(community="community"),
-    m.Person: Rule(community="communities"),
+    # Providers read their community's people: they pick the participants of the activities
+    # they record on developments they take part in.
+    m.Person: Rule(community="communities", providers="all"),
     m.Service: Rule(community="community", providers="own", provider=("provider",)),
     m.Contract: Rule(
         community="community", providers="own", provider=("provider",), money=("annual_value",)
@@ -174,10 +184,29 @@ RULES: dict[type[models.Model], Rule] = {
         money=("value",),
     ),
     m.Spend: Rule(community="service__community", money=("amount",)),
-    m.ServiceDevelopment: Rule(community="community"),
-    m.Objective: Rule(community="development__community"),
-    m.Activity: Rule(community="community"),
-    m.Participation: Rule(community="activity__community"),
+    # A provider reads the developments its organisation takes part in (``partners``: the
+    # work app's Partner records), with their objectives and activities, and records activities
+    # (with their participants) on them.
+    m.ServiceDevelopment: Rule(
+        community="community", providers="own", provider=("partners__organisation",)
+    ),
+    m.Objective: Rule(
+        community="development__community",
+        providers="own",
+        provider=("development__partners__organisation",),
+    ),
+    m.Activity: Rule(
+        community="community",
+        providers="own",
+        provider=("development__partners__organisation",),
+        provider_actions=frozenset({ADD, CHANGE}),
+    ),
+    m.Participation: Rule(
+        community="activity__community",
+        providers="own",
+        provider=("activity__development__partners__organisation",),
+        provider_actions=ALL_ACTIONS,
+    ),
     m.Observation: Rule(
         community="service__community",
         organisation="organisation",
@@ -187,6 +216,9 @@ RULES: dict[type[models.Model], Rule] = {
     ),
     m.Profile: Rule(admin_only=True, commissioner=NONE),
     m.AuditRecord: Rule(admin_only=True, frozen=True, commissioner=NONE),
+    # the history of imports: read on the imports pages (may_undo_imports), changed by nobody
+    m.Import: Rule(admin_only=True, frozen=True, commissioner=NONE),
+    m.ImportChange: Rule(admin_only=True, frozen=True, commissioner=NONE),
 }
 ADMIN_ONLY = Rule(admin_only=True, commissioner=NONE)
 
@@ -334,7 +366,12 @@ def _follow(obj: models.Model, lookup: str):
     Returns ``_UNKNOWN`` for a many-to-many link on an unsaved object.
     """
     *path, last = lookup.split("__")
-    for name in path:
+    for i, name in enumerate(path):
+        if obj._meta.get_field(name).one_to_many:  # a reverse relation: ask the database
+            if obj.pk is None:
+                return _UNKNOWN
+            rest = "__".join([*path[i + 1 :], last])
+            return set(getattr(obj, name).values_list(rest, flat=True)) - {None}
         try:
             obj = getattr(obj, name)
         except models.ObjectDoesNotExist:
@@ -365,7 +402,8 @@ def _belongs(scope: Scope, rule: Rule, obj: models.Model) -> bool:
     if not inside:
         return False
     if scope.role == Role.PROVIDER and rule.providers == "own":
-        return any(scope.organisation_id in _follow(obj, lookup) for lookup in rule.provider)
+        found = [_follow(obj, lookup) for lookup in rule.provider]
+        return any(ids is not _UNKNOWN and scope.organisation_id in ids for ids in found)
     return True
 
 

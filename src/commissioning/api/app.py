@@ -8,6 +8,7 @@ from ninja.security import django_auth
 
 from commissioning.api import (
     communities,
+    contracts,
     developments,
     groupings,
     indicators,
@@ -57,3 +58,4 @@ api.add_router("/", indicators.router)
 api.add_router("/", observations.router)
 api.add_router("/", groupings.router)
 api.add_router("/", provider_selection.router)
+api.add_router("/", contracts.router)

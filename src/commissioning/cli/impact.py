@@ -121,14 +121,15 @@ def read_panel(path: str, *, extra: tuple[str, ...] = (), need_unit: bool = True
     """Read and check ``unit,date,value`` (plus ``extra`` columns); every problem is located."""
     import pandas as pd
 
+    from commissioning.textfiles import read_records
+
     file = Path(path)
     if not file.is_file():
         raise located(path, None, None, "file not found")
-    try:
-        raw = pd.read_csv(file, dtype=str, keep_default_na=False, skipinitialspace=True)
-    except (pd.errors.ParserError, UnicodeDecodeError, pd.errors.EmptyDataError) as exc:
-        raise located(path, None, None, f"not a readable CSV file ({exc})") from None
-    raw.columns = [str(c).strip() for c in raw.columns]
+    # encoding named, every row as wide as the header, a file cut short refused, all located
+    records = read_records(file.read_bytes(), path, whole_last_value=False)
+    raw = records.frame
+    raw.columns = [str(c).strip() for c in records.header]
     wanted = (["unit"] if need_unit else []) + ["date", "value", *extra]
     missing = [c for c in wanted if c not in raw.columns]
     if missing:
@@ -137,8 +138,7 @@ def read_panel(path: str, *, extra: tuple[str, ...] = (), need_unit: bool = True
         )
     problems: list[Problem] = []
     rows = []
-    for i, rec in enumerate(raw.to_dict("records")):
-        row = i + 2
+    for row, rec in zip(records.numbers.tolist(), raw.to_dict("records"), strict=True):
         when = parse_date(rec["date"])
         if when is None or pd.isna(when):
             problems.append(

@@ -44,6 +44,12 @@ def register(sub) -> None:
         "(2018 for 2018-19)",
     )
     p.add_argument(
+        "--allow-emptying",
+        action="store_true",
+        help="let an update empty values the database holds (a row that leaves a stored "
+        "record's count, limits or other values empty); without it such rows are refused",
+    )
+    p.add_argument(
         "--dry-run",
         action="store_true",
         help="check and count what would change, but write nothing",
@@ -77,6 +83,7 @@ def run(args) -> int:
             allow_unmatched=args.allow_unmatched,
             year=args.year,
             notes=notes,
+            allow_emptying=args.allow_emptying,
         )
     for note in notes:
         print(note)

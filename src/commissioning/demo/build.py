@@ -9,6 +9,7 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.db.models import ProtectedError, Q
 
+from commissioning.contracts.demo import add_contract_performance, remove_contract_performance
 from commissioning.demo import logins as login_module
 from commissioning.demo.activities import build_activities
 from commissioning.demo.areas import build_areas
@@ -91,6 +92,7 @@ def remove_demo() -> None:
     communities = CommissioningCommunity.objects.filter(synthetic=True)
     orgs = Organisation.objects.filter(synthetic=True)
     in_demo = {"community__in": communities}
+    remove_contract_performance(communities)  # before the contracts they belong to
     for qs in (
         m.Participation.objects.filter(activity__community__in=communities),
         m.Activity.stages.through.objects.filter(activity__community__in=communities),
@@ -180,6 +182,9 @@ def build_demo(
         build_indicators(b)
         build_developments(b)
         build_observations(b)
+        say("Contract lines, plans, monthly activity, variations, incentives and challenges")
+        for area in AREAS:  # commissioning.contracts.demo
+            add_contract_performance(b.communities[area.code], b.rng(f"contracts:{area.code}"))
         say("Service developments, activities and who took part")
         build_activities(b)
         build_groupings(b)  # localities and a clinical network (commissioning.demo.groupings)

@@ -46,6 +46,7 @@ class Column:
     choices: tuple[tuple[str, str], ...] = ()
     max_length: int | None = None
     minimum: float | None = None
+    maximum: float | None = None
     not_before: str | None = None
     pattern: str | None = None
     pattern_help: str = ""
@@ -88,6 +89,24 @@ class ListRef:
 
 
 @dataclass(frozen=True)
+class Bound:
+    """A plausibility rule between two numeric columns of one row: ``low`` <= ``high``.
+
+    Checked where both are given; ``message`` may use {low} and {high} (the values found).
+    The problem is reported against the ``low`` column, or ``high`` when ``at`` says so.
+    """
+
+    low: str
+    high: str
+    message: str
+    at: str = ""
+
+    @property
+    def column(self) -> str:
+        return self.at or self.low
+
+
+@dataclass(frozen=True)
 class Kind:
     name: str
     model: str
@@ -102,6 +121,12 @@ class Kind:
     notes: tuple[str, ...] = field(default=())
     # A list column whose file has one row per item: rows with the same key are one record.
     gather: str | None = None
+    # Plausibility rules between columns of a row, e.g. a register no larger than its list.
+    bounds: tuple[Bound, ...] = ()
+    app: str = "store"  # the Django app of ``model``
+    # Checks of whole rows beyond each cell's type: functions (rows, problems) that add located
+    # problems; ``rows`` are the converted values with the file and row columns.
+    checks: tuple = ()
 
     def column(self, name: str) -> Column:
         for c in self.columns:
@@ -133,7 +158,7 @@ class Kind:
     def model_class(self):
         from django.apps import apps
 
-        return apps.get_model("store", self.model)
+        return apps.get_model(self.app, self.model)
 
 
 def _choices(tc) -> tuple[tuple[str, str], ...]:
@@ -522,8 +547,9 @@ OBJECTIVES = Kind(
     name="objectives",
     model="Objective",
     title="Objectives",
-    description="Specific, measurable objectives of a development: an indicator, a target value "
-    "and a target date.",
+    description="Specific, measurable objectives of a development: an indicator, a baseline, a "
+    "target value and a target date. An objective is saved only with all four, whether imported "
+    "or entered on the development's page.",
     columns=(
         _community("development__community__code"),
         Column("development_slug", "slug", "development__slug", True, example="diabetes-redesign"),
@@ -535,10 +561,25 @@ OBJECTIVES = Kind(
             max_length=300,
             example="Cut emergency admissions for diabetes by a fifth",
         ),
-        Column("indicator_code", "text", "indicator__code", example="DM-ADM"),
-        Column("baseline_value", "float", "baseline_value", example="12.4"),
-        Column("target_value", "float", "target_value", example="9.9"),
-        Column("target_date", "date", "target_date", example="2014-03-31"),
+        Column(
+            "indicator_code",
+            "text",
+            "indicator__code",
+            True,
+            pattern_help="an indicator code",
+            help="The indicator that measures it",
+            example="DM-ADM",
+        ),
+        Column(
+            "baseline_value",
+            "float",
+            "baseline_value",
+            True,
+            help="The indicator's value when the development started",
+            example="12.4",
+        ),
+        Column("target_value", "float", "target_value", True, example="9.9"),
+        Column("target_date", "date", "target_date", True, example="2014-03-31"),
     ),
     key=("community", "development_slug", "description"),
     refs=(
@@ -604,7 +645,16 @@ PARTICIPANTS = Kind(
             help="Name, as in the people file",
             example="Jane Smith",
         ),
-        Column("hours", "decimal", "hours", True, minimum=0, example="3.5"),
+        Column(
+            "hours",
+            "decimal",
+            "hours",
+            True,
+            minimum=0,
+            maximum=9999.99,
+            help="Hours of that person's time, from 0 to 9,999.99",
+            example="3.5",
+        ),
     ),
     key=("community", "activity_date", "activity_title", "person"),
     refs=(
@@ -704,8 +754,8 @@ OBSERVATIONS = Kind(
             "period", "date", "period", True, help="First day of the period", example="2012-04-01"
         ),
         Column("value", "float", "value", example="11.2"),
-        Column("numerator", "float", "numerator", example="56"),
-        Column("denominator", "float", "denominator", example="5,000"),
+        Column("numerator", "float", "numerator", minimum=0, example="56"),
+        Column("denominator", "float", "denominator", minimum=0, example="5,000"),
         Column("target", "float", "target"),
         Column("lower", "float", "lower"),
         Column("upper", "float", "upper"),
@@ -725,6 +775,31 @@ OBSERVATIONS = Kind(
     ),
     community_path="service__community__code",
     aliases=("indicator_observations",),
+    notes=(
+        "An observation of an indicator whose unit is `%` has a value from 0 to 100; above 100 "
+        "only where its own numerator is larger than its denominator (a ratio to an "
+        "estimate, such as the dementia diagnosis rate).",
+    ),
+    bounds=(
+        Bound(
+            "lower",
+            "value",
+            "the lower confidence limit ({low}) is above the value ({high}): the limits must "
+            "bracket the value",
+        ),
+        Bound(
+            "value",
+            "upper",
+            "the upper confidence limit ({high}) is below the value ({low}): the limits must "
+            "bracket the value",
+            at="upper",
+        ),
+        Bound(
+            "lower",
+            "upper",
+            "the lower confidence limit ({low}) is above the upper one ({high})",
+        ),
+    ),
 )
 
 POPULATIONS = Kind(
@@ -785,6 +860,14 @@ REGISTERS = Kind(
         Ref("condition", "conditions", ("condition",)),
     ),
     aliases=("condition_registers",),
+    bounds=(
+        Bound(
+            "register_size",
+            "list_size",
+            "the register ({low}) is larger than the list size ({high}): a register counts "
+            "patients on the list, so it cannot be larger",
+        ),
+    ),
 )
 
 # The standard age bands of NHS Digital's GP registered patients files, as populations use them:
@@ -883,6 +966,216 @@ GROUPINGS = Kind(
     gather="member_ods",
 )
 
+# -- contract performance (the models of commissioning.contracts) ------------------------------
+
+
+def _first_of_month(rows, problems) -> None:
+    """A month is written as its first day: 2012-04-01 for April 2012."""
+    month = rows["month"]
+    problems.add_rows(
+        rows,
+        month.notna() & (month.dt.day != 1),
+        "month",
+        lambda r: (
+            f"expected the first day of a month (such as 2012-04-01), found '{r['month']:%Y-%m-%d}'"
+        ),
+    )
+
+
+def _band_in_order(rows, problems) -> None:
+    floor, ceiling = rows["band_floor"], rows["band_ceiling"]
+    problems.add_rows(
+        rows,
+        floor.notna() & ceiling.notna() & (ceiling < floor),
+        "band_ceiling",
+        "expected a volume band ceiling no lower than its floor",
+    )
+    problems.add_rows(
+        rows,
+        floor.notna() != ceiling.notna(),
+        "band_floor",
+        "expected both ends of the volume band (band_floor and band_ceiling), or neither",
+    )
+
+
+_CONTRACT_REF = Column(
+    "contract_reference", "text", "contract__reference", True, example="WIR-2012-014"
+)
+_LINE_HELP = "The line's code within the contract (as in the contract lines file)"
+
+CONTRACT_LINES = Kind(
+    name="contract_lines",
+    model="ContractLine",
+    app="contracts",
+    title="Contract lines",
+    description="What a contract buys, line by line: point of delivery, specialty or service, "
+    "currency, price, and how the line is paid.",
+    columns=(
+        _CONTRACT_REF,
+        Column(
+            "line",
+            "text",
+            "code",
+            True,
+            max_length=40,
+            pattern=r"[A-Za-z0-9][A-Za-z0-9._\-]*",
+            pattern_help="a code of letters, digits, dots, hyphens and underscores",
+            help=_LINE_HELP,
+            example="NEL-300",
+        ),
+        Column(
+            "name",
+            "text",
+            "name",
+            True,
+            max_length=200,
+            example="General medicine emergency spells",
+        ),
+        Column(
+            "point_of_delivery",
+            "text",
+            "point_of_delivery",
+            True,
+            max_length=20,
+            pattern=r"[A-Za-z0-9&_\-]+",
+            pattern_help="a point of delivery code such as EL, DC, NEL, OPFA, OPFUP or AE",
+            help="Point of delivery code, as the Aggregate Contract Monitoring data set writes it",
+            example="NEL",
+        ),
+        Column(
+            "treatment_function",
+            "text",
+            "treatment_function",
+            max_length=10,
+            pattern=r"[0-9A-Za-z]{3}",
+            pattern_help="a treatment function code of three characters, such as 300",
+            help="Treatment function (specialty) code, if the line is for one",
+            example="300",
+        ),
+        Column(
+            "currency",
+            "text",
+            "currency",
+            True,
+            max_length=60,
+            help="Unit of activity",
+            example="HRG spell",
+        ),
+        Column(
+            "price",
+            "decimal",
+            "price",
+            minimum=0,
+            help="£ a unit (indicative for block lines)",
+            example="1,650.00",
+        ),
+        Column(
+            "fixed",
+            "bool",
+            "fixed",
+            help="yes: paid as planned whatever the activity (a block line, or the fixed element "
+            "of aligned payment and incentive)",
+            example="no",
+        ),
+        Column(
+            "marginal_rate",
+            "decimal",
+            "marginal_rate",
+            minimum=0,
+            help="% of the price paid for activity away from plan (aligned payment and "
+            "incentive) or outside the volume band (cost and volume); default 100",
+            example="100",
+        ),
+        Column(
+            "band_floor",
+            "float",
+            "band_floor",
+            minimum=0,
+            help="Cost and volume: the band's floor, units a year",
+        ),
+        Column(
+            "band_ceiling",
+            "float",
+            "band_ceiling",
+            minimum=0,
+            help="Cost and volume: the band's ceiling, units a year",
+        ),
+    ),
+    key=("contract_reference", "line"),
+    refs=(Ref("contract", "contracts", ("contract_reference",)),),
+    community_path="contract__community__code",
+    aliases=("lines",),
+    checks=(_band_in_order,),
+)
+
+
+def _monthly(name: str, model: str, prefix: str, title: str, description: str, aliases) -> Kind:
+    return Kind(
+        name=name,
+        model=model,
+        app="contracts",
+        title=title,
+        description=description,
+        columns=(
+            Column(
+                "contract_reference",
+                "text",
+                "line__contract__reference",
+                True,
+                example="WIR-2012-014",
+            ),
+            Column("line", "text", "line__code", True, help=_LINE_HELP, example="NEL-300"),
+            Column(
+                "month",
+                "date",
+                "month",
+                True,
+                help="The first day of the month, e.g. 2012-04-01 for April 2012",
+                example="2012-04-01",
+            ),
+            Column(
+                f"{prefix}_activity",
+                "float",
+                "activity",
+                True,
+                minimum=0,
+                help="Units of the line's currency",
+                example="2,950",
+            ),
+            Column(
+                f"{prefix}_cost",
+                "decimal",
+                "cost",
+                minimum=0,
+                help="£; leave empty to take activity x the line's price",
+                example="4,867,500.00",
+            ),
+        ),
+        key=("contract_reference", "line", "month"),
+        refs=(Ref("line", "contract_lines", ("contract_reference", "line")),),
+        community_path="line__contract__community__code",
+        aliases=aliases,
+        checks=(_first_of_month,),
+    )
+
+
+CONTRACT_PLANS = _monthly(
+    "contract_plans",
+    "MonthlyPlan",
+    "planned",
+    "Contract plans by month",
+    "Planned activity (and money) by contract line and month: the annual plan phased by month.",
+    ("plans",),
+)
+CONTRACT_ACTUALS = _monthly(
+    "contract_actuals",
+    "MonthlyActual",
+    "actual",
+    "Contract activity by month",
+    "Actual activity (and money) by contract line and month, as the provider reports it.",
+    ("actuals", "contract_activity"),
+)
+
 KINDS: dict[str, Kind] = {
     k.name: k
     for k in (
@@ -904,6 +1197,9 @@ KINDS: dict[str, Kind] = {
         REGISTERS,
         AGE_SEX_REGISTERS,
         GROUPINGS,
+        CONTRACT_LINES,
+        CONTRACT_PLANS,
+        CONTRACT_ACTUALS,
     )
 }
 assert set(ORDER) == set(KINDS)

@@ -5,6 +5,11 @@ on) whatever order the files were given in. Each record is matched to the databa
 natural key: a new key is added, a known key whose values differ is updated, and the rest are
 left alone and counted as unchanged. Everything happens in one transaction: if anything fails,
 or the process is killed, the database is left exactly as it was.
+
+An import that changes anything keeps its history (``store.models.imports``): one ``Import``
+row (who, when, files, counts), the values before and after of every record it updates (one
+``ImportChange`` row each, written in bulk, as the file layout writes them), and on every record
+it adds that import's id. An import that changes nothing records nothing.
 """
 
 from __future__ import annotations
@@ -15,20 +20,28 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-from django.db import DatabaseError, IntegrityError, connection, transaction
+from django.db import (
+    DEFAULT_DB_ALIAS,
+    DatabaseError,
+    IntegrityError,
+    connection,
+    connections,
+    transaction,
+)
 
 from commissioning.errors import UserError
 from commissioning.ingest import values
-from commissioning.ingest.export import db_frame
 from commissioning.ingest.kinds import ALL_KINDS, KINDS, Kind
 from commissioning.ingest.names import WRITE_ORDER
 from commissioning.ingest.readers import FILE, ROW
-from commissioning.ingest.validate import Batch, db_key_strings, key_strings
+from commissioning.ingest.stored import db_frame
+from commissioning.ingest.validate import SEP, Batch, db_key_strings, key_strings, number_text
 
 CHUNK = 20_000
 BULK = 50_000  # rows: from here a large SQLite insert rebuilds the indexes after
 ID = "__id"
 KEY = "__key"
+ADDED_BY = "added_by_import"  # the field naming the import that added a record
 
 
 @dataclass
@@ -62,17 +75,66 @@ def _roomy_cache():
             cur.execute(f"PRAGMA cache_size = {int(before)}")
 
 
+class History:
+    """What one import changes, kept as it writes; nothing at all when it changes nothing.
+
+    The ``Import`` row is made when the first record is added or updated, inside the import's
+    transaction, so it goes (with everything else) if the import fails or is a dry run.
+    """
+
+    def __init__(self) -> None:
+        self.entry = None
+
+    def import_id(self) -> int:
+        if self.entry is None:
+            from commissioning.store.audit import current_actor
+            from commissioning.store.models.imports import Import
+
+            actor = current_actor()
+            self.entry = Import.objects.create(
+                user_id=actor.user_id, username=actor.username, channel=actor.channel
+            )
+        return self.entry.pk
+
+    def updated(self, kind: Kind, ids, names, before: list[dict], after: list[dict]) -> None:
+        """One ``ImportChange`` for each record updated: its values before and after."""
+        write_changes(self.import_id(), kind, "update", ids, names, before, after)
+
+    def finish(self, batches: dict[str, Batch], counts: dict[str, Counts]) -> None:
+        if self.entry is None:
+            return
+        self.entry.files = file_names(f for name in counts for f in batches[name].files)
+        self.entry.counts = {
+            name: {"added": c.added, "updated": c.updated, "unchanged": c.unchanged}
+            for name, c in counts.items()
+        }
+        self.entry.save(update_fields=["files", "counts"])
+
+
+def file_names(labels) -> list[str]:
+    """The files' own names (an upload's temporary folder is no business of the history)."""
+    out: list[str] = []
+    for label in labels:
+        path, sheet, rest = str(label).partition(" (sheet ")
+        name = path.replace("\\", "/").rsplit("/", 1)[-1] + sheet + rest
+        if name not in out:
+            out.append(name)
+    return out
+
+
 def load(batches: dict[str, Batch], *, dry_run: bool = False) -> dict[str, Counts]:
     """Write every batch in one transaction (rolled back at the end for a dry run)."""
     counts: dict[str, Counts] = {}
+    history = History()
     try:
         with _roomy_cache(), transaction.atomic():
             for name in WRITE_ORDER:
                 if name in batches:
-                    counts[name] = upsert(batches[name])
-                    _audit(batches[name], counts[name])
+                    counts[name] = upsert(batches[name], history)
+                    _audit(batches[name], counts[name], history)
                     if name == "links":
-                        _close_superseded_links(batches[name])
+                        _close_superseded_links(batches[name], history)
+            history.finish(batches, counts)
             if dry_run:
                 raise _DryRun
     except _DryRun:
@@ -88,11 +150,12 @@ def load(batches: dict[str, Batch], *, dry_run: bool = False) -> dict[str, Count
     return counts
 
 
-def _audit(batch: Batch, counts: Counts) -> None:
+def _audit(batch: Batch, counts: Counts, history: History | None = None) -> None:
     """One audit record per kind changed: who imported what, from which files, with counts.
 
     The rows themselves are written in bulk (no per-record signals), so the importer records
-    the import itself; the files can be exported again to see the records.
+    the import itself, naming the import whose history holds each record's values before and
+    after (``store.models.imports``).
     """
     if not (counts.added or counts.updated):
         return
@@ -115,6 +178,7 @@ def _audit(batch: Batch, counts: Counts) -> None:
             "added": counts.added,
             "updated": counts.updated,
             "unchanged": counts.unchanged,
+            **({"import": history.import_id()} if history is not None else {}),
         },
     )
 
@@ -144,11 +208,12 @@ def _target_model(name: str):
     return ALL_KINDS[name].model_class()
 
 
-def _close_superseded_links(batch: Batch) -> None:
+def _close_superseded_links(batch: Batch, history: History | None = None) -> None:
     """A newer parent of the same relationship ends the older one the day before it starts.
 
     ODS files give only a practice's current commissioner; when next year's file names another,
-    the earlier link is closed so that "as at" questions answer with one parent per date.
+    the earlier link is closed so that "as at" questions answer with one parent per date. Each
+    link closed is an update in the import's history.
     """
     import datetime as dt
 
@@ -158,11 +223,22 @@ def _close_superseded_links(batch: Batch) -> None:
     for (child, relationship), group in frame.groupby(["child_ods", "relationship"]):
         for start in sorted(set(group["valid_from"])):
             day = pd.Timestamp(start).date()
-            OrganisationLink.objects.filter(
-                child__ods_code=child,
-                relationship=relationship,
-                valid_from__lt=day,
-            ).filter(_open_on(day)).update(valid_to=day - dt.timedelta(days=1))
+            ids = list(
+                OrganisationLink.objects.filter(
+                    child__ods_code=child,
+                    relationship=relationship,
+                    valid_from__lt=day,
+                )
+                .filter(_open_on(day))
+                .values_list("id", flat=True)
+            )
+            if not ids:
+                continue
+            before = stored_text(batch.kind, ids) if history is not None else None
+            OrganisationLink.objects.filter(id__in=ids).update(valid_to=day - dt.timedelta(days=1))
+            if history is not None:
+                after = stored_text(batch.kind, ids)
+                _record_updates(batch.kind, history, after["id"], before, after)
 
 
 def _open_on(day):
@@ -208,14 +284,22 @@ def _python(col_type: str, s: pd.Series, field) -> list:
     return s.astype(str).tolist()
 
 
-def _parameters(kind: Kind, frame: pd.DataFrame, fk_ids: dict[str, list]) -> tuple[list, list]:
-    """(database columns, one list of values per column) for every field of the model."""
+def _parameters(
+    kind: Kind, frame: pd.DataFrame, fk_ids: dict[str, list], *, update: bool = False
+) -> tuple[list, list]:
+    """(database columns, one list of values per column) for every field of the model.
+
+    For an update, only the fields the file layout fills: a field the file does not have (an
+    indicator's library, a peer group's method, the import that added the record) keeps its
+    stored value rather than going back to its default.
+    """
     model = kind.model_class()
     by_field = {c.field: c for c in kind.columns if c.field}
+    filled = set(by_field) | {r.field for r in kind.refs}
     columns, data = [], []
     n = len(frame)
     for f in model._meta.concrete_fields:
-        if f.primary_key:
+        if f.primary_key or (update and f.name not in filled):
             continue
         if f.is_relation:
             vals = fk_ids.get(f.name, [None] * n)
@@ -229,8 +313,10 @@ def _parameters(kind: Kind, frame: pd.DataFrame, fk_ids: dict[str, list]) -> tup
     return columns, data
 
 
-def _insert(kind: Kind, frame: pd.DataFrame) -> None:
-    """Insert new rows a chunk at a time (parameters are built per chunk to bound memory)."""
+def _insert(kind: Kind, frame: pd.DataFrame, import_id: int | None = None) -> None:
+    """Insert new rows a chunk at a time (parameters are built per chunk to bound memory).
+
+    Each row carries ``import_id``: the import that added it."""
     model = kind.model_class()
     q = connection.ops.quote_name
     table = model._meta.db_table
@@ -238,7 +324,9 @@ def _insert(kind: Kind, frame: pd.DataFrame) -> None:
     with connection.cursor() as cur, _indexes_rebuilt_after(cur, table, len(frame)):
         for start in range(0, len(frame), CHUNK):
             part = frame.iloc[start : start + CHUNK]
-            columns, data = _parameters(kind, part, _resolve(kind, part, False, lookups))
+            fks = _resolve(kind, part, False, lookups)
+            fks[ADDED_BY] = [import_id] * len(part)
+            columns, data = _parameters(kind, part, fks)
             sql = (
                 f"INSERT INTO {q(table)} ({', '.join(q(c) for c in columns)}) "
                 f"VALUES ({', '.join(['%s'] * len(columns))})"
@@ -313,11 +401,13 @@ def _resolve(
 COMPARE_CHUNK = 50_000  # stored records read back at a time to compare with the file's
 
 
-def _compare(kind: Kind, old: pd.DataFrame) -> pd.Series:
+def _compare(kind: Kind, old: pd.DataFrame, changed_rows=None) -> pd.Series:
     """True for each already-known row whose values differ from the database.
 
     The stored records are read back as text a range of ids at a time: reading a million
-    observations at once held every value as a Python string (1.5 GB at the peak).
+    observations at once held every value as a Python string (1.5 GB at the peak). For the rows
+    that differ, ``changed_rows(rows, stored)`` is given the incoming rows and the stored
+    records as text, a range at a time (nothing more is kept for rows that are the same).
     """
     changed = pd.Series(False, index=old.index)
     if old.empty:
@@ -338,7 +428,114 @@ def _compare(kind: Kind, old: pd.DataFrame) -> pd.Series:
                 continue
             differs |= ~_same(rows[col.name], aligned[col.name])
         changed.loc[rows.index] = differs
+        if changed_rows is not None and differs.any():
+            stored = existing.set_index("id").reindex(ids[inside][differs].values)
+            stored.index = rows.index[differs.to_numpy()]
+            changed_rows(rows[differs], stored)
     return changed
+
+
+# -- the history of what an import changes ----------------------------------------------------
+
+
+def as_text(kind: Kind, frame: pd.DataFrame) -> pd.DataFrame:
+    """Canonical values -> text as the exporter writes it (the inverse of :func:`canonical`)."""
+    out = pd.DataFrame(index=frame.index)
+    for col in kind.columns:
+        s = frame[col.name]
+        if col.type == "date":
+            out[col.name] = pd.to_datetime(s).dt.strftime("%Y-%m-%d").fillna("").astype(str)
+        elif col.type in ("int", "float"):
+            out[col.name] = s.map(number_text).astype(str)
+        elif col.type == "bool":
+            out[col.name] = s.map(lambda x: "" if x is None or pd.isna(x) else "yes" if x else "no")
+        else:
+            out[col.name] = s.fillna("").astype(str)
+    return out
+
+
+def record_names(kind: Kind, text: pd.DataFrame) -> list[str]:
+    """Each record's natural key as people read it: "DM-ADM / A81001 / 2012-04-01"."""
+    keys = key_strings(text, kind.key)
+    return [" / ".join(p for p in k.split(SEP) if p) for k in keys]
+
+
+ID_WINDOW = 4 * COMPARE_CHUNK  # the widest range of ids read back at once for scattered ids
+
+
+def stored_text_chunks(kind: Kind, ids):
+    """The stored records with these ids, as text in the file layout, a range at a time."""
+    wanted = np.unique(np.asarray(ids if isinstance(ids, np.ndarray) else list(ids), "int64"))
+    start = 0
+    while start < len(wanted):
+        end = min(
+            start + COMPARE_CHUNK,
+            int(np.searchsorted(wanted, wanted[start] + ID_WINDOW, side="left")),
+        )
+        end = max(end, start + 1)
+        frame = db_frame(kind, ids=(int(wanted[start]), int(wanted[end - 1])))
+        yield frame[frame["id"].isin(wanted[start:end])].reset_index(drop=True)
+        start = end
+
+
+def stored_text(kind: Kind, ids) -> pd.DataFrame:
+    """The stored records with these ids, as text in the file layout (``id`` first)."""
+    parts = list(stored_text_chunks(kind, ids))
+    if not parts:
+        return pd.DataFrame({"id": pd.Series([], dtype="int64")} | {n: [] for n in kind.names})
+    return pd.concat(parts, ignore_index=True)
+
+
+def text_records(kind: Kind, text: pd.DataFrame) -> list[dict]:
+    """Each row of ``text`` as {column: text} (quicker than ``to_dict`` on Arrow strings)."""
+    columns = [text[n].astype(object).tolist() for n in kind.names]
+    return [dict(zip(kind.names, row, strict=True)) for row in zip(*columns, strict=True)]
+
+
+def write_changes(upload: int, kind: Kind, action: str, ids, names, before, after=None) -> None:
+    """``ImportChange`` rows for one kind, written with ``executemany`` (a million records
+    written through model instances took over a minute)."""
+    from commissioning.store.models.imports import ImportChange
+
+    meta = ImportChange._meta
+    label = kind.model_class()._meta.label_lower
+    as_json = meta.get_field("before").get_db_prep_save
+    db = connections[DEFAULT_DB_ALIAS]  # the connection itself, not its per-call proxy
+    fields = ["upload", "kind", "model", "object_id", "action", "record", "before", "after"]
+    q = connection.ops.quote_name
+    sql = (
+        f"INSERT INTO {q(meta.db_table)} "
+        f"({', '.join(q(meta.get_field(f).column) for f in fields)}) "
+        f"VALUES ({', '.join(['%s'] * len(fields))})"
+    )
+    after = after if after is not None else [None] * len(names)
+    rows = [
+        (
+            upload,
+            kind.name,
+            label,
+            int(i),
+            action,
+            name[:250],
+            as_json(b, db),
+            as_json(a, db),
+        )
+        for i, name, b, a in zip(ids, names, before, after, strict=True)
+    ]
+    with connection.cursor() as cur:
+        for start in range(0, len(rows), CHUNK):
+            cur.executemany(sql, rows[start : start + CHUNK])
+
+
+def _record_updates(kind: Kind, history: History, ids, before: pd.DataFrame, after: pd.DataFrame):
+    """Hand the history each updated record's values before and after, as text."""
+    history.updated(
+        kind,
+        list(ids),
+        record_names(kind, after),
+        text_records(kind, before),
+        text_records(kind, after),
+    )
 
 
 def _set_lists(kind: Kind, frame: pd.DataFrame, ids: list[int]) -> None:
@@ -368,7 +565,7 @@ def _set_lists(kind: Kind, frame: pd.DataFrame, ids: list[int]) -> None:
         )
 
 
-def upsert(batch: Batch) -> Counts:
+def upsert(batch: Batch, history: History | None = None) -> Counts:
     kind = batch.kind
     model = kind.model_class()
     frame = batch.frame.drop(columns=[FILE, ROW], errors="ignore")
@@ -377,14 +574,18 @@ def upsert(batch: Batch) -> Counts:
     frame[ID] = frame[KEY].map(known) if known else pd.Series(pd.NA, index=frame.index)
     new = frame[frame[ID].isna()]
     old = frame[frame[ID].notna()]
-    changed_mask = _compare(kind, old)
+
+    def changed_rows(rows: pd.DataFrame, stored: pd.DataFrame) -> None:
+        _record_updates(kind, history, rows[ID].astype("int64"), stored, as_text(kind, rows))
+
+    changed_mask = _compare(kind, old, changed_rows if history is not None else None)
     changed = old[changed_mask]
 
     if len(new):
-        _insert(kind, new)
+        _insert(kind, new, history.import_id() if history is not None else None)
     if len(changed):
         fks = _resolve(kind, changed, False) | _resolve(kind, changed, True)
-        cols, data = _parameters(kind, changed, fks)
+        cols, data = _parameters(kind, changed, fks, update=True)
         _update(model, cols, data, [int(i) for i in changed[ID]])
 
     written = pd.concat([new, changed])

@@ -22,6 +22,9 @@ ORDER: list[str] = [
     "registers",
     "age_sex_registers",
     "groupings",
+    "contract_lines",
+    "contract_plans",
+    "contract_actuals",
 ]
 
 # The order of writing: as ORDER, with organisation links (written only by the importers of NHS

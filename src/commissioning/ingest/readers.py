@@ -1,4 +1,5 @@
-"""Reading import files into sheets of text: CSV (UTF-8, UTF-8 with BOM, Windows-1252) and XLSX.
+"""Reading import files into sheets of text: CSV (UTF-8, UTF-8 with BOM, Windows-1252, UTF-16
+with BOM: see ``commissioning.textfiles``) and XLSX.
 
 Every cell is read as text so that the checks can report exactly what was found; row numbers
 are kept as a spreadsheet shows them (the header is row 1).
@@ -7,7 +8,6 @@ are kept as a spreadsheet shows them (the header is row 1).
 from __future__ import annotations
 
 import datetime as dt
-import io
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -15,6 +15,7 @@ from pathlib import Path
 import pandas as pd
 
 from commissioning.errors import UserError, located
+from commissioning.textfiles import Records, read_records
 
 ROW = "__row"
 FILE = "__file"
@@ -29,6 +30,7 @@ class Sheet:
     frame: pd.DataFrame  # text cells, plus ROW (spreadsheet row number)
     headers: list[str]  # the headers as written
     kind: str | None = None  # set when already known (rows converted from an NHS layout)
+    encoding: str | None = None  # a CSV file's text encoding, as found (None for a workbook)
 
     @property
     def label(self) -> str:
@@ -55,38 +57,22 @@ def read(path: str | Path) -> list[Sheet]:
     return [read_csv(p)]
 
 
-def _decode(raw: bytes, name: str) -> str:
-    for encoding in ("utf-8-sig", "cp1252"):
-        try:
-            return raw.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-    raise located(name, None, None, "cannot be read as text (expected UTF-8 or Windows-1252)")
+def text_frame(records: Records, names: list[str]) -> pd.DataFrame:
+    """A CSV file's rows (``textfiles.read_records``) as a frame of text named ``names``."""
+    frame = records.frame
+    frame.columns = names
+    return frame
 
 
 def read_csv(path: Path) -> Sheet:
+    """A CSV file as a sheet of text, checked by ``textfiles.read_records``: its encoding found
+    and named, every row with as many fields as the header, a file cut short refused."""
     name = str(path)
-    raw = path.read_bytes()
-    text = _decode(raw, name)
-    if not text.strip():
-        raise located(name, None, None, "is empty (expected a header row and data rows)")
-    try:
-        df = pd.read_csv(
-            io.StringIO(text),
-            dtype=str,
-            keep_default_na=False,
-            na_values=[],
-            skip_blank_lines=False,
-        )
-    except pd.errors.ParserError as exc:
-        raise located(name, None, None, f"is not a well-formed CSV file ({exc})") from None
-    except pd.errors.EmptyDataError:
-        raise located(name, None, None, "is empty (expected a header row)") from None
-    headers = [str(c) for c in df.columns]
-    df.columns = [normalise_header(c) for c in headers]
-    df = df.fillna("")
-    df[ROW] = pd.RangeIndex(2, len(df) + 2)
-    return Sheet(name, None, _drop_blank_rows(df), headers)
+    records = read_records(path.read_bytes(), name)
+    headers = records.header
+    df = text_frame(records, [normalise_header(c) for c in headers])
+    df[ROW] = records.numbers
+    return Sheet(name, None, _drop_blank_rows(df), headers, encoding=records.encoding)
 
 
 def _drop_blank_rows(df: pd.DataFrame) -> pd.DataFrame:

@@ -127,6 +127,12 @@ def markdown(kind: Kind) -> str:
     ]
     if refs:
         lines += ["", "## References", "", *refs]
+    checks = [
+        f"- `{b.low}` is no larger than `{b.high}`, where both are given." for b in kind.bounds
+    ]
+    checks += [f"- {note}" for note in kind.notes]
+    if checks:
+        lines += ["", "## Checked between columns", "", *checks]
     if kind.community_scoped:
         lines += [
             "",
@@ -137,6 +143,10 @@ def markdown(kind: Kind) -> str:
         "",
         "Choices accept the value or its label, in any case. Numbers may have thousands "
         "separators (1,250,000). Lists are separated by semicolons.",
+        "",
+        "A row that updates a stored record and leaves empty a column the record holds a value "
+        "in is refused, unless the import is asked to empty stored values "
+        "(`--allow-emptying`, or the import page's box).",
         "",
     ]
     return "\n".join(lines)

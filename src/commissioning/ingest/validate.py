@@ -11,15 +11,21 @@ from __future__ import annotations
 import itertools
 from dataclasses import dataclass, field
 
+import numpy as np
 import pandas as pd
+from django.db.models import Q
 
-from commissioning.errors import UserError
+from commissioning.errors import BadArgument, located
 from commissioning.ingest import patients, values
 from commissioning.ingest.kinds import ALL_KINDS, KINDS, Kind, find_kind
 from commissioning.ingest.problems import Problems
 from commissioning.ingest.readers import FILE, ROW, Sheet
 
 SEP = "\x1f"
+# the columns of a row's kind that its file's layout does not have at all (";"-separated): a
+# published layout says nothing about them (the ODS files give no successor, Fingertips no
+# target), so a stored record keeps its values there (``check_emptying``)
+NOT_GIVEN = "__not_given"
 
 
 @dataclass
@@ -38,7 +44,9 @@ def detect_kind(sheet: Sheet, override: str | None) -> Kind:
     if override:
         kind = find_kind(override)
         if kind is None:
-            raise UserError(f"--kind {override}: not a kind we import (one of {', '.join(KINDS)})")
+            raise BadArgument(
+                f"--kind {override}: not a kind we import (one of {', '.join(KINDS)})"
+            )
         return kind
     if sheet.name and (kind := find_kind(sheet.name)):
         return kind
@@ -57,9 +65,12 @@ def detect_kind(sheet: Sheet, override: str | None) -> Kind:
         if best
         else ("does not match the columns of any kind")
     )
-    raise UserError(
-        f"{sheet.label}: cannot tell which kind of records this is (its header {what}): "
-        "use --kind KIND, or start from `commissioning template KIND`"
+    raise located(
+        sheet.label,
+        1,
+        None,
+        f"cannot tell which kind of records this is (its header {what}): "
+        "use --kind KIND, or start from `commissioning template KIND`",
     )
 
 
@@ -191,6 +202,15 @@ def check_sheet(
                 col.name,
                 lambda r, col=col: f"expected {col.minimum:g} or more, found '{r[col.name]}'",
             )
+        if col.maximum is not None:
+            numeric = pd.to_numeric(converted.where(converted != "", None), errors="coerce")
+            high = numeric.notna() & (numeric > col.maximum)
+            problems.add_rows(
+                raw,
+                high,
+                col.name,
+                lambda r, col=col: f"expected at most {col.maximum:g}, found '{r[col.name]}'",
+            )
         if col.field and not col.required:
             converted = _with_default(converted, is_blank, model, col)
         out[col.name] = converted
@@ -202,6 +222,9 @@ def check_sheet(
                 & (out[col.name] < out[col.not_before])
             )
             problems.add_rows(raw, early, col.name, f"expected a date on or after {col.not_before}")
+    _check_bounds(kind, raw, out, problems)
+    for check in kind.checks:
+        check(out, problems)
     if kind.name == "observations":
         has_org = out["organisation_ods"] != ""
         has_service = out["service"] != ""
@@ -223,7 +246,71 @@ def check_sheet(
             "service_provider_ods",
             "expected the ODS code of the service's provider",
         )
+    # a published layout's rows (converted, so their kind is known) say nothing about the
+    # columns the layout lacks; in our own layouts a missing column is an empty one
+    absent = [c for c in kind.names if c not in present and c not in kind.key]
+    out[NOT_GIVEN] = ";".join(absent) if sheet.kind else ""
     return out
+
+
+def _check_bounds(kind: Kind, raw: pd.DataFrame, out: pd.DataFrame, problems: Problems) -> None:
+    """The kind's plausibility rules between columns (a register no larger than its list,
+    confidence limits around the value), where both cells of a rule are given."""
+    for bound in kind.bounds:
+        low = pd.to_numeric(out[bound.low], errors="coerce").astype("float64")
+        high = pd.to_numeric(out[bound.high], errors="coerce").astype("float64")
+        # a little room for rounding: 1 part in a billion
+        slack = np.maximum(np.maximum(low.abs(), high.abs()).fillna(0), 1) * 1e-9
+        wrong = low.notna() & high.notna() & (low > high + slack)
+        problems.add_rows(
+            raw,
+            wrong,
+            bound.column,
+            lambda r, b=bound: b.message.format(
+                low=str(r[b.low]).strip(), high=str(r[b.high]).strip()
+            ),
+        )
+
+
+def check_percentages(batches: dict[str, Batch], problems: Problems) -> None:
+    """Observations of an indicator measured in % lie between 0 and 100.
+
+    A value above 100 is accepted only from a row whose own numerator is larger than its
+    denominator (a ratio to an estimate, such as the dementia diagnosis rate, can pass 100%).
+    """
+    batch = batches.get("observations")
+    if batch is None or batch.frame.empty:
+        return
+    from commissioning.store.models import Indicator
+
+    frame = batch.frame
+    codes = set(frame["indicator_code"])
+    units = dict(Indicator.objects.filter(code__in=codes).values_list("code", "unit"))
+    if "indicators" in batches:
+        new = batches["indicators"].frame
+        units |= dict(zip(new["code"], new["unit"], strict=True))
+    percent = {c for c, u in units.items() if str(u).strip() == "%"}
+    if not percent:
+        return
+    value = frame["value"].astype("float64")
+    is_percent = frame["indicator_code"].isin(percent)
+    explained = frame["numerator"].astype("float64") > frame["denominator"].astype("float64")
+    problems.add_rows(
+        frame,
+        is_percent & (value < 0),
+        "value",
+        lambda r: f"expected a percentage of 0 or more, found {number_text(r['value'])}",
+    )
+    problems.add_rows(
+        frame,
+        is_percent & (value > 100) & ~explained,
+        "value",
+        lambda r: (
+            f"expected a percentage of at most 100, found {number_text(r['value'])} (the "
+            f"indicator {r['indicator_code']} is measured in %; a value above 100 needs a "
+            "numerator larger than its denominator on the same row)"
+        ),
+    )
 
 
 def _with_default(converted: pd.Series, is_blank: pd.Series, model, col) -> pd.Series:
@@ -432,6 +519,116 @@ def gather_rows(kind: Kind, frame: pd.DataFrame, problems: Problems) -> pd.DataF
     return out
 
 
+# -- updates that would empty stored values ----------------------------------------------------
+
+EMPTYING_OPTION = "--allow-emptying"
+_TEXT_TYPES = ("text", "slug", "ods", "choice")
+
+
+def _blank(s: pd.Series) -> pd.Series:
+    if pd.api.types.is_numeric_dtype(s) or pd.api.types.is_datetime64_any_dtype(s):
+        return s.isna()
+    return s.isna() | (s.astype(str).str.strip() == "")
+
+
+def _has_value(kind: Kind, col) -> Q:
+    """A filter for stored records whose ``col`` holds something."""
+    if col.type == "list" or "__" in col.path:
+        return Q(**{f"{col.path}__isnull": False})
+    if col.type in _TEXT_TYPES:
+        return Q(**{f"{col.path}__gt": ""})
+    return Q(**{f"{col.path}__isnull": False})
+
+
+def _stored_values(kind: Kind, cols: list) -> dict[str, dict[str, str]]:
+    """For each column, the stored value (as text) of every record that holds one, by key."""
+    model = kind.model_class()
+    wanted = Q()
+    for col in cols:
+        wanted |= _has_value(kind, col)
+    lookups = list(kind.key_lookups)
+    rows = model.objects.filter(wanted).values_list(*lookups, *[c.path for c in cols])
+    out: dict[str, dict[str, str]] = {c.name: {} for c in cols}
+    for row in rows.iterator(chunk_size=KEYS_CHUNK):
+        key = SEP.join(_db_text(v) for v in row[: len(lookups)])
+        for col, v in zip(cols, row[len(lookups) :], strict=True):
+            text = _db_text(v)
+            if text.strip():
+                out[col.name].setdefault(key, text)
+    return out
+
+
+def check_emptying(
+    batches: dict[str, Batch],
+    problems: Problems,
+    *,
+    allow: bool = False,
+    notes: list[str] | None = None,
+) -> None:
+    """An update may not empty a value the database holds unless it is asked for.
+
+    A row that matches a stored record (by its natural key) and leaves a column empty (or the
+    file has no such column) where the stored record holds a value would drop that value: an
+    observation updated with a value but without the count, denominator and confidence limits
+    stored with it, say. Each such cell is a problem, unless ``allow`` (``--allow-emptying``, or
+    the import page's box) asks for it; then the values are emptied and ``notes`` says how many.
+
+    A column that a published layout does not have at all (``NOT_GIVEN``: an ODS file's
+    successor, a Fingertips export's target) is neither: the stored value is kept, whatever
+    ``allow`` says.
+    """
+    for batch in batches.values():
+        kind, frame = batch.kind, batch.frame
+        cols = [
+            c
+            for c in kind.columns
+            if c.name not in kind.key and c.type not in ("bool", "codes") and c.name in frame
+        ]
+        blank = {c.name: _blank(frame[c.name]) for c in cols}
+        cols = [c for c in cols if blank[c.name].any()]
+        if not cols or not kind.model_class().objects.exists():
+            continue
+        stored = _stored_values(kind, cols)
+        if not any(stored.values()):
+            continue
+        keys = key_strings(frame, kind.key)
+        emptied: dict[str, int] = {}
+        for col in cols:
+            if not stored[col.name]:
+                continue
+            held = keys.map(stored[col.name])
+            lost = blank[col.name] & held.notna()
+            if not lost.any():
+                continue
+            if NOT_GIVEN in frame:
+                kept = lost & frame[NOT_GIVEN].str.contains(rf"(?:^|;){col.name}(?:;|$)")
+                if kept.any():  # the stored value stays
+                    carried, _, _ = values.convert(col, held.where(kept, "").astype(str))
+                    frame.loc[kept, col.name] = carried[kept]
+                    lost &= ~kept
+                    if not lost.any():
+                        continue
+            emptied[col.name] = int(lost.sum())
+            if allow:
+                continue
+            problems.add_rows(
+                frame.assign(__held=held),
+                lost,
+                col.name,
+                lambda r, kind=kind: (
+                    f"is empty, but the stored {kind.name} record holds '{r['__held']}' here: "
+                    f"fill it in, or give {EMPTYING_OPTION} to empty stored values"
+                ),
+            )
+        if allow and emptied and notes is not None:
+            total = sum(emptied.values())
+            detail = ", ".join(f"{name} {n}" for name, n in emptied.items())
+            notes.append(
+                f"{', '.join(batch.files)}: emptied {total} stored values of {kind.title.lower()}"
+                f" ({detail}), as asked"
+            )
+
+
 # -- the whole upload --------------------------------------------------------------------------
 
 
@@ -442,10 +639,14 @@ def check_upload(
     community: str | None = None,
     problems: Problems | None = None,
     readable=None,
+    allow_emptying: bool = False,
+    notes: list[str] | None = None,
 ) -> dict[str, Batch]:
     """Every sheet checked and grouped by kind; raises InputError listing all problems.
 
     ``readable``: see :func:`check_references` (the web import passes what the user may see).
+    ``allow_emptying``: an update may empty values the database holds (``check_emptying``);
+    ``notes`` then says how many it will empty.
     """
     problems = problems if problems is not None else Problems()
     frames: dict[str, list[pd.DataFrame]] = {}
@@ -475,8 +676,70 @@ def check_upload(
     check_duplicates(batches, problems)
     if not problems:
         check_references(batches, problems, readable)
+    if not problems:
+        check_percentages(batches, problems)
     for batch in batches.values():
         if batch.kind.gather:
             batch.frame = gather_rows(batch.kind, batch.frame, problems)
+    if not problems:
+        check_emptying(batches, problems, allow=allow_emptying, notes=notes)
+    for batch in batches.values():
+        batch.frame = batch.frame.drop(columns=[NOT_GIVEN], errors="ignore")
     problems.raise_if_any()
     return batches
+
+
+# -- one record typed into a form ---------------------------------------------------------------
+
+
+FORM = "form"
+
+
+def check_records(
+    kind: Kind, rows: list[dict[str, object]], *, community: str | None = None
+) -> list[tuple[dict[str, object], dict[str, list[str]]]]:
+    """Rows typed into the app's forms, checked by exactly the rules (and words) of an import.
+
+    Each row maps ``kind``'s column names to what was typed (missing columns are empty). The
+    rows go through :func:`check_sheet` as the rows of an uploaded file would: the same types,
+    allowed values, lengths, ranges, required cells, date order and patient-identifier check.
+    Returns, for each row, its values as the importer converts them (dates as timestamps,
+    choices as their stored values, lists joined by "; ") and its problems by column.
+    References to other records are not checked here: a form offers only records its user may
+    choose.
+    """
+    names = kind.names
+    frame = pd.DataFrame(
+        {n: ["" if r.get(n) is None else str(r.get(n)) for r in rows] for n in names},
+        dtype=object,
+    )
+    frame[ROW] = range(2, len(rows) + 2)
+    sheet = Sheet(file=FORM, name=None, frame=frame, headers=list(names))
+    problems = Problems(limit=10_000)
+    out = check_sheet(sheet, kind, community, problems)
+    found: list[dict[str, list[str]]] = [{} for _ in rows]
+    for _, problem in problems.items:
+        found[(problem.row or 2) - 2].setdefault(problem.column or "", []).append(problem.message)
+    converted = [
+        {n: _plain(out[n].iloc[i]) for n in names} if out is not None else {}
+        for i in range(len(rows))
+    ]
+    return list(zip(converted, found, strict=True))
+
+
+def check_record(
+    kind: Kind, row: dict[str, object], *, community: str | None = None
+) -> tuple[dict[str, object], dict[str, list[str]]]:
+    """One row of :func:`check_records`."""
+    return check_records(kind, [row], community=community)[0]
+
+
+def _plain(value):
+    """A converted cell as a plain Python value (a date for a timestamp, None for a gap)."""
+    if value is None or (not isinstance(value, str) and pd.isna(value)):
+        return None
+    if isinstance(value, pd.Timestamp):
+        return value.date()
+    if hasattr(value, "item"):  # numpy scalars
+        return value.item()
+    return value

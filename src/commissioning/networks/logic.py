@@ -6,11 +6,9 @@ demo builder uses the same paths as a commissioner does.
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import hashlib
 import hmac
-import io
 import os
 import re
 import secrets
@@ -30,6 +28,7 @@ from commissioning.networks.models import (
     hash_token,
 )
 from commissioning.store.models import Organisation, RoleType
+from commissioning.textfiles import read_records
 
 PROBLEM_LIMIT = 20
 ROLE_TYPES = dict(RoleType.choices)
@@ -108,34 +107,20 @@ def record_reminder(respondent: SurveyRespondent, when: dt.datetime | None = Non
 
 
 def read_csv_upload(data: bytes, name: str) -> list[dict[str, str]]:
-    """Rows of an uploaded CSV file as dicts of trimmed text (header names lower-cased)."""
-    for encoding in ("utf-8-sig", "cp1252"):
-        try:
-            text = data.decode(encoding)
-            break
-        except UnicodeDecodeError:
-            continue
-    else:
-        raise InputError(Problem(name, None, None, "cannot be read as text (expected UTF-8)"))
-    if not text.strip():
-        raise InputError(Problem(name, None, None, "is empty (expected a header row and rows)"))
-    try:
-        reader = csv.reader(io.StringIO(text))
-        rows = list(reader)
-    except csv.Error as exc:
-        raise InputError(
-            Problem(name, None, None, f"is not a well-formed CSV file ({exc})")
-        ) from None
-    header = [h.strip().lower() for h in rows[0]]
-    out = []
-    for values in rows[1:]:
-        if not any(v.strip() for v in values):
-            out.append({})
-            continue
-        out.append(
-            {h: (values[i].strip() if i < len(values) else "") for i, h in enumerate(header)}
-        )
-    return [{"__header__": header}, *out]
+    """Rows of an uploaded CSV file as dicts of trimmed text (header names lower-cased).
+
+    The first item holds the header; item ``i`` is the row a spreadsheet shows as row
+    ``i + 1`` (``{}`` for a blank one). The file is checked by ``textfiles.read_records``: its
+    encoding found, every row as wide as the header, a file cut short refused (located).
+    """
+    records = read_records(data, name)
+    header = [h.strip().lower() for h in records.header]
+    rows: list[dict[str, str]] = [{} for _ in range(int(records.numbers.max(initial=1)) - 1)]
+    cells = records.frame.to_numpy(dtype=object)
+    for number, values in zip(records.numbers, cells, strict=True):
+        if any(str(v).strip() for v in values):
+            rows[int(number) - 2] = {h: str(values[i]).strip() for i, h in enumerate(header)}
+    return [{"__header__": header}, *rows]
 
 
 def _require(header: list[str], required: list[str], name: str) -> None:

@@ -16,11 +16,18 @@ lists, since the last one:
 - services whose review is due (not reviewed for ``REVIEW_YEARS`` years);
 - provider selection deadlines within a fortnight, and steps overdue (the pipeline of
   :mod:`commissioning.provider_selection.presenter`, judged against today's date: the notice of
-  intention, the standstill period, the award and the award notice).
+  intention, the standstill period, the award and the award notice);
+- contracts (:func:`commissioning.contracts.presenter.alerts`): a line over or under its plan
+  with a special-cause signal in its latest month, an incentive milestone not met, a variation
+  awaiting signature.
+- risks and issues of developments whose review date has passed, judged against today's date
+  (:func:`commissioning.work.presenter.overdue_reviews`).
 
-Missing data, stale developments and reviews due are "standing" items: each is reported once,
-when it first arises, not in every digest. Dates are judged against the community's latest
-record (not later than today), so historic or synthetic data is judged on its own calendar.
+Missing data, stale developments, reviews due and overdue risk reviews are "standing" items:
+each is reported once, when it first arises, not in every digest. Dates are judged against the
+community's latest record (not later than today), so historic or synthetic data is judged on
+its own calendar; risk reviews and procurement steps, which are set for the real calendar, are
+judged against today.
 
 Each digest is kept as an :class:`~commissioning.reports.models.InboxMessage` and e-mailed
 through Django's configured mail backend to users who have an address and asked for e-mail.
@@ -77,6 +84,10 @@ KIND_LABELS = {
     "review_due": "Review due",
     "deadline": "Procurement deadline",
     "overdue": "Procurement step overdue",
+    "plan_signal": "Contract line against plan",
+    "milestone_missed": "Incentive milestone missed",
+    "variation_unsigned": "Variation awaiting signature",
+    "risk_review": "Risk review overdue",
 }
 
 
@@ -293,6 +304,35 @@ def _procurement_items(user, community, state, items) -> None:
         )
 
 
+def _contract_items(user, community, state, items) -> None:
+    from commissioning.contracts.presenter import alerts
+
+    for alert in alerts(user, community):
+        _standing(
+            state,
+            items,
+            alert.key,
+            Item(alert.kind, community.name, alert.title, alert.detail, alert.url),
+        )
+
+
+def _risk_items(user, community, dev, state, items) -> None:
+    """Open risks and issues whose review date has passed (judged against today's date)."""
+    from commissioning.work.presenter import overdue_reviews
+
+    for risk in overdue_reviews(user, community, timezone.localdate()):
+        if dev is not None and not risk["url"].startswith(
+            reverse("development", args=[community.code, dev.slug])
+        ):
+            continue
+        _standing(
+            state,
+            items,
+            risk["key"],
+            Item("risk_review", community.name, risk["title"], risk["detail"], risk["url"]),
+        )
+
+
 def digest_for(user, subscriptions) -> tuple[Digest, dict]:
     """The digest for one user and each subscription's new state (not saved)."""
     from commissioning.access.policy import visible
@@ -319,8 +359,10 @@ def digest_for(user, subscriptions) -> tuple[Digest, dict]:
                 _development_items(community, devs, as_of, state, items)
                 services = visible(user, (dev if dev is not None else community).services.all())
                 _review_items(community, services, as_of, state, items)
+                _risk_items(user, community, dev, state, items)
             if ids is None and dev is None:
                 _procurement_items(user, community, state, items)
+                _contract_items(user, community, state, items)
         states[sub.pk] = state
         for item in items:
             if item.line() not in seen_lines:

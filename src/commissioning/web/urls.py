@@ -6,6 +6,7 @@ from django.urls import include, path
 from commissioning.web import views
 from commissioning.web.throttle import ThrottledAuthenticationForm, admin_sign_in
 from commissioning.web.views import audit as audit_views
+from commissioning.web.views import contracts as contract_views
 from commissioning.web.views import data as data_views
 from commissioning.web.views import evaluation as evaluation_views
 from commissioning.web.views import groupings as grouping_views
@@ -15,6 +16,7 @@ from commissioning.web.views import needs as needs_views
 from commissioning.web.views import practice as practice_views
 from commissioning.web.views import provider_selection as psr_views
 from commissioning.web.views import setup as setup_views
+from commissioning.web.views import work as work_views
 
 
 def health(request):
@@ -37,6 +39,9 @@ urlpatterns = [
     path("setup/", setup_views.setup, name="setup"),
     path("setup/area/", setup_views.setup_area, name="setup-area"),
     path("setup/login/", setup_views.setup_login, name="setup-login"),
+    path("audit/imports/", audit_views.imports, name="imports"),
+    path("audit/imports/<int:number>/", audit_views.import_detail, name="import-detail"),
+    path("audit/imports/<int:number>/undo/", audit_views.import_undo, name="import-undo"),
     path("indicators/", indicator_views.library, name="indicators"),
     path("indicators/<path:code>/", indicator_views.indicator, name="indicator"),
     path("api/", include("commissioning.api.urls")),
@@ -52,6 +57,28 @@ urlpatterns = [
         views.development,
         name="development",
     ),
+    # recording the work of commissioning (web/views/work.py)
+    path(
+        "communities/<slug:code>/new-development/",
+        work_views.new_development,
+        name="development-new",
+    ),
+    path("communities/<slug:code>/people/", work_views.people, name="community-people"),
+    path(
+        "communities/<slug:code>/developments/<slug:slug>/edit/",
+        work_views.edit_development,
+        name="development-edit",
+    ),
+    *[
+        path(
+            f"communities/<slug:code>/developments/<slug:slug>/{kind}/{route}",
+            work_views.record,
+            {"kind": kind},
+            name=f"work-{kind}-{name}",
+        )
+        for kind in work_views.KINDS
+        for route, name in (("new/", "new"), ("<int:pk>/edit/", "edit"))
+    ],
     path(
         "communities/<slug:code>/developments/<slug:slug>/objectives/<int:objective_id>/evaluation/",
         evaluation_views.objective_evaluation,
@@ -121,9 +148,35 @@ urlpatterns = [
             ),
         )
     ],
+    path("communities/<slug:code>/contracts/", contract_views.index, name="contracts"),
+    path(
+        "communities/<slug:code>/contracts/import/",
+        contract_views.import_page,
+        name="contracts-import",
+    ),
     path(
         "communities/<slug:code>/contracts/<path:reference>/monitoring/",
         monitoring_views.contract_monitoring,
         name="contract-monitoring",
+    ),
+    path(
+        "communities/<slug:code>/contracts/<path:reference>/lines/<str:line>/",
+        contract_views.line,
+        name="contract-line",
+    ),
+    path(
+        "communities/<slug:code>/contracts/<path:reference>/performance.<str:fmt>",
+        contract_views.download,
+        name="contract-download",
+    ),
+    path(
+        "communities/<slug:code>/contracts/<path:reference>/record/<slug:part>/",
+        contract_views.record,
+        name="contract-record",
+    ),
+    path(
+        "communities/<slug:code>/contracts/<path:reference>/",
+        contract_views.contract,
+        name="contract",
     ),
 ]

@@ -1,5 +1,11 @@
 """The figures of the work of commissioning, worked out once for every surface.
 
+**The development's workplace** (:func:`workplace`): what the development page shows of the
+work recorded on it, read through the access policy: the activity log, the decision log, the
+risks and issues (scored on the 5 x 5 matrix, overdue reviews marked) and the planned benefits,
+each with whether it is realised, read from monitoring (SPC) and the objective's evaluation
+(:mod:`commissioning.work.benefits`). :func:`overdue_reviews` feeds the alert inbox.
+
 **A development's labour** is the hours of the activities recorded against it *and against its
 tasks* (the developments whose parent it is): the development page, its evaluation and its board
 report all count it this way, and say so. A task's own page counts the task alone.
@@ -7,12 +13,15 @@ report all count it this way, and say so. A task's own page counts the task alon
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pandas as pd
 
+from commissioning.access.policy import visible
 from commissioning.analytics.practice import labour, scorecard
 from commissioning.analytics.practice.pay_rates import load_pay_rates
 from commissioning.store.frames import CommunityFrames, load_community
-from commissioning.store.models import Stage
+from commissioning.store.models import Activity, ActivityKind, Nature, Objective, Stage
 from commissioning.work.tables import cell, table
 
 
@@ -89,3 +98,280 @@ def status_counts(card) -> dict[str, int]:
     """How many of the card's measures have each status, in :data:`STATUSES` order."""
     found = [m.status for m in card.measures]
     return {status: found.count(status) for status in STATUSES}
+
+
+# --- the development's workplace ----------------------------------------------------------------
+
+
+def workplace(user, development, *, today: dt.date) -> dict:
+    """What the development page shows of the work recorded on it, for ``user``: who may add
+    what, its partners, the activity log (newest first), the decision log, the risks and issues
+    and the planned benefits with whether each is realised (read from monitoring and
+    evaluation). Every record is read through the access policy."""
+    from commissioning.work import records
+    from commissioning.work.models import Benefit, Decision, Partner, Risk
+
+    community = development.community
+    may = {
+        "change_development": records.may_change(user, development),
+        "add_objective": records.may_add(user, Objective, development),
+        "add_activity": records.may_add(user, Activity, development),
+        "add_decision": records.may_add(user, Decision, development),
+        "add_risk": records.may_add(user, Risk, development),
+        "add_benefit": records.may_add(user, Benefit, development),
+    }
+    may["change_records"] = may["add_decision"]  # decisions, risks, benefits, objectives alike
+    partners = [
+        p.organisation.name
+        for p in visible(user, Partner)
+        .filter(development=development)
+        .select_related("organisation")
+        .order_by("organisation__name")
+    ]
+    risks = _risks(user, development, today, may["change_records"])
+    return {
+        "may": may,
+        "partners": partners,
+        "log": _log(user, development, may["add_activity"]),
+        "decisions": _decisions(user, development, may["change_records"]),
+        "risks": risks,
+        "open_risks": sum(1 for r in risks if r["open"]),
+        "overdue_risks": sum(1 for r in risks if r["overdue"]),
+        "benefits": _benefits(user, development, may["change_records"]),
+        "community_code": community.code,
+    }
+
+
+def _log(user, development, may_change: bool) -> list[dict]:
+    kinds, natures = dict(ActivityKind.choices), dict(Nature.choices)
+    activities = (
+        visible(user, Activity)
+        .filter(development=development)
+        .prefetch_related("stages", "participations__person")
+        .order_by("-date", "-id")
+    )
+    rows = []
+    for a in activities:
+        parts = sorted(a.participations.all(), key=lambda p: (p.person.name, p.person_id))
+        rows.append(
+            {
+                "id": a.pk,
+                "date": a.date,
+                "title": a.title,
+                "kind": kinds.get(a.kind, a.kind),
+                "nature": natures.get(a.nature, a.nature),
+                "stages": [s.name for s in sorted(a.stages.all(), key=lambda s: s.order)],
+                "participants": [(p.person.name, float(p.hours)) for p in parts],
+                "hours": float(sum((p.hours for p in parts), 0)),
+                "outcome": a.outcome,
+                "may_change": may_change,
+            }
+        )
+    return rows
+
+
+def _decisions(user, development, may_change: bool) -> list[dict]:
+    from django.urls import reverse
+
+    from commissioning.evidence.models import Evidence
+    from commissioning.work.models import Decision, LinkKind
+
+    code, slug = development.community.code, development.slug
+    readable = set(
+        visible(user, Evidence).filter(community=development.community).values_list("pk", flat=True)
+    )
+    decisions = (
+        visible(user, Decision)
+        .filter(development=development)
+        .prefetch_related(
+            "options",
+            "interests",
+            "evidence_links__evidence",
+            "evidence_links__indicator",
+            "evidence_links__condition",
+        )
+        .order_by("-date", "-id")
+    )
+    out = []
+    for d in decisions:
+        links = []
+        for link in d.evidence_links.all():
+            if link.kind == LinkKind.EVIDENCE:
+                if link.evidence_id not in readable:
+                    continue  # a document the reader may not open is not mentioned
+                url = reverse("evidence:detail", args=[code, link.evidence_id])
+                label = f"Evidence log: {link.evidence.title}"
+            elif link.kind == LinkKind.MONITORING:
+                url = (
+                    reverse("development-monitoring", args=[code, slug])
+                    + f"?indicator={link.indicator.code}#charts"
+                )
+                label = f"Monitoring chart: {link.indicator.name}"
+            else:
+                url = reverse("community-needs", args=[code, link.condition.slug])
+                label = f"Needs assessment: {link.condition.name}"
+            links.append({"kind": link.kind, "label": label, "url": url})
+        out.append(
+            {
+                "id": d.pk,
+                "date": d.date,
+                "title": d.title,
+                "forum": d.forum,
+                "rationale": d.rationale,
+                "options": [(o.description, o.chosen) for o in d.options.all()],
+                "links": links,
+                "interests": [(i.person, i.interest, i.managed) for i in d.interests.all()],
+                "no_interests": d.no_interests,
+                "may_change": may_change,
+            }
+        )
+    return out
+
+
+def _risks(user, development, today: dt.date, may_change: bool) -> list[dict]:
+    from commissioning.work import rules
+    from commissioning.work.models import Risk, RiskStatus
+
+    rows = []
+    for r in visible(user, Risk).filter(development=development).select_related("owner"):
+        rating = rules.rating(r.likelihood, r.impact)
+        is_open = r.status == RiskStatus.OPEN
+        rows.append(
+            {
+                "id": r.pk,
+                "kind": r.get_kind_display(),
+                "description": r.description,
+                "likelihood": r.likelihood,
+                "likelihood_label": rules.LIKELIHOOD[r.likelihood],
+                "impact": r.impact,
+                "impact_label": rules.IMPACT[r.impact],
+                "score": rating.score,
+                "rating": rating.label,
+                "colour": rating.colour,
+                "owner": r.owner.name if r.owner_id else "",
+                "mitigations": r.mitigations,
+                "review_date": r.review_date,
+                "raised": r.raised,
+                "open": is_open,
+                "status": r.get_status_display(),
+                "overdue": rules.review_overdue(r.review_date, today, open_=is_open),
+                "may_change": may_change,
+            }
+        )
+    rows.sort(key=lambda r: (not r["open"], -r["score"], r["review_date"], r["id"]))
+    return rows
+
+
+def _benefits(user, development, may_change: bool) -> list[dict]:
+    from django.urls import reverse
+
+    from commissioning.work import benefits, rules
+    from commissioning.work.models import Benefit
+
+    code, slug = development.community.code, development.slug
+    out = []
+    found = (
+        visible(user, Benefit)
+        .filter(development=development)
+        .select_related("objective__indicator", "owner")
+        .order_by("id")
+    )
+    for b in found:
+        objective, indicator = b.objective, b.objective.indicator
+        spc = benefits.monitored(user, development, objective) if indicator else None
+        evaluation = benefits.evaluated(user, development, objective) if indicator else None
+        polarity = indicator.polarity if indicator else ""
+        moved = rules.direction(
+            getattr(evaluation, "lower", None), getattr(evaluation, "upper", None), polarity
+        )
+        status = rules.realisation(
+            latest_value=spc.latest_value if spc else None,
+            latest_date=spc.latest_date if spc else None,
+            target=objective.target_value,
+            target_date=objective.target_date,
+            polarity=polarity,
+            variation=spc.variation if spc else None,
+            assurance=spc.assurance if spc else None,
+            evaluation_direction=moved,
+        )
+        words, colour = rules.REALISATION[status]
+        out.append(
+            {
+                "id": b.pk,
+                "description": b.description,
+                "owner": b.owner.name if b.owner_id else "",
+                "objective": objective.description,
+                "indicator": indicator.name if indicator else "",
+                "unit": indicator.unit if indicator else "",
+                "baseline": objective.baseline_value,
+                "target": objective.target_value,
+                "target_date": objective.target_date,
+                "status": status,
+                "status_label": words,
+                "colour": colour,
+                "monitoring": _spc_words(spc),
+                "spc": spc,
+                "evaluation": _evaluation_words(evaluation),
+                "chart_url": reverse("development-monitoring", args=[code, slug])
+                + (f"?indicator={indicator.code}#charts" if indicator else ""),
+                "evaluation_url": reverse("objective-evaluation", args=[code, slug, objective.pk]),
+                "may_change": may_change,
+            }
+        )
+    return out
+
+
+def _number(value: float) -> str:
+    return f"{value:,.2f}".rstrip("0").rstrip(".")
+
+
+def _spc_words(spc) -> str:
+    from commissioning.work.benefits import ASSURANCE_WORDS, VARIATION_WORDS
+
+    if spc is None:
+        return "No values of the indicator are shown for this community yet."
+    words = (
+        f"Latest {_number(spc.latest_value)} ({spc.latest_date:%b %Y}, {spc.subject}); mean "
+        f"{_number(spc.mean)} over {spc.points} points; "
+        f"{VARIATION_WORDS.get(spc.variation, 'no variation judged')}"
+    )
+    if spc.assurance:
+        words += f"; the process {ASSURANCE_WORDS[spc.assurance]}"
+    return words + "."
+
+
+def _evaluation_words(evaluation) -> str:
+    if evaluation is None:
+        return "Not evaluated."
+    if evaluation.estimate is None:
+        return evaluation.note
+    return (
+        f"Level change {evaluation.estimate:+,.2f} (95% interval {evaluation.lower:,.2f} to "
+        f"{evaluation.upper:,.2f}) from {evaluation.intervention:%b %Y}, {evaluation.note}."
+    )
+
+
+def overdue_reviews(user, community, today: dt.date) -> list[dict]:
+    """The open risks and issues of ``community`` that ``user`` may read whose review date has
+    passed: for the alert inbox."""
+    from django.urls import reverse
+
+    from commissioning.work.models import Risk, RiskStatus
+
+    found = (
+        visible(user, Risk)
+        .filter(development__community=community, status=RiskStatus.OPEN, review_date__lt=today)
+        .select_related("development", "owner")
+        .order_by("review_date", "id")
+    )
+    return [
+        {
+            "key": f"risk-review:{r.pk}:{r.review_date.isoformat()}",
+            "title": f"{r.development.title}: {r.get_kind_display().lower()} "
+            f"'{r.description[:80]}'",
+            "detail": f"review was due {r.review_date:%-d %B %Y}"
+            + (f" (owner {r.owner.name})" if r.owner_id else ""),
+            "url": reverse("development", args=[community.code, r.development.slug]) + "#risks",
+        }
+        for r in found
+    ]

@@ -43,10 +43,10 @@ HERE = Path(__file__).resolve().parent
 SEED_NOISE = [0.0012, -0.0008, 0.0005, -0.0011, 0.0009, -0.0003, 0.0007, -0.0006, 0.0002]
 
 # England's registered patients by sex and five-year band (shares of everyone, per 1,000;
-# the shape of the national quinary file, rounded): male then female, 0-4 ... 90+
-MALE = [28, 30, 29, 28, 32, 35, 36, 34, 32, 32, 34, 33, 29, 25, 24, 17, 11, 6, 3]
-FEMALE = [27, 28, 28, 27, 31, 35, 35, 33, 32, 32, 34, 33, 30, 26, 26, 19, 13, 8, 6]
-BANDS = [f"{a}_{a + 4}" for a in range(0, 90, 5)] + ["90_94"]
+# the shape of the national quinary file, rounded): male then female, 0-4 ... 90-94, 95+
+MALE = [28, 30, 29, 28, 32, 35, 36, 34, 32, 32, 34, 33, 29, 25, 24, 17, 11, 6, 2, 1]
+FEMALE = [27, 28, 28, 27, 31, 35, 35, 33, 32, 32, 34, 33, 30, 26, 26, 19, 13, 8, 4, 2]
+BANDS = [f"{a}_{a + 4}" for a in range(0, 95, 5)] + ["95+"]
 
 # Estimated people aged 65+ with dementia (CFAS II), and the diagnosis rate before and after
 # spring 2020, for each organisation of the dementia files.

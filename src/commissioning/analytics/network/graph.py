@@ -58,7 +58,7 @@ def check_edges(df: pd.DataFrame, name: str) -> pd.DataFrame:
     if df.empty:
         raise InputError(Problem(name, None, None, "has a header but no ties (no data rows)"))
     out = pd.DataFrame({c: _text(df[c]) for c in REQUIRED_COLUMNS})
-    out["row"] = [int(i) + 2 for i in range(len(df))]
+    out["row"] = [int(i) + 2 for i in df.index]  # the index is the row less 2 (tables)
     problems: list[Problem] = []
     for column, what in (
         ("respondent", "a respondent identifier"),

@@ -51,7 +51,7 @@ def check_respondents(df: pd.DataFrame, name: str) -> pd.DataFrame:
     if df.empty:
         raise InputError(Problem(name, None, None, "has a header but nobody listed (no rows)"))
     out = pd.DataFrame({c: df[c].astype("string").str.strip().fillna("") for c in REQUIRED_COLUMNS})
-    out["row"] = [int(i) + 2 for i in range(len(df))]
+    out["row"] = [int(i) + 2 for i in df.index]  # the index is the row less 2 (tables)
     problems: list[Problem] = []
     seen: dict[str, int] = {}
     answered = []

@@ -9,6 +9,7 @@ from commissioning.ingest.formats.formats import detect_format, find_format
 from commissioning.ingest.formats.published import Converted, read_table
 from commissioning.ingest.problems import Problems
 from commissioning.ingest.readers import Sheet, read
+from commissioning.textfiles import UTF8
 
 
 def read_upload(
@@ -28,20 +29,33 @@ def read_upload(
     problems = Problems()
     own: list[Sheet] = []
     converted: list[Converted] = []
-    options = {"year": year}
+    options = {"year": year, "allow_unmatched": allow_unmatched}
+    own_notes: list[str] = []
     for path in paths:
         fmt = forced or detect_format(path)
         if fmt is None:
-            own.extend(read(path))
+            sheets = read(path)
+            own.extend(sheets)
+            # plain UTF-8 goes without saying; any other encoding found is named
+            own_notes += [
+                f"{s.file}: text in {s.encoding}" for s in sheets if s.encoding not in (None, UTF8)
+            ]
             continue
         if not Path(path).is_file():
             read(path)  # the usual "no such file" message
-        table = read_table(path, header=fmt.HEADER)
+        table = read_table(
+            path,
+            header=fmt.HEADER,
+            narrower_rows=getattr(fmt, "NARROWER_ROWS", False),
+            widths=getattr(fmt, "WIDTHS", ()),
+        )
         result = fmt.to_rows(table, problems, options)
-        result.notes.insert(0, f"{table.file}: read as {fmt.NAME} ({fmt.TITLE})")
+        result.notes.insert(
+            0, f"{table.file}: read as {fmt.NAME} ({fmt.TITLE}); text in {table.encoding}"
+        )
         converted.append(result)
     if not converted:
-        return own, []
+        return own, own_notes
     _conditions_once(converted)
     _stubs_where_unknown(converted, own)
     problems.raise_if_any()
@@ -55,7 +69,7 @@ def read_upload(
         converted, problems, allow_unmatched=allow_unmatched, other_codes=other_codes
     )
     problems.raise_if_any()
-    notes = [n for c in converted for n in c.notes]
+    notes = own_notes + [n for c in converted for n in c.notes]
     notes += matching.matched_note(converted) + unmatched
     return own + [s for c in converted for s in c.sheets if len(s.frame)], notes
 

@@ -28,6 +28,8 @@ from commissioning.ingest.readers import FILE, ROW
 NAME = "fingertips"
 TITLE = "OHID Fingertips data export: indicator values by area, with counts and denominators"
 HEADER = True
+# the export's header names one or two more columns than its rows hold
+NARROWER_ROWS = True
 POSITIONS = {
     "id": 0,
     "name": 1,

@@ -15,6 +15,7 @@ from commissioning.ingest.formats.published import (
     Table,
     check_codes,
     check_counts,
+    check_last_band_whole,
     header_names,
     parse_dates,
     require_columns,
@@ -71,6 +72,16 @@ def to_rows(table: Table, problems: Problems, options: dict) -> Converted:
     )
     counts = check_counts(rows, "number_of_patients", problems)
     dates = parse_dates(rows, "extract_date", problems)
+    spelled = rows.frame.assign(__band=rows.frame["age_group_5"].str.upper())
+    check_last_band_whole(
+        spelled,
+        group=["org_code", "extract_date", "sex"],
+        part="__band",
+        parts={"90+": {"90_94", "95+"}},
+        band_of=lambda b: BANDS.get(b, b),
+        column="AGE_GROUP_5",
+        problems=problems,
+    )
     if not practices.all():
         out.notes.append(
             f"{table.file}: left out {int((~practices).sum())} rows for PCNs, commissioners "

@@ -29,6 +29,7 @@ from commissioning.ingest.formats.published import (
     Table,
     check_codes,
     check_counts,
+    check_last_band_whole,
     header_names,
     parse_dates,
     require_columns,
@@ -119,6 +120,15 @@ def to_rows(table: Table, problems: Problems, options: dict) -> Converted:
     )
     _check_repeats(long, problems)
     detail = long[long["sex"].isin(set(SEXES)) & (long["age"] >= 0)]
+    check_last_band_whole(
+        detail,
+        group=["ods_code", "date", "sex"],
+        part="age",
+        parts={b: {a for a in range(96) if band(a) == b} for b in {band(a) for a in range(96)}},
+        band_of=band,
+        column="AGE",
+        problems=problems,
+    )
     _check_subtotals(long, detail, problems)
     if problems:
         return out

@@ -21,6 +21,8 @@ from commissioning.ingest.problems import Problems
 from commissioning.ingest.readers import FILE, ROW
 
 FIELDS = 27
+# the numbers of fields a row may have: copies re-saved by a spreadsheet drop the last three
+WIDTHS = (24, FIELDS)
 DATE = re.compile(r"\d{8}")
 
 
@@ -71,7 +73,6 @@ def organisations(frame: pd.DataFrame, kind: str | pd.Series) -> pd.DataFrame:
             "kind": kind,
             "valid_from": frame["__open"],
             "valid_to": frame["__close"],
-            "successor_ods": "",
             "postcode": frame["col10"],
         }
     )

@@ -13,6 +13,7 @@ from commissioning.ingest.problems import Problems
 NAME = "ods-commissioners"
 TITLE = "ODS eccg: CCGs and Sub-ICB locations, with open and close dates"
 HEADER = False
+WIDTHS = ods.WIDTHS
 
 
 def detect(rows: list[list[str]]) -> bool:

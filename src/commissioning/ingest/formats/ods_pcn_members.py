@@ -28,6 +28,7 @@ NAME = "ods-pcn-members"
 TITLE = "ODS ePCN, PCN Core Partner Details: dated practice membership of PCNs"
 HEADER = False
 FIELDS = 11
+WIDTHS = (FIELDS,)
 PCN_CODE = re.compile(r"U\d{5}")
 DATE = re.compile(r"\d{8}")
 

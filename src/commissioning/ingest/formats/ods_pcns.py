@@ -55,7 +55,6 @@ def to_rows(table: Table, problems: Problems, options: dict) -> Converted:
             "kind": "pcn",
             "valid_from": parse_dates(table, opened, problems, label="Open Date"),
             "valid_to": parse_dates(table, closed, problems, label="Close Date"),
-            "successor_ods": "",
             "postcode": frame["postcode"] if "postcode" in frame.columns else "",
         }
     )

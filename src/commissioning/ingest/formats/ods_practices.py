@@ -19,6 +19,7 @@ from commissioning.ingest.readers import FILE, ROW
 NAME = "ods-practices"
 TITLE = "ODS epraccur: GP practices, with open and close dates and their commissioner"
 HEADER = False
+WIDTHS = ods.WIDTHS
 GP_PRACTICE = "4"
 
 

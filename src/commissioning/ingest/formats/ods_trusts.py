@@ -16,6 +16,7 @@ from commissioning.ingest.problems import Problems
 NAME = "ods-trusts"
 TITLE = "ODS etr: NHS trusts, with open and close dates"
 HEADER = False
+WIDTHS = ods.WIDTHS
 
 
 def detect(rows: list[list[str]]) -> bool:

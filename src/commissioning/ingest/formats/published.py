@@ -1,25 +1,24 @@
 """Reading an NHS published file as text, and the checks every published layout shares.
 
 Published files are read cell by cell as text (codes keep their leading zeros), with or without
-a header row, in UTF-8 (with or without a byte-order mark) or Windows-1252. Each format turns
+a header row, in UTF-8 (with or without a byte-order mark), Windows-1252 or UTF-16 with a
+byte-order mark, and checked row by row (``commissioning.textfiles``). Each format turns
 its rows into rows of the importer's own kinds (``Converted``), keeping the row numbers of the
 published file so that every problem is reported where the user can find it.
 """
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import io
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
 
-from commissioning.errors import located
 from commissioning.ingest.problems import Problems
-from commissioning.ingest.readers import FILE, ROW, Sheet, normalise_header
+from commissioning.ingest.readers import FILE, ROW, Sheet, normalise_header, text_frame
+from commissioning.textfiles import read_records, sniff_rows
 
 SNIFF_BYTES = 65_536
 SNIFF_ROWS = 5
@@ -37,6 +36,7 @@ class Table:
     file: str
     frame: pd.DataFrame  # text cells, plus ROW (the row a spreadsheet shows)
     headers: list[str]  # as written; empty for a headerless file
+    encoding: str = ""  # the text encoding found (textfiles names it)
 
 
 @dataclass
@@ -58,86 +58,45 @@ class Converted:
         )
 
 
-def decode(raw: bytes, name: str) -> str:
-    for encoding in ("utf-8-sig", "cp1252"):
-        try:
-            text = raw.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-        if "\x00" in text:
-            break
-        return text
-    raise located(
-        name,
-        None,
-        None,
-        "cannot be read as text (expected UTF-8 or Windows-1252, as the NHS publishes; "
-        "a file saved as UTF-16 or 'Unicode text' must be saved again as CSV)",
-    )
-
-
 def sniff(path: str | Path) -> list[list[str]]:
-    """The first few rows of a CSV file as lists of cells ([] if it cannot be read)."""
+    """The first few complete rows of a CSV file as lists of cells ([] if it cannot be read)."""
     p = Path(path)
     if not p.is_file() or p.suffix.lower() not in (".csv", ".txt", ""):
         return []
     with p.open("rb") as fh:
         raw = fh.read(SNIFF_BYTES)
-    for encoding in ("utf-8-sig", "cp1252"):
-        try:
-            text = raw.decode(encoding)
-            break
-        except UnicodeDecodeError:
-            # a multi-byte character cut at the end of the sample
-            try:
-                text = raw[:-3].decode(encoding)
-                break
-            except UnicodeDecodeError:
-                continue
-    else:
-        return []
-    rows = []
-    for row in csv.reader(io.StringIO(text)):
-        rows.append(row)
-        if len(rows) >= SNIFF_ROWS:
-            break
-    return rows
+    return sniff_rows(raw, SNIFF_ROWS)
 
 
 def header_names(rows: list[list[str]]) -> set[str]:
     return {normalise_header(h) for h in rows[0]} if rows else set()
 
 
-def read_table(path: str | Path, *, header: bool) -> Table:
+def read_table(
+    path: str | Path,
+    *,
+    header: bool,
+    narrower_rows: bool = False,
+    widths: tuple[int, ...] = (),
+) -> Table:
+    """A published file as text, checked by ``textfiles.read_records`` (encoding named, every
+    row as wide as the header or the layout, a file cut short refused); cells stripped."""
     name = str(path)
-    text = decode(Path(path).read_bytes(), name)
-    if not text.strip():
-        raise located(name, None, None, "is empty")
-    try:
-        df = pd.read_csv(
-            io.StringIO(text),
-            dtype=str,
-            header=0 if header else None,
-            keep_default_na=False,
-            na_values=[],
-            skip_blank_lines=True,
-        )
-    except pd.errors.ParserError as exc:
-        raise located(name, None, None, f"is not a well-formed CSV file ({exc})") from None
+    records = read_records(
+        Path(path).read_bytes(), name, header=header, narrower_rows=narrower_rows, widths=widths
+    )
     if header:
-        headers = [str(c) for c in df.columns]
-        df.columns = [normalise_header(c) for c in headers]
-        first = 2
+        headers = list(records.header)
+        names = [normalise_header(c) for c in headers]
     else:
         headers = []
-        df.columns = [f"col{i + 1}" for i in range(df.shape[1])]
-        first = 1
-    df = df.fillna("")
+        names = [f"col{i + 1}" for i in range(records.frame.shape[1])]
+    df = text_frame(records, names)
     for c in df.columns:
         df[c] = df[c].astype(str).str.strip()
-    df[ROW] = pd.RangeIndex(first, len(df) + first)
+    df[ROW] = records.numbers
     df[FILE] = name
-    return Table(name, df, headers)
+    return Table(name, df, headers, records.encoding)
 
 
 def require_columns(table: Table, names: list[str], problems: Problems) -> bool:
@@ -210,3 +169,40 @@ def check_counts(table: Table, column: str, problems: Problems, *, label: str | 
         lambda r: f"expected a whole number of patients, found '{r[column]}'",
     )
     return n
+
+
+def check_last_band_whole(
+    rows: pd.DataFrame,
+    *,
+    group: list[str],
+    part: str,
+    parts: dict[str, set],
+    band_of,
+    column: str,
+    problems: Problems,
+) -> None:
+    """The rows added up into the band of the file's last row must all be there.
+
+    Some layouts give a band in several rows (single years 85 to 89 for the band 85-89; 90_94
+    and 95+ for 90+). A file cut at a line end can stop part-way through a band, and the part
+    left would replace the whole band stored before: so the band of the file's last row (for
+    its practice, date and sex, in ``group``) must have every one of its ``parts``.
+    """
+    if rows.empty:
+        return
+    last = rows.loc[rows[ROW].idxmax()]
+    band = band_of(last[part])
+    same = pd.Series(True, index=rows.index)
+    for c in group:
+        same &= rows[c] == last[c]
+    found = {p for p in rows.loc[same, part] if band_of(p) == band}
+    missing = sorted(parts.get(band, set()) - found, key=str)
+    if missing:
+        problems.add(
+            last[FILE],
+            int(last[ROW]),
+            column,
+            f"this is the file's last row, and the band {band} it belongs to is added up from "
+            f"rows that are not all there ({', '.join(map(str, missing))} missing for the same "
+            "practice and sex): the file seems cut short; check that it is complete",
+        )

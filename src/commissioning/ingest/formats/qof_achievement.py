@@ -23,7 +23,7 @@ import datetime as dt
 import numpy as np
 import pandas as pd
 
-from commissioning.errors import UserError
+from commissioning.errors import InputError, located
 from commissioning.ingest.formats import qof_prevalence
 from commissioning.ingest.formats.published import (
     Converted,
@@ -62,11 +62,14 @@ def period_start(year: int) -> str:
 def year_of(file: str, given: int | None) -> int:
     try:
         return qof_prevalence.year_of(file, given)
-    except UserError:
-        raise UserError(
-            f"{file}: cannot tell which QOF year this is from its name: give --year (2018 for "
+    except InputError:
+        raise located(
+            file,
+            None,
+            None,
+            "cannot tell which QOF year this is from its name: give --year (2018 for "
             "2018-19), or keep the published name, e.g. ACHIEVEMENT_1819.csv or "
-            "ACHIEVEMENT_LONDON_2223.csv"
+            "ACHIEVEMENT_LONDON_2223.csv",
         ) from None
 
 

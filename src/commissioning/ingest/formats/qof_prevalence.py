@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from commissioning.errors import UserError
+from commissioning.errors import located
 from commissioning.ingest.formats import qof_groups
 from commissioning.ingest.formats.published import (
     Converted,
@@ -56,9 +56,12 @@ def year_of(file: str, given: int | None) -> int:
     m = re.search(r"(?<!\d)(\d\d)(\d\d)(?!\d)", stem)
     if m and (int(m.group(1)) + 1) % 100 == int(m.group(2)):
         return 2000 + int(m.group(1))
-    raise UserError(
-        f"{file}: cannot tell which QOF year this is from its name: give --year (2018 for "
-        "2018-19), or keep the published name, e.g. PREVALENCE_1819.csv"
+    raise located(
+        file,
+        None,
+        None,
+        "cannot tell which QOF year this is from its name: give --year (2018 for "
+        "2018-19), or keep the published name, e.g. PREVALENCE_1819.csv",
     )
 
 

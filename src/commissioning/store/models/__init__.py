@@ -35,6 +35,7 @@ from commissioning.store.models.developments import (
     SizeOfChange,
 )
 from commissioning.store.models.groupings import Grouping, GroupingKind
+from commissioning.store.models.imports import Import, ImportChange
 from commissioning.store.models.indicators import (
     Domain,
     Frequency,
@@ -71,6 +72,8 @@ __all__ = [
     "DriverKind",
     "Frequency",
     "ExternalDriver",
+    "Import",
+    "ImportChange",
     "IncentiveScheme",
     "Indicator",
     "Nature",

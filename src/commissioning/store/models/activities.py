@@ -8,6 +8,7 @@ from django.db import models
 
 from commissioning.store.models.communities import CommissioningCommunity
 from commissioning.store.models.developments import ServiceDevelopment
+from commissioning.store.models.imports import added_by_import_field
 from commissioning.store.models.people import Person
 
 
@@ -74,6 +75,7 @@ class Activity(models.Model):
     participants = models.ManyToManyField(
         Person, through="Participation", related_name="activities"
     )
+    added_by_import = added_by_import_field()
 
     class Meta:
         ordering = ["date", "id"]
@@ -87,6 +89,7 @@ class Participation(models.Model):
     activity = models.ForeignKey(Activity, on_delete=models.CASCADE, related_name="participations")
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="participations")
     hours = models.DecimalField(max_digits=6, decimal_places=2)
+    added_by_import = added_by_import_field()
 
     class Meta:
         constraints = [

@@ -2,6 +2,7 @@
 
 from django.db import models
 
+from commissioning.store.models.imports import added_by_import_field
 from commissioning.store.models.organisations import Organisation
 
 
@@ -17,6 +18,7 @@ class CommissioningCommunity(models.Model):
     )
     description = models.TextField(blank=True)
     synthetic = models.BooleanField(default=False, help_text="Made up for the demo")
+    added_by_import = added_by_import_field()
 
     class Meta:
         ordering = ["name"]

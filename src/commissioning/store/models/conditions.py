@@ -2,6 +2,7 @@
 
 from django.db import models
 
+from commissioning.store.models.imports import added_by_import_field
 from commissioning.store.models.organisations import Organisation
 
 
@@ -22,6 +23,7 @@ class Condition(models.Model):
         "QOF register id", max_length=20, blank=True, help_text="e.g. DM017, DEM001, STIA001"
     )
     description = models.TextField(blank=True)
+    added_by_import = added_by_import_field()
 
     class Meta:
         ordering = ["name"]
@@ -45,6 +47,7 @@ class PracticePopulation(models.Model):
     age_band = models.CharField(max_length=8, help_text="e.g. 0-4, 85-89, 90+")
     sex = models.CharField(max_length=8, choices=Sex.choices)
     count = models.PositiveIntegerField()
+    added_by_import = added_by_import_field()
 
     class Meta:
         ordering = ["organisation", "date", "sex", "age_band"]
@@ -70,6 +73,7 @@ class ConditionRegister(models.Model):
     list_size = models.PositiveIntegerField(
         null=True, blank=True, help_text="Patients in the eligible age range"
     )
+    added_by_import = added_by_import_field()
 
     class Meta:
         ordering = ["organisation", "condition", "period_end"]
@@ -104,6 +108,7 @@ class AgeSexRegister(models.Model):
     age_band = models.CharField(max_length=8, help_text="e.g. 0-4, 85-89, 90+")
     sex = models.CharField(max_length=8, choices=Sex.choices)
     register_size = models.PositiveIntegerField()
+    added_by_import = added_by_import_field()
 
     class Meta:
         ordering = ["organisation", "condition", "period_end", "sex", "age_band"]

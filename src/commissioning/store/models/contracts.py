@@ -4,6 +4,7 @@ from django.db import models
 from django.db.models import Q
 
 from commissioning.store.models.communities import CommissioningCommunity
+from commissioning.store.models.imports import added_by_import_field
 from commissioning.store.models.organisations import Organisation
 from commissioning.store.models.services import Service
 
@@ -44,6 +45,7 @@ class Contract(models.Model):
     end_date = models.DateField()
     annual_value = models.DecimalField(max_digits=14, decimal_places=2, help_text="£ a year")
     risk_share = models.TextField(blank=True, help_text="How financial risk is shared")
+    added_by_import = added_by_import_field()
 
     class Meta:
         ordering = ["community", "reference"]
@@ -69,6 +71,7 @@ class IncentiveScheme(models.Model):
     percent = models.DecimalField(max_digits=5, decimal_places=2, null=True, blank=True)
     value = models.DecimalField(max_digits=14, decimal_places=2, null=True, blank=True)
     goals = models.TextField(blank=True)
+    added_by_import = added_by_import_field()
 
     class Meta:
         ordering = ["contract", "financial_year"]
@@ -83,6 +86,7 @@ class Spend(models.Model):
         help_text="Year the financial year starts: 2011 means 2011/12"
     )
     amount = models.DecimalField(max_digits=14, decimal_places=2, help_text="£")
+    added_by_import = added_by_import_field()
 
     class Meta:
         ordering = ["service", "financial_year"]

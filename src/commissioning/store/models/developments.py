@@ -4,6 +4,7 @@ from django.db import models
 
 from commissioning.store.models.communities import CommissioningCommunity
 from commissioning.store.models.conditions import Condition
+from commissioning.store.models.imports import added_by_import_field
 from commissioning.store.models.services import Service
 
 
@@ -72,6 +73,7 @@ class ServiceDevelopment(models.Model):
         help_text="The wider plan or strategy this sits inside",
     )
     drivers = models.ManyToManyField(ExternalDriver, blank=True, related_name="developments")
+    added_by_import = added_by_import_field()
 
     class Meta:
         ordering = ["community", "start_date", "title"]
@@ -100,6 +102,7 @@ class Objective(models.Model):
     baseline_value = models.FloatField(null=True, blank=True)
     target_value = models.FloatField(null=True, blank=True)
     target_date = models.DateField(null=True, blank=True)
+    added_by_import = added_by_import_field()
 
     class Meta:
         ordering = ["development", "target_date"]

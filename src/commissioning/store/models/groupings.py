@@ -13,6 +13,7 @@ from django.db import models
 from django.db.models import Q
 
 from commissioning.store.models.communities import CommissioningCommunity
+from commissioning.store.models.imports import added_by_import_field
 from commissioning.store.models.organisations import Organisation
 
 
@@ -53,6 +54,7 @@ class Grouping(models.Model):
         blank=True, help_text="For a peer group: how the members were chosen (variables, k, date)"
     )
     synthetic = models.BooleanField(default=False, help_text="Made up for the demo")
+    added_by_import = added_by_import_field()
 
     class Meta:
         ordering = ["name"]

@@ -5,6 +5,7 @@ from django.db.models import Q
 
 from commissioning.store.models.communities import CommissioningCommunity
 from commissioning.store.models.conditions import Condition
+from commissioning.store.models.imports import added_by_import_field
 from commissioning.store.models.organisations import Organisation
 from commissioning.store.models.services import Service
 
@@ -64,6 +65,7 @@ class Indicator(models.Model):
         default=True,
         help_text="Numerators and denominators are counts of patients (small numbers suppressed)",
     )
+    added_by_import = added_by_import_field()
 
     class Meta:
         ordering = ["code"]
@@ -89,6 +91,7 @@ class Observation(models.Model):
     target = models.FloatField(null=True, blank=True)
     lower = models.FloatField(null=True, blank=True, help_text="Lower 95% confidence limit")
     upper = models.FloatField(null=True, blank=True, help_text="Upper 95% confidence limit")
+    added_by_import = added_by_import_field()
 
     class Meta:
         ordering = ["indicator", "period"]

@@ -11,6 +11,8 @@ import datetime as dt
 from django.db import models
 from django.db.models import Q
 
+from commissioning.store.models.imports import added_by_import_field
+
 
 class OrganisationKind(models.TextChoices):
     COUNTRY = "country", "Country"
@@ -55,6 +57,7 @@ class Organisation(models.Model):
     )
     postcode = models.CharField(max_length=10, blank=True)
     synthetic = models.BooleanField(default=False, help_text="Made up for the demo")
+    added_by_import = added_by_import_field()
 
     class Meta:
         ordering = ["name"]
@@ -103,6 +106,7 @@ class OrganisationLink(models.Model):
     relationship = models.CharField(max_length=20, choices=Relationship.choices)
     valid_from = models.DateField(null=True, blank=True)
     valid_to = models.DateField(null=True, blank=True)
+    added_by_import = added_by_import_field()
 
     class Meta:
         ordering = ["child", "valid_from"]

@@ -3,6 +3,7 @@
 from django.db import models
 
 from commissioning.store.models.communities import CommissioningCommunity
+from commissioning.store.models.imports import added_by_import_field
 from commissioning.store.models.organisations import Organisation
 
 
@@ -34,6 +35,7 @@ class Person(models.Model):
     )
     communities = models.ManyToManyField(CommissioningCommunity, blank=True, related_name="people")
     synthetic = models.BooleanField(default=False, help_text="Made up for the demo")
+    added_by_import = added_by_import_field()
 
     class Meta:
         ordering = ["name"]

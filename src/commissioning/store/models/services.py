@@ -4,6 +4,7 @@ from django.db import models
 
 from commissioning.store.models.communities import CommissioningCommunity
 from commissioning.store.models.conditions import Condition
+from commissioning.store.models.imports import added_by_import_field
 from commissioning.store.models.organisations import Organisation
 
 
@@ -32,6 +33,7 @@ class Service(models.Model):
     start_date = models.DateField(null=True, blank=True)
     end_date = models.DateField(null=True, blank=True, help_text="Set when decommissioned")
     last_reviewed = models.DateField(null=True, blank=True)
+    added_by_import = added_by_import_field()
 
     class Meta:
         ordering = ["community", "name"]

@@ -1,4 +1,5 @@
-"""The audit trail page for administrators: filter by person, record and date; export CSV."""
+"""The audit trail pages for administrators: filter by person, record and date; export CSV;
+the history of imports, one import's changes, and undoing an import."""
 
 from __future__ import annotations
 
@@ -7,11 +8,21 @@ import datetime as dt
 from django import forms
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 
-from commissioning.access.policy import is_admin
-from commissioning.store.models import AuditRecord
+from commissioning.access.policy import is_admin, may_undo_imports
+from commissioning.errors import UserError
+from commissioning.ingest.undo import (
+    UndoRefused,
+    counts_text,
+    find_conflicts,
+    refusal,
+    undo,
+    when_text,
+)
+from commissioning.store.models import AuditRecord, Import
 from commissioning.store.models.audit import Action, Channel
 from commissioning.tables import write_csv
 
@@ -108,3 +119,104 @@ def audit(request):
         {"form": form, "page": page, "query": query.urlencode()},
         status=status,
     )
+
+
+# -- imports: their history and undo -----------------------------------------------------------
+
+IMPORTS_PAGE = 50
+CHANGES_PAGE = 25
+CONFLICTS_SHOWN = 50
+
+
+def _imports_allowed(request) -> None:
+    if not may_undo_imports(request.user):
+        raise Http404("No such page")
+
+
+def _status(imp) -> dict:
+    """What became of an import: undone (by whom, when), an undo, or standing."""
+    if imp.is_undo:
+        return {"text": f"Undo of import {imp.undoes_id}", "link": imp.undoes_id}
+    done = imp.undo
+    if done is not None:
+        return {
+            "text": f"Undone on {when_text(done.when)} by {done.username or 'system'}",
+            "link": done.pk,
+        }
+    return {"text": "", "link": None}
+
+
+def _count_rows(imp) -> list[dict]:
+    from commissioning.ingest.kinds import ALL_KINDS
+
+    rows = []
+    for name, c in (imp.counts or {}).items():
+        kind = ALL_KINDS.get(name)
+        rows.append({"name": name, "title": kind.title if kind else name, **c})
+    return rows
+
+
+def imports(request):
+    """Every import that changed anything, newest first: who, when, files, counts."""
+    _imports_allowed(request)
+    records = Import.objects.select_related("undoes").order_by("-when", "-id")
+    page = Paginator(records, IMPORTS_PAGE).get_page(request.GET.get("page"))
+    rows = [{"imp": imp, "counts": counts_text(imp), "status": _status(imp)} for imp in page]
+    return render(request, "web/imports.html", {"page": page, "rows": rows})
+
+
+def import_detail(request, number: int):
+    """One import: its files and counts, and each record it updated, before and after."""
+    _imports_allowed(request)
+    imp = get_object_or_404(Import.objects.select_related("undoes"), pk=number)
+    page = Paginator(imp.changes.order_by("id"), CHANGES_PAGE).get_page(request.GET.get("page"))
+    added = sum(c.get("added", 0) for c in (imp.counts or {}).values())
+    return render(
+        request,
+        "web/import_detail.html",
+        {
+            "imp": imp,
+            "status": _status(imp),
+            "count_rows": _count_rows(imp),
+            "added": added,
+            "page": page,
+            "changes": [{"change": c, "fields": c.fields()} for c in page],
+            "can_undo": refusal(imp) is None,
+            "undone": request.GET.get("undone") == "1",
+        },
+    )
+
+
+def import_undo(request, number: int):
+    """Undo one import: what would stand in the way, then (POST) the undo itself."""
+    _imports_allowed(request)
+    imp = get_object_or_404(Import.objects.select_related("undoes"), pk=number)
+    context = {"imp": imp, "status": _status(imp), "count_rows": _count_rows(imp)}
+    why = refusal(imp)
+    if why:
+        context["refusal"] = why
+        return render(request, "web/import_undo.html", context, status=409)
+    if request.method == "POST":
+        try:
+            done = undo(imp, override=request.POST.get("override") == "yes")
+        except UndoRefused as exc:
+            context.update(_conflicts(exc.conflicts))
+            context["error"] = str(exc).splitlines()[0]
+            return render(request, "web/import_undo.html", context, status=409)
+        except UserError as exc:
+            context["error"] = str(exc)
+            return render(request, "web/import_undo.html", context, status=400)
+        return redirect(reverse("import-detail", args=[done.pk]) + "?undone=1")
+    context.update(_conflicts(find_conflicts(imp)))
+    return render(request, "web/import_undo.html", context)
+
+
+def _conflicts(conflicts) -> dict:
+    hard = [c for c in conflicts if not c.overridable]
+    soft = [c for c in conflicts if c.overridable]
+    return {
+        "blocking": hard,
+        "conflicts": soft[:CONFLICTS_SHOWN],
+        "conflicts_more": max(0, len(soft) - CONFLICTS_SHOWN),
+        "conflicts_total": len(soft),
+    }

@@ -9,6 +9,7 @@ from django.db.models import Count, Q, Sum
 from django.shortcuts import render
 from django.template.loader import render_to_string
 
+from commissioning.access import policy
 from commissioning.access.communities import community_or_404, sees_contract_values
 from commissioning.access.policy import scope_of, visible
 from commissioning.analytics.disclosure import configured_policy, shown_total, suppress_with_total
@@ -153,7 +154,12 @@ def community(request, code: str):
         lambda: _records(user, community, status, show_values),
         shared=True,
     )
-    return render(request, "web/community.html", {"community": community, "records": records})
+    may_record = policy.can_edit(user, ServiceDevelopment(community=community), policy.ADD)
+    return render(
+        request,
+        "web/community.html",
+        {"community": community, "records": records, "may_record": may_record},
+    )
 
 
 def developments(request, code: str):

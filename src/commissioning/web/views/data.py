@@ -49,6 +49,10 @@ WEB_WORDS = (
         "choose the kind of records on this page, or start from one of its templates",
     ),
     ("--kind", "the kind of records"),
+    (
+        "give --allow-emptying to empty stored values",
+        "tick \u201cLet this import empty stored values\u201d to empty them",
+    ),
     ("--community", "the community"),
 )
 # The lists of the community page that can be downloaded, in page order.
@@ -88,13 +92,22 @@ def import_refusal(user) -> str | None:
     return "Viewers can see this community's records but cannot import or change them."
 
 
+#: What a provider imports: its own organisation's observations. (Providers also log activities
+#: on the developments they are partners of, but through the development page's form, which
+#: checks each one; an import matches activities by date and title on any development.)
+PROVIDER_KINDS = {"observations"}
+
+
 def importable_kinds(user) -> list[Kind]:
     """The kinds ``user`` may both add and change (shared records are for administrators)."""
+    scope = policy.scope_of(user)
+    provider = scope is not None and scope.role == Role.PROVIDER
     return [
         KINDS[name]
         for name in ORDER
         if policy.editable(user, KINDS[name].model_class(), policy.ADD)
         and policy.editable(user, KINDS[name].model_class(), policy.CHANGE)
+        and (not provider or name in PROVIDER_KINDS)
     ]
 
 
@@ -222,7 +235,7 @@ def scope_problems(user, community, batches: dict) -> list[Problem]:
             )
         if name in ("indicators", "observations"):  # codes are shared by every community
             problems += import_problems(user, community, batches, name)
-        if name == "incentives":
+        if name in ("incentives", "contract_lines", "contract_plans", "contract_actuals"):
             ours = set(
                 policy.visible(user, Contract)
                 .filter(community=community)
@@ -268,12 +281,15 @@ def _safe_name(name: str) -> str:
     return base[-120:]
 
 
-def _run_import(user, community, uploads, kind: str | None, dry_run: bool) -> dict:
+def _run_import(
+    user, community, uploads, kind: str | None, dry_run: bool, allow_emptying: bool = False
+) -> dict:
     from commissioning.ingest.load import load
     from commissioning.ingest.readers import read
     from commissioning.ingest.validate import check_upload
     from commissioning.store.audit import acting_as
     from commissioning.store.models.audit import Channel
+    from commissioning.textfiles import UTF8
 
     with tempfile.TemporaryDirectory(prefix="commissioning-upload-") as folder:
         paths = []
@@ -294,10 +310,20 @@ def _run_import(user, community, uploads, kind: str | None, dry_run: bool) -> di
                 text = text.replace(command, page)
             return text
 
+        notes: list[str] = []
         try:
             sheets = [sheet for path in paths for sheet in read(path)]
+            # the encoding found, where it is not plain UTF-8 (as the command prints it)
+            notes += [
+                f"{s.file}: text in {s.encoding}" for s in sheets if s.encoding not in (None, UTF8)
+            ]
             batches = check_upload(
-                sheets, kind=kind, community=community.code, readable=readable_for(user)
+                sheets,
+                kind=kind,
+                community=community.code,
+                readable=readable_for(user),
+                allow_emptying=allow_emptying,
+                notes=notes,
             )
             outside = community_organisation_problems(community, batches)
             outside += scope_problems(user, community, batches)
@@ -317,6 +343,7 @@ def _run_import(user, community, uploads, kind: str | None, dry_run: bool) -> di
             {"kind": KINDS[name].title, "name": name, "counts": c} for name, c in counts.items()
         ],
         "dry_run": dry_run,
+        "notes": [plain(n) for n in notes],
     }
 
 
@@ -348,7 +375,8 @@ def import_page(request, code: str):
     uploads = request.FILES.getlist("file")
     kind = request.POST.get("kind") or None
     dry_run = request.POST.get("dry_run") == "yes"
-    context.update({"kind": kind or "", "dry_run": dry_run})
+    allow_emptying = request.POST.get("allow_emptying") == "yes"
+    context.update({"kind": kind or "", "dry_run": dry_run, "allow_emptying": allow_emptying})
     if kind and kind not in {k.name for k in context["kinds"]}:
         context["errors"]["kind"] = "Choose a kind of record from the list."
     if not uploads:
@@ -365,7 +393,7 @@ def import_page(request, code: str):
             )
     if context["errors"]:
         return render(request, "web/import.html", context, status=400)
-    result = _run_import(user, community, uploads, kind, dry_run)
+    result = _run_import(user, community, uploads, kind, dry_run, allow_emptying)
     context["result"] = result
     context["files"] = [_safe_name(u.name) for u in uploads]
     status = 200 if "counts" in result else 400
@@ -398,11 +426,11 @@ def export_frame(user, kind: Kind, community) -> pd.DataFrame:
     (:mod:`commissioning.tables`) neutralises text that a spreadsheet would run as a formula. A
     download is a disclosure for every
     role, administrators included: small counts of patients in observations are suppressed
-    (:func:`commissioning.ingest.export.disclose`). The exact copy is ``commissioning export
+    (:func:`commissioning.export.disclose`). The exact copy is ``commissioning export
     --full`` or ``commissioning backup``, on the server.
     """
     from commissioning.analytics.disclosure import configured_policy
-    from commissioning.ingest.export import columns_of, db_frame, disclose
+    from commissioning.export import columns_of, db_frame, disclose
 
     model = kind.model_class()
     frame = db_frame(kind, community.code)
@@ -418,7 +446,7 @@ def export_frame(user, kind: Kind, community) -> pd.DataFrame:
 
 
 def export_list(request, code: str, kind: str, fmt: str):
-    from commissioning.ingest.export import write_xlsx
+    from commissioning.export import write_xlsx
 
     community = community_or_404(request.user, code)
     if kind not in KINDS or fmt not in CONTENT_TYPES:

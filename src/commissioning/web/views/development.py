@@ -1,18 +1,28 @@
-"""A service development: what it is for, who worked on it, and its timeline by stage."""
+"""A service development, the workplace of the people on it: what it is for, its activity log,
+decisions, risks and issues, planned benefits, who worked on it, and its timeline by stage.
+
+What is recorded on it comes from :func:`commissioning.work.presenter.workplace`; the forms that
+record it are in :mod:`commissioning.web.views.work`."""
 
 from __future__ import annotations
 
 from django.db.models import Count, Sum
 from django.shortcuts import render
+from django.utils import timezone
 
 from commissioning.access.communities import community_or_404, sees_money
-from commissioning.access.policy import visible_or_404
+from commissioning.access.policy import scope_of, visible_or_404
 from commissioning.charts import chart_spec
 from commissioning.store.computed import remembered
 from commissioning.store.frames import load_community
 from commissioning.store.models import Participation, RoleType, ServiceDevelopment, Stage
 from commissioning.web.timeline import activity_lanes, describe, lane_hours, timeline_chart
-from commissioning.work.presenter import development_ids, development_labour, stage_names
+from commissioning.work.presenter import (
+    development_ids,
+    development_labour,
+    stage_names,
+    workplace,
+)
 
 
 def _participants(development_ids) -> list[dict]:
@@ -59,7 +69,16 @@ def development(request, code: str, slug: str):
         (dev.pk, money, tuple(sorted(stages.items()))),
         lambda: development_sections(request.user, community, dev),
     )
+    # The work recorded on it (log, decisions, risks, benefits), as this login may see and
+    # change it: kept until a record changes, like the sections above.
+    today = timezone.localdate()
+    work = remembered(
+        "development workplace",
+        (dev.pk, repr(scope_of(request.user)), today.isoformat()),
+        lambda: workplace(request.user, dev, today=today),
+    )
     context = {
+        "work": work,
         "community": community,
         "development": dev,
         "children": dev.children.order_by("start_date", "title"),

@@ -353,5 +353,6 @@ def contract_monitoring(request, code: str, reference: str):
         "heading": contract.title,
         "crumbs": _crumbs(community),
         "scope": f"the services of this contract and its provider, {contract.provider.name}",
+        "performance_url": reverse("contract", args=[community.code, contract.reference]),
     }
     return render(request, "web/monitoring.html", context)

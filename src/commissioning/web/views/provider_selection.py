@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import datetime as dt
 
-import pandas as pd
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
@@ -24,7 +23,7 @@ from django.views.decorators.http import require_POST
 
 from commissioning.access import policy
 from commissioning.access.communities import community_or_404
-from commissioning.document import Report, Section
+from commissioning.document import Report, Section, table_csv
 from commissioning.errors import UserError
 from commissioning.provider_selection import ocds, presenter, records
 from commissioning.provider_selection.effort import effort_table
@@ -39,7 +38,6 @@ from commissioning.provider_selection.models import (
 )
 from commissioning.reports.html import context as report_context
 from commissioning.store.models import Contract, Organisation, Service
-from commissioning.tables import csv_text
 
 CONTENT_TYPES = {
     "csv": "text/csv; charset=utf-8",
@@ -500,12 +498,6 @@ def record_pdf(request, code: str, reference: str):
     response["Content-Disposition"] = f'attachment; filename="{name}"'
     response["Cache-Control"] = "private, no-store"
     return response
-
-
-def table_csv(table) -> bytes:
-    """A presenter table as CSV, through the one writer (formulas neutralised)."""
-    frame = pd.DataFrame(table.rows, columns=table.columns)
-    return csv_text(frame).encode("utf-8-sig")
 
 
 def register_download(request, code: str, fmt: str):

@@ -23,8 +23,18 @@ VERSION = 1
 DATA = "data.jsonl"
 MANIFEST = "manifest.json"
 #: Apps whose records a backup holds: the domain model, then evidence, reports' subscriptions and
-#: inboxes, and network surveys. A community's backup holds only the domain model (see below).
-BACKED_UP_APPS = ("store", "evidence", "reports", "surveys")
+#: inboxes, network surveys, contract performance and the work of commissioning (partners,
+#: decisions, risks, benefits). A community's backup holds only the domain model and its
+#: contracts' performance (see below).
+BACKED_UP_APPS = (
+    "store",
+    "evidence",
+    "reports",
+    "surveys",
+    "contracts",
+    "provider_selection",
+    "work",
+)
 SEEDED = {"store.stage"}  # created by a migration: present in every "empty" database
 #: Models that older backups may hold and this version no longer has: their records are left out
 #: on restore. store.loginfailure: failed sign-ins, kept by django-axes since (not backed up).
@@ -155,9 +165,35 @@ def _community_querysets(code: str) -> dict[str, object]:
         "store.incentivescheme": m("IncentiveScheme").objects.filter(contract__community=comm),
         "store.spend": m("Spend").objects.filter(service__community=comm),
         "store.indicator": indicators,
+        **_contract_performance(comm),
         "store.observation": m("Observation").objects.filter(
             Q(organisation_id__in=org_ids) | Q(service__community=comm), indicator__in=indicators
         ),
+    }
+
+
+def _contract_performance(comm) -> dict[str, object]:
+    """The community's contracts' lines, plans, actuals, incentives, variations, challenges."""
+    from django.apps import apps
+
+    def m(name):
+        return apps.get_model("contracts", name)
+
+    mine = {"contract__community": comm}
+    return {
+        "contracts.contractline": m("ContractLine").objects.filter(**mine),
+        "contracts.monthlyplan": m("MonthlyPlan").objects.filter(line__contract__community=comm),
+        "contracts.monthlyactual": m("MonthlyActual").objects.filter(
+            line__contract__community=comm
+        ),
+        "contracts.incentiveindicator": m("IncentiveIndicator").objects.filter(
+            scheme__contract__community=comm
+        ),
+        "contracts.milestone": m("Milestone").objects.filter(
+            indicator__scheme__contract__community=comm
+        ),
+        "contracts.contractvariation": m("ContractVariation").objects.filter(**mine),
+        "contracts.activitychallenge": m("ActivityChallenge").objects.filter(**mine),
     }
 
 
@@ -165,15 +201,22 @@ def _community_querysets(code: str) -> dict[str, object]:
 _ZERO_MILLISECONDS = re.compile(r'("\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2})\.000(Z|[+-]\d{2}:\d{2})"')
 
 
-def _canonical(line: str) -> str:
+def _canonical(line: str, *, without_imports: bool = False) -> str:
     """One record with its keys sorted: PostgreSQL's jsonb reorders keys inside JSON fields,
     so sorting makes the same records give the same bytes whichever engine they came from.
 
     Django writes times to the millisecond, so a time with 1 to 999 microseconds is written
     "…:57.000Z" and, once restored (with no microseconds), "…:57Z": both are written the second
-    way, so a restored database backs up byte for byte as its source did."""
+    way, so a restored database backs up byte for byte as its source did.
+
+    ``without_imports`` (a community's backup, which leaves out the history of imports): the
+    record no longer names the import that added it, so that once restored it cannot be taken
+    for a record of the new database's import with the same number."""
     line = _ZERO_MILLISECONDS.sub(r'\1\2"', line)
-    return json.dumps(json.loads(line), sort_keys=True, ensure_ascii=False) + "\n"
+    record = json.loads(line)
+    if without_imports and record.get("fields", {}).get("added_by_import") is not None:
+        record["fields"]["added_by_import"] = None
+    return json.dumps(record, sort_keys=True, ensure_ascii=False) + "\n"
 
 
 def write_backup(path: str | Path, *, community: str | None = None) -> dict[str, int]:
@@ -206,7 +249,10 @@ def write_backup(path: str | Path, *, community: str | None = None) -> dict[str,
                         if not chunk:
                             break
                         text = serializers.serialize("jsonl", chunk, use_natural_foreign_keys=True)
-                        out.writelines(_canonical(line) for line in text.splitlines())
+                        out.writelines(
+                            _canonical(line, without_imports=bool(community))
+                            for line in text.splitlines()
+                        )
                         n += len(chunk)
                     counts[label] = n
                 out.flush()
