@@ -21,6 +21,13 @@ import urllib.request
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
+
+# Tests never assert times: Hypothesis's default 200 ms deadline per example fails property
+# tests on a loaded machine (the same example takes 54 ms on a second try), so it is off for
+# every test; a test may still set its own settings.
+settings.register_profile("commissioning", deadline=None)
+settings.load_profile("commissioning")
 
 # Playwright's synchronous API keeps an event loop open in the test thread for the whole session;
 # Django would then refuse ORM calls from that thread. The tests are synchronous, so allow them.
