@@ -24,7 +24,7 @@ NUMBER_RE = r"[+-]?(\d{1,3}(,\d{3})+|\d*)(\.\d+)?([eE][+-]?\d+)?"
 # PLAIN_LENGTH characters, so at most 15 digits. Arrow rounds every number correctly, pandas only
 # those whose digits make an integer a float holds exactly (below 2**53) scaled by a power of ten
 # a float holds exactly: one rounding either way. Longer numbers, or exponents, can come out one
-# unit in the last place apart (tests/ingest/test_quick_reading.py), so pandas reads those.
+# unit in the last place apart (tests/unit/test_quick_reading.py), so pandas reads those.
 PLAIN_NUMBER_RE = r"^[+-]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)$"
 PLAIN_LENGTH = 15
 # columns at least this long are converted one distinct value at a time when values repeat
