@@ -271,6 +271,103 @@ def _cut_message(
     return None
 
 
+_LF, _CR, _QUOTE, _COMMA = 10, 13, 34, 44
+
+
+def clean_records(raw: bytes, name: str) -> Records | None:
+    """A file with a header read with Arrow's CSV reader, when it is plainly whole and well
+    formed; None for anything else (``read_records`` then reads it the careful way, which finds
+    and explains any problem).
+
+    The quick way gives exactly the rows the careful way gives, because it takes only files
+    where the two cannot differ: UTF-8 (with or without BOM), every line ended (the last one
+    too), no lone carriage return, no NUL, no blank line, at least two columns and every row
+    as wide as the header, no value longer than the ``csv`` module allows, and quotes used only
+    as CSV means them: around a whole value, doubled inside it, and never across a line end
+    (so that each row is one line, and a row's number is its line's). A million rows take
+    about a tenth of the time (issue 27).
+    """
+    import pyarrow as pa
+    import pyarrow.csv as pa_csv
+
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return None
+    bom = raw.startswith(b"\xef\xbb\xbf")
+    body = raw[3:] if bom else raw
+    if not body.endswith(b"\n") or b"\x00" in body:
+        return None
+    returns = body.count(b"\r")
+    if returns and returns != body.count(b"\r\n"):
+        return None
+    if not body.isascii():
+        try:
+            body.decode("utf-8")
+        except UnicodeDecodeError:
+            return None
+    octets = np.frombuffer(body, dtype=np.uint8)
+    lines = np.flatnonzero(octets == _LF)  # where each line ends
+    if len(lines) < 2:
+        return None
+    quotes = np.flatnonzero(octets == _QUOTE)
+    if len(quotes):
+        if len(quotes) % 2:
+            return None
+        opening, closing = quotes[0::2], quotes[1::2]
+        # an opening quote starts a value, or is the second of a doubled quote inside one
+        doubled = np.zeros(len(opening), dtype=bool)
+        doubled[1:] = opening[1:] == closing[:-1] + 1
+        before = octets[np.maximum(opening - 1, 0)]
+        starts = (opening == 0) | (before == _COMMA) | (before == _LF)
+        after = octets[closing + 1]  # the body ends with a line end, never with a quote
+        ends = (after == _COMMA) | (after == _LF) | (after == _CR) | (after == _QUOTE)
+        if not ((starts | doubled).all() and ends.all()):
+            return None
+        if (np.searchsorted(lines, opening) != np.searchsorted(lines, closing)).any():
+            return None  # a quoted value holds a line end
+    first = body[: int(lines[0]) + 1].decode("utf-8")
+    if not first.strip("\r\n"):
+        return None
+    try:
+        fields = next(csv.reader(io.StringIO(first, newline=""), strict=True))
+    except csv.Error:  # a header value too long for the csv module: the careful way says so
+        return None
+    if len(fields) < 2:
+        return None
+    head = _unique([h if h.strip() else f"Unnamed: {i}" for i, h in enumerate(fields)])
+    names = [f"c{i}" for i in range(len(head))]
+    try:
+        table = pa_csv.read_csv(
+            pa.py_buffer(body),
+            read_options=pa_csv.ReadOptions(column_names=names, skip_rows=1),
+            parse_options=pa_csv.ParseOptions(newlines_in_values=False),
+            convert_options=pa_csv.ConvertOptions(
+                column_types={n: pa.string() for n in names},
+                strings_can_be_null=False,
+                quoted_strings_can_be_null=False,
+            ),
+        )
+    except (pa.ArrowException, ValueError):
+        return None  # rows of another width, text that is not UTF-8: the careful way says so
+    if table.num_rows != len(lines) - 1:
+        return None  # blank lines (which Arrow leaves out, so rows would be misnumbered)
+    limit = csv.field_size_limit()
+    for column in table.columns:
+        longest = _longest(column)
+        if longest is not None and longest > limit:
+            return None
+    frame = table.to_pandas()
+    frame.columns = pd.RangeIndex(len(head))
+    numbers = np.arange(2, table.num_rows + 2, dtype=np.int64)
+    return Records(name, UTF8_BOM if bom else UTF8, head, frame, numbers)
+
+
+def _longest(column) -> int | None:
+    """The length in bytes of the longest value of an Arrow column of text."""
+    import pyarrow.compute as pc
+
+    return pc.max(pc.binary_length(column)).as_py()
+
+
 def read_records(
     raw: bytes,
     name: str,
@@ -280,6 +377,7 @@ def read_records(
     widths: tuple[int, ...] = (),
     whole_last_value: bool = True,
     limit: int = LIMIT,
+    quick: bool = True,
 ) -> Records:
     """Every row of a CSV file, checked; InputError listing every problem found.
 
@@ -289,8 +387,13 @@ def read_records(
     fields a row of the layout may have (the rows must still all have the same number).
     ``whole_last_value``: refuse a last row without a line end whose last value could have been
     cut (imports, which store what they read); the command-line verbs, which store nothing and
-    often read standard input without a final line end, turn it off.
+    often read standard input without a final line end, turn it off. ``quick``: a file with a
+    header is first offered to :func:`clean_records` (the tests turn it off to compare).
     """
+    if header and quick:
+        clean = clean_records(raw, name)
+        if clean is not None:
+            return clean
     decoded = decode(raw, name)
     text = decoded.text
     if not text.strip():

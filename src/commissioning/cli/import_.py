@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import sys
+import time
+
 
 def register(sub) -> None:
     from commissioning.store.runtime import add_db_option
@@ -72,6 +75,12 @@ def run(args) -> int:
         who = getpass.getuser()
     except (KeyError, OSError):  # no user name in this environment
         who = "unknown user"
+    start = time.perf_counter()
+
+    def progress(message: str) -> None:  # a long import says how it goes, on standard error
+        seconds = time.perf_counter() - start
+        print(f"commissioning import: {message} ({seconds:.1f} s)", file=sys.stderr, flush=True)
+
     with acting_as(None, Channel.IMPORT, username=f"{who} (command line)"):
         notes: list[str] = []
         counts = import_files(
@@ -84,6 +93,7 @@ def run(args) -> int:
             year=args.year,
             notes=notes,
             allow_emptying=args.allow_emptying,
+            progress=progress,
         )
     for note in notes:
         print(note)

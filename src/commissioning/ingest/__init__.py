@@ -22,6 +22,7 @@ def import_files(
     year: int | None = None,
     notes: list[str] | None = None,
     allow_emptying: bool = False,
+    progress=None,
 ) -> dict:
     """Check then load ``paths`` as one unit. Raises InputError (every problem) or UserError.
 
@@ -33,14 +34,22 @@ def import_files(
     naming practices unknown to the database; ``year`` is a QOF file's year (2018 for 2018-19).
     An update that would empty a value the database holds is refused unless
     ``allow_emptying`` (then ``notes`` says how many values it empties).
+
+    ``progress(message)``, if given, hears how a long import goes: each file of
+    ``load.PROGRESS_ROWS`` rows or more read, the rows checked, each tenth written.
     """
     from commissioning.ingest.formats.convert import read_upload
-    from commissioning.ingest.load import load
+    from commissioning.ingest.load import PROGRESS_ROWS, load
     from commissioning.ingest.validate import check_upload
 
     sheets, found = read_upload(paths, format=format, allow_unmatched=allow_unmatched, year=year)
     if notes is not None:
         notes.extend(found)
+    rows = sum(len(s.frame) for s in sheets)
+    told = progress if progress is not None and rows >= PROGRESS_ROWS else None
+    if told is not None:
+        files = list(dict.fromkeys(Path(s.file).name for s in sheets))
+        told(f"read {rows:,} rows from {', '.join(files)}")
     batches = check_upload(
         sheets,
         kind=kind,
@@ -48,7 +57,12 @@ def import_files(
         allow_emptying=allow_emptying,
         notes=notes,
     )
-    return load(batches, dry_run=dry_run)
+    if told is not None:
+        told(f"checked {rows:,} rows: no problems found")
+    counts = load(batches, dry_run=dry_run, progress=told)
+    if told is not None:
+        told("rolled back (dry run)" if dry_run else "written and committed")
+    return counts
 
 
 __all__ = ["import_files"]

@@ -38,7 +38,8 @@ from commissioning.ingest.stored import db_frame
 from commissioning.ingest.validate import SEP, Batch, db_key_strings, key_strings, number_text
 
 CHUNK = 20_000
-BULK = 50_000  # rows: from here a large SQLite insert rebuilds the indexes after
+BULK = 50_000  # rows: from here a large insert rebuilds the indexes after
+REBUILD_SHARE = 4  # ... unless the table already holds more than this many times as many
 ID = "__id"
 KEY = "__key"
 ADDED_BY = "added_by_import"  # the field naming the import that added a record
@@ -52,6 +53,24 @@ class Counts:
 
     def __str__(self) -> str:
         return f"{self.added} added, {self.updated} updated, {self.unchanged} unchanged"
+
+
+PROGRESS_ROWS = 100_000  # a batch this large reports how its writing goes
+
+
+def _told(progress, batch: Batch):
+    """A ``part(what, done, total)`` that tells ``progress`` each tenth of a large batch."""
+    if progress is None or len(batch.frame) < PROGRESS_ROWS:
+        return None
+    shown: dict[str, int] = {}
+
+    def part(what: str, done: int, total: int) -> None:
+        tenth = 10 * done // max(total, 1)
+        if tenth > shown.get(what, -1):
+            shown[what] = tenth
+            progress(f"{what} {batch.kind.title.lower()}: {done:,} of {total:,} rows")
+
+    return part
 
 
 class _DryRun(Exception):
@@ -122,15 +141,17 @@ def file_names(labels) -> list[str]:
     return out
 
 
-def load(batches: dict[str, Batch], *, dry_run: bool = False) -> dict[str, Counts]:
-    """Write every batch in one transaction (rolled back at the end for a dry run)."""
+def load(batches: dict[str, Batch], *, dry_run: bool = False, progress=None) -> dict[str, Counts]:
+    """Write every batch in one transaction (rolled back at the end for a dry run).
+
+    ``progress(message)`` is told how the writing of a large batch goes (``PROGRESS_ROWS``)."""
     counts: dict[str, Counts] = {}
     history = History()
     try:
         with _roomy_cache(), transaction.atomic():
             for name in WRITE_ORDER:
                 if name in batches:
-                    counts[name] = upsert(batches[name], history)
+                    counts[name] = upsert(batches[name], history, _told(progress, batches[name]))
                     _audit(batches[name], counts[name], history)
                     if name == "links":
                         _close_superseded_links(batches[name], history)
@@ -313,49 +334,121 @@ def _parameters(
     return columns, data
 
 
-def _insert(kind: Kind, frame: pd.DataFrame, import_id: int | None = None) -> None:
+def _insert(kind: Kind, frame: pd.DataFrame, import_id: int | None = None, progress=None) -> None:
     """Insert new rows a chunk at a time (parameters are built per chunk to bound memory).
 
-    Each row carries ``import_id``: the import that added it."""
+    Each row carries ``import_id``: the import that added it. A column that is empty in every
+    row of a chunk is left out of its statement (the database fills it with NULL just the same),
+    which saves binding millions of empty values. PostgreSQL is given the rows with ``COPY``,
+    SQLite with ``executemany``; either way in the import's transaction.
+    """
     model = kind.model_class()
-    q = connection.ops.quote_name
     table = model._meta.db_table
-    lookups: dict = {}
-    with connection.cursor() as cur, _indexes_rebuilt_after(cur, table, len(frame)):
-        for start in range(0, len(frame), CHUNK):
+    refs = _resolved(kind, frame, False)
+    n = len(frame)
+    with connection.cursor() as cur, _indexes_rebuilt_after(cur, table, n):
+        for start in range(0, n, CHUNK):
             part = frame.iloc[start : start + CHUNK]
-            fks = _resolve(kind, part, False, lookups)
+            fks = {
+                name: _nullable(ids[start : start + CHUNK], missing[start : start + CHUNK])
+                for name, (ids, missing) in refs.items()
+            }
             fks[ADDED_BY] = [import_id] * len(part)
             columns, data = _parameters(kind, part, fks)
-            sql = (
-                f"INSERT INTO {q(table)} ({', '.join(q(c) for c in columns)}) "
-                f"VALUES ({', '.join(['%s'] * len(columns))})"
-            )
-            cur.executemany(sql, list(zip(*data, strict=True)))
+            filled = [i for i, vals in enumerate(data) if vals.count(None) < len(vals)] or [0]
+            columns, data = [columns[i] for i in filled], [data[i] for i in filled]
+            _write_rows(cur, table, columns, data)
+            if progress is not None:
+                progress("writing new", min(start + CHUNK, n), n)
+
+
+def _write_rows(cur, table: str, columns: list[str], data: list[list]) -> None:
+    """One chunk of new rows (one list of values per column) into ``table``."""
+    q = connection.ops.quote_name
+    names = ", ".join(q(c) for c in columns)
+    if connection.vendor == "postgresql":
+        # ``COPY`` is PostgreSQL's way to load many rows; each value is adapted by psycopg as
+        # it would be for an INSERT, so the same values are stored
+        with cur.cursor.copy(f"COPY {q(table)} ({names}) FROM STDIN") as copy:
+            for row in zip(*data, strict=True):
+                copy.write_row(row)
+        return
+    sql = f"INSERT INTO {q(table)} ({names}) VALUES ({', '.join(['%s'] * len(columns))})"
+    cur.executemany(sql, list(zip(*data, strict=True)))
 
 
 @contextlib.contextmanager
 def _indexes_rebuilt_after(cur, table: str, n: int):
-    """On SQLite, for a large insert, drop the table's indexes and build them again after.
+    """For a large insert, drop the table's indexes and build them again after.
 
     Building an index once over sorted keys is much faster than updating it row by row. It all
     happens inside the import's transaction, so an interruption leaves the indexes as they were;
-    a unique index that cannot be rebuilt fails the whole import.
+    a unique index that cannot be rebuilt fails the whole import. On PostgreSQL the table's
+    foreign keys go the same way (added back, they check every row at once): until the import
+    ends, other connections wait to read the table. A table that already holds many more rows
+    than are added keeps its indexes (rebuilding them would cost more than it saves).
     """
-    if connection.vendor != "sqlite" or n < BULK:
+    q = connection.ops.quote_name
+    if n < BULK or connection.vendor not in ("sqlite", "postgresql"):
         yield
         return
+    cur.execute(f"SELECT COUNT(*) FROM (SELECT 1 FROM {q(table)} LIMIT {REBUILD_SHARE * n + 1}) t")
+    if cur.fetchone()[0] > REBUILD_SHARE * n:
+        yield
+        return
+    if connection.vendor == "sqlite":
+        cur.execute(
+            "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = %s "
+            "AND sql IS NOT NULL",
+            [table],
+        )
+        indexes = cur.fetchall()
+        for name, _ in indexes:
+            cur.execute(f"DROP INDEX {q(name)}")
+        yield
+        for _, create in indexes:
+            cur.execute(create)
+        return
+    dropped = _drop_for_bulk(cur, table)
+    yield
+    if dropped is not None:
+        indexes, foreign = dropped
+        cur.execute("SET LOCAL maintenance_work_mem = '256MB'")
+        for _, create in indexes:
+            cur.execute(create)
+        for name, definition in foreign:
+            cur.execute(f"ALTER TABLE {q(table)} ADD CONSTRAINT {q(name)} {definition}")
+
+
+def _drop_for_bulk(cur, table: str) -> tuple[list, list] | None:
+    """On PostgreSQL, drop ``table``'s indexes (but its primary key's and those of its
+    constraints) and its foreign keys, returning what rebuilds them; None (nothing dropped)
+    where the table cannot be altered now, such as after an earlier change to it in the same
+    transaction whose foreign-key checks are still pending."""
+    q = connection.ops.quote_name
     cur.execute(
-        "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = %s "
-        "AND sql IS NOT NULL",
-        [table],
+        "SELECT c.relname, pg_get_indexdef(i.indexrelid) FROM pg_index i "
+        "JOIN pg_class c ON c.oid = i.indexrelid "
+        "WHERE i.indrelid = %s::regclass AND NOT i.indisprimary "
+        "AND NOT EXISTS (SELECT 1 FROM pg_constraint k WHERE k.conindid = i.indexrelid)",
+        [q(table)],
     )
     indexes = cur.fetchall()
-    for name, _ in indexes:
-        cur.execute(f"DROP INDEX {connection.ops.quote_name(name)}")
-    yield
-    for _, create in indexes:
-        cur.execute(create)
+    cur.execute(
+        "SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint "
+        "WHERE conrelid = %s::regclass AND contype = 'f'",
+        [q(table)],
+    )
+    foreign = cur.fetchall()
+    try:
+        with transaction.atomic():  # a savepoint
+            for name, _ in foreign:
+                cur.execute(f"ALTER TABLE {q(table)} DROP CONSTRAINT {q(name)}")
+            for name, _ in indexes:
+                cur.execute(f"DROP INDEX {q(name)}")
+    except DatabaseError:
+        return None
+    return indexes, foreign
 
 
 def _update(model, columns: list[str], data: list[list], ids: list[int]) -> None:
@@ -377,6 +470,18 @@ def _resolve(
     kind: Kind, frame: pd.DataFrame, self_refs: bool, cache: dict | None = None
 ) -> dict[str, list]:
     """Database ids for each reference of each row (None where the row names none)."""
+    return {
+        name: _nullable(ids, missing)
+        for name, (ids, missing) in _resolved(kind, frame, self_refs, cache).items()
+    }
+
+
+def _resolved(
+    kind: Kind, frame: pd.DataFrame, self_refs: bool, cache: dict | None = None
+) -> dict[str, tuple[np.ndarray, np.ndarray]]:
+    """:func:`_resolve` as arrays: for each reference, (ids, missing).
+
+    Each distinct key is looked up once (a million observations name a thousand practices)."""
     cache = {} if cache is None else cache
     out = {}
     for ref in kind.refs:
@@ -391,17 +496,18 @@ def _resolve(
         filled = pd.Series(False, index=frame.index)
         for c in own:
             filled |= frame[c].astype(str) != ""
-        keys = key_strings(frame, ref.columns)
-        ids = keys.map(lookup).where(filled).to_numpy(dtype="float64", na_value=np.nan)
+        codes, keys = pd.factorize(key_strings(frame, ref.columns))
+        found = np.array([lookup.get(k, np.nan) for k in keys] + [np.nan], dtype="float64")
+        ids = np.where(filled.to_numpy(), found[codes], np.nan)  # code -1: no key at all
         missing = np.isnan(ids)
-        out[ref.field] = _nullable(np.where(missing, 0, ids).astype("int64"), missing)
+        out[ref.field] = (np.where(missing, 0, ids).astype("int64"), missing)
     return out
 
 
 COMPARE_CHUNK = 50_000  # stored records read back at a time to compare with the file's
 
 
-def _compare(kind: Kind, old: pd.DataFrame, changed_rows=None) -> pd.Series:
+def _compare(kind: Kind, old: pd.DataFrame, changed_rows=None, progress=None) -> pd.Series:
     """True for each already-known row whose values differ from the database.
 
     The stored records are read back as text a range of ids at a time: reading a million
@@ -432,6 +538,8 @@ def _compare(kind: Kind, old: pd.DataFrame, changed_rows=None) -> pd.Series:
             stored = existing.set_index("id").reindex(ids[inside][differs].values)
             stored.index = rows.index[differs.to_numpy()]
             changed_rows(rows[differs], stored)
+        if progress is not None:
+            progress("comparing stored", min(start + COMPARE_CHUNK, len(wanted)), len(wanted))
     return changed
 
 
@@ -565,24 +673,28 @@ def _set_lists(kind: Kind, frame: pd.DataFrame, ids: list[int]) -> None:
         )
 
 
-def upsert(batch: Batch, history: History | None = None) -> Counts:
+def upsert(batch: Batch, history: History | None = None, progress=None) -> Counts:
+    """Add and update one kind's records; ``progress(what, done, total)`` as it goes."""
     kind = batch.kind
     model = kind.model_class()
     frame = batch.frame.drop(columns=[FILE, ROW], errors="ignore")
-    frame[KEY] = key_strings(frame, kind.key)
     known = _lookup(kind.name, kind.key_lookups) if model.objects.exists() else {}
-    frame[ID] = frame[KEY].map(known) if known else pd.Series(pd.NA, index=frame.index)
+    if known:
+        frame[KEY] = key_strings(frame, kind.key)
+        frame[ID] = frame[KEY].map(known)
+    else:  # nothing stored yet: every row is new (and its key is not needed here)
+        frame[ID] = pd.Series(pd.NA, index=frame.index)
     new = frame[frame[ID].isna()]
     old = frame[frame[ID].notna()]
 
     def changed_rows(rows: pd.DataFrame, stored: pd.DataFrame) -> None:
         _record_updates(kind, history, rows[ID].astype("int64"), stored, as_text(kind, rows))
 
-    changed_mask = _compare(kind, old, changed_rows if history is not None else None)
+    changed_mask = _compare(kind, old, changed_rows if history is not None else None, progress)
     changed = old[changed_mask]
 
     if len(new):
-        _insert(kind, new, history.import_id() if history is not None else None)
+        _insert(kind, new, history.import_id() if history is not None else None, progress)
     if len(changed):
         fks = _resolve(kind, changed, False) | _resolve(kind, changed, True)
         cols, data = _parameters(kind, changed, fks, update=True)
@@ -591,7 +703,8 @@ def upsert(batch: Batch, history: History | None = None) -> Counts:
     written = pd.concat([new, changed])
     if len(written) and (kind.lists or any(r.target == kind.name for r in kind.refs)):
         lookup = _lookup(kind.name, kind.key_lookups)
-        ids = [int(lookup[k]) for k in written[KEY]]
+        keys = written[KEY] if KEY in written else key_strings(written, kind.key)
+        ids = [int(lookup[k]) for k in keys]
         selfs = _resolve(kind, written, True)
         for field_name, targets in selfs.items():
             f = model._meta.get_field(field_name)

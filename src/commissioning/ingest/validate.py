@@ -284,7 +284,7 @@ def check_percentages(batches: dict[str, Batch], problems: Problems) -> None:
     from commissioning.store.models import Indicator
 
     frame = batch.frame
-    codes = set(frame["indicator_code"])
+    codes = set(frame["indicator_code"].unique())
     units = dict(Indicator.objects.filter(code__in=codes).values_list("code", "unit"))
     if "indicators" in batches:
         new = batches["indicators"].frame
@@ -331,10 +331,23 @@ def _with_default(converted: pd.Series, is_blank: pd.Series, model, col) -> pd.S
 def text_of(s: pd.Series) -> pd.Series:
     """Canonical text of a key column, for matching against the database."""
     if pd.api.types.is_datetime64_any_dtype(s):
-        return s.dt.strftime("%Y-%m-%d").fillna("")
+        return _each_distinct(s, lambda d: d.dt.strftime("%Y-%m-%d").fillna(""))
     if pd.api.types.is_float_dtype(s):
-        return s.map(number_text).astype(str)
+        return _each_distinct(s, lambda d: d.map(number_text).astype(str))
     return s.astype(str).fillna("")
+
+
+def _each_distinct(s: pd.Series, text) -> pd.Series:
+    """``text(s)``, worked out once for each distinct value of a long column (a million
+    observations hold a few dozen periods): ``text`` must treat each cell on its own."""
+    if len(s) < values.DISTINCT_FROM:
+        return text(s)
+    codes, distinct = pd.factorize(s, use_na_sentinel=False)
+    if len(distinct) * 4 > len(s):
+        return text(s)
+    out = text(pd.Series(distinct, dtype=s.dtype)).take(codes)
+    out.index = s.index
+    return out.rename(s.name)
 
 
 def key_strings(frame: pd.DataFrame, cols) -> pd.Series:
