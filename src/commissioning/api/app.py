@@ -12,6 +12,7 @@ from commissioning.api import (
     developments,
     groupings,
     indicators,
+    needs,
     observations,
     provider_selection,
     services,
@@ -56,6 +57,7 @@ api.add_router("/", services.router)
 api.add_router("/", developments.router)
 api.add_router("/", indicators.router)
 api.add_router("/", observations.router)
+api.add_router("/", needs.router)
 api.add_router("/", groupings.router)
 api.add_router("/", provider_selection.router)
 api.add_router("/", contracts.router)
