@@ -1,0 +1,515 @@
+"""The effective-commissioning scorecard: one measure for each of nine commissioning activities.
+
+Every measure is a share: a numerator and a denominator counted from stored records, a value
+(numerator / denominator; None when the denominator is zero), a status read from configurable
+thresholds (``scorecard.toml``: met, partly met, not met, or no data) and a drill-down listing
+the records that make it up. docs/guide/scorecard.md gives each definition in full.
+
+``frames`` is any object with the dataframes of :mod:`commissioning.store.frames` as attributes
+(a ``CommunityFrames``), so this module never touches the database.
+
+The scorecard period runs from ``start`` (default: the beginning of the records) to ``as_of``
+(default: the date of the latest dated record, see :func:`default_as_of`). Work counts when its
+activity is dated in the period.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+from commissioning.analytics.work.labour import stage_hours
+from commissioning.analytics.work.participation import (
+    OUTSIDE_COMMISSIONER,
+    with_groups,
+)
+from commissioning.analytics.work.spend import financial_year, latest_year, pareto
+from commissioning.errors import located
+
+DEFAULT_FILE = Path(__file__).with_name("scorecard.toml")
+MET, PARTLY, NOT_MET, NO_DATA = "met", "partly met", "not met", "no data"
+SUPPORT_ROLES = {"finance", "contracts", "public_health"}
+BAND = {"met_low", "met_high", "partly_low", "partly_high"}
+
+MEASURES = [
+    {
+        "id": "convening",
+        "name": "Convening stakeholders",
+        "definition": "Share of developments worked on in the period whose activities brought in "
+        "people from at least {convening_groups} stakeholder groups besides the commissioner "
+        "(clinicians, providers, third sector, patients or carers, local authority).",
+        "numerator_definition": "Developments with activities in the period involving at least "
+        "{convening_groups} stakeholder groups besides the commissioner",
+        "denominator_definition": "Developments with at least one activity in the period",
+    },
+    {
+        "id": "whole_budget",
+        "name": "Whole-budget priority setting",
+        "definition": "Share of the latest financial year's spend that went on services covered "
+        "by a development with needs-assessment or planning work in the period: how much of "
+        "the budget, not just the margin, was looked at when setting priorities.",
+        "numerator_definition": "Spend (latest financial year) on services linked to a "
+        "development with needs-assessment or planning work in the period",
+        "denominator_definition": "All spend in the latest financial year",
+    },
+    {
+        "id": "relational_balance",
+        "name": "Balance of relational and contractual work",
+        "definition": "Share of the hours of commissioning work in the period that were "
+        "relational (convening, negotiating, building agreement) rather than technical "
+        "(analysis, specifications, contracts, finance). Met inside a band: both kinds of work "
+        "are needed.",
+        "numerator_definition": "Hours of relational work in the period",
+        "denominator_definition": "All hours of work recorded in the period",
+    },
+    {
+        "id": "monitoring_feeds_review",
+        "name": "Monitoring that feeds review",
+        "definition": "Share of developments reviewed in the period where monitoring work on the "
+        "same development came first (on or before the review).",
+        "numerator_definition": "Developments with review-stage work in the period preceded by "
+        "monitoring-stage work on the same development",
+        "denominator_definition": "Developments with review-stage work in the period",
+    },
+    {
+        "id": "shared_risk",
+        "name": "Shared risk and long horizons",
+        "definition": "Share of the annual value of contracts running at the end of the period "
+        "that sits in contracts that share financial risk between commissioner and provider "
+        "(a cost-and-volume or aligned payment and incentive contract, or a recorded "
+        "arrangement that shares or pools risk, gains or losses) and run for at least "
+        "{long_horizon_years} years.",
+        "numerator_definition": "Annual value of running contracts that share risk and run for "
+        "{long_horizon_years} years or more",
+        "denominator_definition": "Annual value of all contracts running at the end of the period",
+    },
+    {
+        "id": "manager_support",
+        "name": "Support for commissioning managers",
+        "definition": "Share of developments in which commissioning managers worked in the "
+        "period where finance, contracts or public health specialists also took part.",
+        "numerator_definition": "Developments with a commissioning manager and a finance, "
+        "contracts or public health specialist taking part in the period",
+        "denominator_definition": "Developments with a commissioning manager taking part in "
+        "the period",
+    },
+    {
+        "id": "clinical_involvement",
+        "name": "Clinical involvement",
+        "definition": "Share of developments worked on in the period in which a clinician (GP, "
+        "hospital consultant, specialist nurse or anyone flagged a clinician) took part.",
+        "numerator_definition": "Developments with a clinician taking part in the period",
+        "denominator_definition": "Developments with at least one activity in the period",
+    },
+    {
+        "id": "measurable_objectives",
+        "name": "Specific, measurable objectives",
+        "definition": "Share of new or re-commissioned services (developments that went live or "
+        "had procurement and contracting work in the period) with at least one specific, "
+        "measurable objective: an indicator, a target value and a target date.",
+        "numerator_definition": "Those developments with at least one objective naming an "
+        "indicator, a target value and a target date",
+        "denominator_definition": "Developments with a go-live date or procurement and "
+        "contracting work in the period",
+    },
+    {
+        "id": "costliest_reviewed",
+        "name": "Review of the services that cost most",
+        "definition": "Share of the services that together make up {pareto_share:.0%} of the "
+        "latest financial year's spend that were reviewed in the {review_years} years up to the "
+        "end of the period.",
+        "numerator_definition": "Of those services, the ones reviewed within {review_years} years",
+        "denominator_definition": "The fewest services, largest first, making up "
+        "{pareto_share:.0%} of the latest financial year's spend",
+    },
+]
+
+
+@dataclass
+class Measure:
+    id: str
+    name: str
+    definition: str
+    numerator_definition: str
+    denominator_definition: str
+    numerator: float
+    denominator: float
+    value: float | None
+    status: str
+    drilldown: pd.DataFrame = field(repr=False)
+
+    def as_dict(self) -> dict:
+        return {
+            "id": self.id,
+            "name": self.name,
+            "definition": self.definition,
+            "numerator": self.numerator,
+            "denominator": self.denominator,
+            "value": self.value,
+            "status": self.status,
+        }
+
+
+@dataclass
+class Scorecard:
+    community: str
+    start: pd.Timestamp | None
+    as_of: pd.Timestamp
+    measures: list[Measure]
+    changes: pd.DataFrame  # organisational changes in the period (context)
+
+    def table(self) -> pd.DataFrame:
+        rows = [{"community": self.community, **m.as_dict()} for m in self.measures]
+        return pd.DataFrame(rows)
+
+    def measure(self, measure_id: str) -> Measure:
+        return next(m for m in self.measures if m.id == measure_id)
+
+
+def _merge(base: dict, override: dict) -> dict:
+    out = dict(base)
+    for key, value in override.items():
+        if isinstance(value, dict) and isinstance(out.get(key), dict):
+            out[key] = _merge(out[key], value)
+        else:
+            out[key] = value
+    return out
+
+
+def load_thresholds(path: str | Path | None = None) -> dict:
+    """The default thresholds and settings, overridden by those in ``path`` when given."""
+
+    def read(p: Path) -> dict:
+        if not p.exists():
+            raise located(str(p), None, None, "no such file")
+        try:
+            return tomllib.loads(p.read_text(encoding="utf-8"))
+        except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+            raise located(str(p), None, None, f"is not a readable TOML file ({exc})") from None
+
+    config = read(DEFAULT_FILE)
+    if path is not None:
+        config = _merge(config, read(Path(path)))
+        known = {m["id"] for m in MEASURES}
+        for key in config.get("measures", {}):
+            if key not in known:
+                raise located(
+                    str(path),
+                    None,
+                    f"measures.{key}",
+                    f"is not a scorecard measure (measures: {', '.join(sorted(known))})",
+                )
+        for key in ("review_years", "pareto_share", "long_horizon_years", "convening_groups"):
+            value = config["settings"].get(key)
+            if isinstance(value, bool) or not isinstance(value, int | float) or value <= 0:
+                raise located(
+                    str(path),
+                    None,
+                    f"settings.{key}",
+                    f"expected a number above 0, found {value!r}",
+                )
+        for key, entry in config["measures"].items():
+            for name, value in entry.items():
+                if not isinstance(value, int | float) or not 0 <= value <= 1:
+                    raise located(
+                        str(path),
+                        None,
+                        f"measures.{key}.{name}",
+                        f"expected a share between 0 and 1, found {value!r}",
+                    )
+    for key, entry in config["measures"].items():
+        if not ({"met", "partly"} <= set(entry) or set(entry) >= BAND):
+            raise located(
+                str(path or DEFAULT_FILE),
+                None,
+                f"measures.{key}",
+                "needs 'met' and 'partly' (or, for a band, met_low, met_high, partly_low and "
+                "partly_high)",
+            )
+    return config
+
+
+def status(value: float | None, limits: dict) -> str:
+    """Met / partly met / not met from ``limits``; no data when there is no value."""
+    if value is None:
+        return NO_DATA
+    if set(limits) >= BAND:
+        if limits["met_low"] <= value <= limits["met_high"]:
+            return MET
+        if limits["partly_low"] <= value <= limits["partly_high"]:
+            return PARTLY
+        return NOT_MET
+    if value >= limits["met"]:
+        return MET
+    if value >= limits["partly"]:
+        return PARTLY
+    return NOT_MET
+
+
+def default_as_of(frames) -> pd.Timestamp:
+    """The date of the latest dated record: activities, development dates, reviews, changes,
+    contract starts and the end of the latest financial year with spend; never after today."""
+    dates = [
+        frames.activities["date"].max(),
+        frames.developments[["start_date", "go_live_date", "end_date"]].max().max(),
+        frames.services["last_reviewed"].max(),
+        frames.changes["date"].max(),
+        frames.contracts["start_date"].max(),
+    ]
+    year = latest_year(frames.spend)
+    if year is not None:
+        dates.append(pd.Timestamp(year + 1, 3, 31))
+    dates = [d for d in dates if pd.notna(d)]
+    today = pd.Timestamp.today().normalize()
+    return min(max(dates), today) if dates else today
+
+
+def _value(num: float, den: float) -> float | None:
+    return num / den if den > 0 else None
+
+
+def _titles(frames) -> pd.DataFrame:
+    return frames.developments[["development_id", "title"]]
+
+
+def _period_work(frames, start, as_of) -> pd.DataFrame:
+    """Stage-split hours of activities dated in the period, with stakeholder groups."""
+    acts = frames.activities
+    in_period = acts["date"] <= as_of
+    if start is not None:
+        in_period &= acts["date"] >= start
+    split = stage_hours(acts[in_period], frames.activity_stages, frames.participations)
+    return with_groups(split) if not split.empty else split.assign(group=None, clinical=None)
+
+
+def _period_activities(frames, start, as_of) -> pd.DataFrame:
+    acts = frames.activities
+    keep = acts["date"] <= as_of
+    if start is not None:
+        keep &= acts["date"] >= start
+    return acts[keep].merge(frames.activity_stages, on="activity_id", how="left")
+
+
+def _devs_with_work(work: pd.DataFrame) -> pd.DataFrame:
+    return work[work["development_id"].notna()]
+
+
+def m_convening(frames, work, acts, config, **_):
+    need = int(config["settings"]["convening_groups"])
+    devs = _devs_with_work(acts)["development_id"].dropna().unique()
+    w = _devs_with_work(work)
+    rows = []
+    for dev in devs:
+        groups = set(w.loc[w["development_id"] == dev, "group"]) & set(OUTSIDE_COMMISSIONER)
+        rows.append(
+            {
+                "development_id": dev,
+                "groups": ", ".join(sorted(groups)),
+                "counted": len(groups) >= need,
+            }
+        )
+    dd = pd.DataFrame(rows, columns=["development_id", "groups", "counted"])
+    dd = _titles(frames).merge(dd, on="development_id").sort_values("title", ignore_index=True)
+    return float(dd["counted"].sum()), float(len(dd)), dd
+
+
+def _year_upto(spend: pd.DataFrame, as_of) -> int | None:
+    """The latest financial year with spend that has begun by ``as_of``."""
+    return latest_year(spend[spend["financial_year"] <= financial_year(as_of)])
+
+
+def m_whole_budget(frames, work, acts, config, as_of, **_):
+    year = _year_upto(frames.spend, as_of)
+    spend = frames.spend[frames.spend["financial_year"] == year]
+    by_service = spend.groupby("service_id")["amount"].sum().reset_index()
+    planned = acts[acts["stage"].isin(["needs_assessment", "planning"])]["development_id"]
+    devs = set(planned.dropna())
+    links = frames.development_services[frames.development_services["development_id"].isin(devs)]
+    covered = set(links["service_id"])
+    dd = by_service.merge(
+        frames.services[["service_id", "name", "provider"]], on="service_id", how="left"
+    ).rename(columns={"name": "service"})
+    dd["financial_year"] = year
+    dd["counted"] = dd["service_id"].isin(covered)
+    dd = dd.sort_values(["amount", "service"], ascending=[False, True], ignore_index=True)
+    num = float(dd.loc[dd["counted"], "amount"].sum())
+    return num, float(dd["amount"].sum()), dd
+
+
+def m_relational_balance(frames, work, acts, config, **_):
+    if work.empty:
+        return 0.0, 0.0, pd.DataFrame(columns=["activity_id", "date", "nature", "hours"])
+    dd = work.groupby(["activity_id", "date", "nature"], as_index=False)["hours"].sum()
+    dd["counted"] = dd["nature"] == "relational"
+    dd = frames.activities[["activity_id", "title"]].merge(dd, on="activity_id")
+    dd = dd.sort_values(["date", "title"], ignore_index=True)
+    return float(dd.loc[dd["counted"], "hours"].sum()), float(dd["hours"].sum()), dd
+
+
+def m_monitoring_feeds_review(frames, work, acts, config, **_):
+    reviews = acts[(acts["stage"] == "review") & acts["development_id"].notna()]
+    every = frames.activities.merge(frames.activity_stages, on="activity_id")
+    monitoring = every[(every["stage"] == "monitoring") & every["development_id"].notna()]
+    first_monitoring = monitoring.groupby("development_id")["date"].min()
+    last_review = reviews.groupby("development_id")["date"].max()
+    dd = last_review.rename("review_date").reset_index()
+    dd = dd.merge(
+        first_monitoring.rename("first_monitoring").reset_index(), on="development_id", how="left"
+    )
+    dd["counted"] = dd["first_monitoring"].notna() & (dd["first_monitoring"] <= dd["review_date"])
+    dd = _titles(frames).merge(dd, on="development_id").sort_values("title", ignore_index=True)
+    return float(dd["counted"].sum()), float(len(dd)), dd
+
+
+def m_shared_risk(frames, work, acts, config, as_of, **_):
+    years = float(config["settings"]["long_horizon_years"])
+    c = frames.contracts
+    running = c[(c["start_date"] <= as_of) & (c["end_date"] >= as_of)].copy()
+    term = (running["end_date"] - running["start_date"]).dt.days / 365.25
+    running["term_years"] = term.round(1)
+    words = "|".join(re.escape(w) for w in config["settings"]["risk_sharing_words"])
+    text = running["risk_share"].fillna("")
+    mentions = text.str.contains(rf"\b(?:{words})", case=False, regex=True) if words else False
+    forms = running["payment_form"].isin(config["settings"]["risk_sharing_forms"])
+    running["risk_shared"] = forms | mentions
+    # A term of N years runs to the day before the N-year anniversary of its start.
+    months = round(years * 12)
+    long = [
+        e >= st + pd.DateOffset(months=months) - pd.Timedelta(days=1)
+        for st, e in zip(running["start_date"], running["end_date"], strict=True)
+    ]
+    running["long_horizon"] = pd.Series(long, index=running.index, dtype=bool)
+    running["counted"] = running["risk_shared"] & running["long_horizon"]
+    dd = running[
+        [
+            "contract_id",
+            "reference",
+            "provider",
+            "annual_value",
+            "term_years",
+            "long_horizon",
+            "risk_shared",
+            "counted",
+        ]
+    ].sort_values(["annual_value", "reference"], ascending=[False, True], ignore_index=True)
+    num = float(dd.loc[dd["counted"], "annual_value"].sum())
+    return num, float(dd["annual_value"].sum()), dd
+
+
+def m_manager_support(frames, work, acts, config, **_):
+    w = _devs_with_work(work)
+    rows = []
+    for dev, part in w.groupby("development_id"):
+        roles = set(part["role_type"])
+        if "commissioning_manager" not in roles:
+            continue
+        support = roles & SUPPORT_ROLES
+        rows.append(
+            {"development_id": dev, "support": ", ".join(sorted(support)), "counted": bool(support)}
+        )
+    dd = pd.DataFrame(rows, columns=["development_id", "support", "counted"])
+    dd = _titles(frames).merge(dd, on="development_id").sort_values("title", ignore_index=True)
+    return float(dd["counted"].sum()), float(len(dd)), dd
+
+
+def m_clinical_involvement(frames, work, acts, config, **_):
+    devs = _devs_with_work(acts)["development_id"].dropna().unique()
+    w = _devs_with_work(work)
+    clinical = w.groupby("development_id")["clinical"].any() if not w.empty else pd.Series()
+    dd = pd.DataFrame({"development_id": devs})
+    dd["counted"] = dd["development_id"].isin(clinical[clinical.astype(bool)].index)
+    dd = _titles(frames).merge(dd, on="development_id").sort_values("title", ignore_index=True)
+    return float(dd["counted"].sum()), float(len(dd)), dd
+
+
+def m_measurable_objectives(frames, work, acts, config, start, as_of, **_):
+    d = frames.developments
+    live = d["go_live_date"].notna() & (d["go_live_date"] <= as_of)
+    if start is not None:
+        live &= d["go_live_date"] >= start
+    procured = set(acts.loc[acts["stage"] == "procurement", "development_id"].dropna())
+    chosen = d[live | d["development_id"].isin(procured)]
+    ob = frames.objectives
+    measurable = ob[
+        ob["indicator_id"].notna() & ob["target_value"].notna() & ob["target_date"].notna()
+    ]
+    counts = measurable.groupby("development_id").size()
+    all_counts = ob.groupby("development_id").size()
+    dd = chosen[["development_id", "title", "go_live_date"]].copy()
+    dd["objectives"] = dd["development_id"].map(all_counts).fillna(0).astype(int)
+    dd["measurable_objectives"] = dd["development_id"].map(counts).fillna(0).astype(int)
+    dd["counted"] = dd["measurable_objectives"] > 0
+    dd = dd.sort_values("title", ignore_index=True)
+    return float(dd["counted"].sum()), float(len(dd)), dd
+
+
+def m_costliest_reviewed(frames, work, acts, config, as_of, **_):
+    s = config["settings"]
+    table = pareto(
+        frames.spend,
+        frames.services,
+        as_of=as_of,
+        year=_year_upto(frames.spend, as_of),
+        share=float(s["pareto_share"]),
+        review_years=float(s["review_years"]),
+    )
+    dd = table[table["in_pareto"].astype(bool)].rename(columns={"reviewed": "counted"})
+    dd = dd.reset_index(drop=True)
+    return float(dd["counted"].sum()), float(len(dd)), dd
+
+
+CALCULATORS = {
+    "convening": m_convening,
+    "whole_budget": m_whole_budget,
+    "relational_balance": m_relational_balance,
+    "monitoring_feeds_review": m_monitoring_feeds_review,
+    "shared_risk": m_shared_risk,
+    "manager_support": m_manager_support,
+    "clinical_involvement": m_clinical_involvement,
+    "measurable_objectives": m_measurable_objectives,
+    "costliest_reviewed": m_costliest_reviewed,
+}
+
+
+def scorecard(frames, *, config: dict | None = None, start=None, as_of=None) -> Scorecard:
+    """The nine measures for one community's ``frames`` over the period ``start`` to ``as_of``."""
+    config = config or load_thresholds()
+    as_of = default_as_of(frames) if as_of is None else pd.Timestamp(as_of)
+    start = None if start is None else pd.Timestamp(start)
+    work = _period_work(frames, start, as_of)
+    acts = _period_activities(frames, start, as_of)
+    settings = config["settings"]
+    measures = []
+    for spec in MEASURES:
+        num, den, drill = CALCULATORS[spec["id"]](
+            frames, work, acts, config, start=start, as_of=as_of
+        )
+        value = _value(num, den)
+        measures.append(
+            Measure(
+                id=spec["id"],
+                name=spec["name"],
+                definition=spec["definition"].format(**settings),
+                numerator_definition=spec["numerator_definition"].format(**settings),
+                denominator_definition=spec["denominator_definition"].format(**settings),
+                numerator=num,
+                denominator=den,
+                value=value,
+                status=status(value, config["measures"][spec["id"]]),
+                drilldown=drill,
+            )
+        )
+    changes = frames.changes[frames.changes["date"] <= as_of]
+    if start is not None:
+        changes = changes[changes["date"] >= start]
+    return Scorecard(
+        community=frames.code,
+        start=start,
+        as_of=as_of,
+        measures=measures,
+        changes=changes.reset_index(drop=True),
+    )

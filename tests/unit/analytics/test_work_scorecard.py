@@ -1,0 +1,207 @@
+"""The effective-commissioning scorecard: nine measures worked by hand on Northfield."""
+
+import importlib.util
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+_spec = importlib.util.spec_from_file_location(
+    "work_community", Path(__file__).with_name("test_work_community.py")
+)
+community = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(community)
+AS_OF = community.AS_OF
+northfield, empty_community = community.northfield, community.empty_community
+
+from commissioning.analytics.work import scorecard as sc  # noqa: E402
+from commissioning.errors import InputError  # noqa: E402
+
+
+@pytest.fixture
+def card():
+    return sc.scorecard(northfield(), as_of=AS_OF)
+
+
+def values(card):
+    return {
+        m.id: (m.numerator, m.denominator, None if m.value is None else round(m.value, 4),
+               m.status)
+        for m in card.measures
+    }  # fmt: skip
+
+
+def test_the_nine_measures_in_order_with_definitions(card):
+    assert [m.id for m in card.measures] == [
+        "convening", "whole_budget", "relational_balance", "monitoring_feeds_review",
+        "shared_risk", "manager_support", "clinical_involvement", "measurable_objectives",
+        "costliest_reviewed",
+    ]  # fmt: skip
+    for m in card.measures:
+        assert m.name and m.definition and m.numerator_definition and m.denominator_definition
+        assert "{" not in m.definition  # settings filled in
+    assert "3 years" in card.measure("costliest_reviewed").definition
+    assert "80%" in card.measure("costliest_reviewed").definition
+
+
+def test_every_figure_matches_the_hand_count(card):
+    assert values(card) == {
+        # D2 brought in clinician, provider and patient (3 groups); D1 only a GP.
+        "convening": (1, 2, 0.5, "partly met"),
+        # Spend 2012/13 on services of developments with needs or planning work: memory
+        # 200,000 (D1) + podiatry 60,000 (D2), of 600,000.
+        "whole_budget": (260_000, 600_000, round(260 / 600, 4), "not met"),
+        # Relational: A1 5 + A4 9 + A6 6 + A7 2 = 22 of 37.5 hours; inside 30-70%.
+        "relational_balance": (22, 37.5, round(22 / 37.5, 4), "met"),
+        # Only D2 was reviewed (A4, A7) and its monitoring (A4, March 2012) came first.
+        "monitoring_feeds_review": (1, 1, 1.0, "met"),
+        # Running on 31 March 2013: MH-1 200,000 (3 years, risk shared), COM-1 60,000,
+        # ACU-1 300,000, ACU-2 100,000 (VOL-1 ended).
+        "shared_risk": (200_000, 660_000, round(200 / 660, 4), "partly met"),
+        # D1 had finance and contracts beside the manager; D2 had neither.
+        "manager_support": (1, 2, 0.5, "partly met"),
+        # D1 a GP, D2 a specialist nurse.
+        "clinical_involvement": (2, 2, 1.0, "met"),
+        # New or re-commissioned: D1 (went live, procured) and D2 (went live); only D1 has a
+        # measurable objective. D2 has no objectives at all.
+        "measurable_objectives": (1, 2, 0.5, "not met"),
+        # Pareto set: outpatients (never reviewed) and memory assessment (reviewed 2012).
+        "costliest_reviewed": (1, 2, 0.5, "partly met"),
+    }
+
+
+def test_drill_downs_list_the_records_behind_each_measure(card):
+    conv = card.measure("convening").drilldown.set_index("title")
+    assert conv.loc["Diabetic podiatry review", "groups"] == (
+        "clinician, patient_or_carer, provider"
+    )
+    assert not conv.loc["Memory assessment service", "counted"]
+    objectives = card.measure("measurable_objectives").drilldown.set_index("title")
+    assert objectives.loc["Diabetic podiatry review", "objectives"] == 0
+    assert objectives["counted"].tolist() == [False, True]  # by title: podiatry, memory
+    risk = card.measure("shared_risk").drilldown
+    assert risk["reference"].tolist() == ["ACU-1", "MH-1", "ACU-2", "COM-1"]
+    assert risk["counted"].tolist() == [False, True, False, False]
+    reviewed = card.measure("costliest_reviewed").drilldown
+    assert reviewed["service"].tolist() == ["Diabetes outpatients", "Memory assessment"]
+    for m in card.measures:  # what is counted adds up to the numerator
+        dd = m.drilldown
+        if m.id in ("whole_budget",):
+            assert dd.loc[dd["counted"], "amount"].sum() == m.numerator
+        elif m.id == "relational_balance":
+            assert dd.loc[dd["counted"], "hours"].sum() == m.numerator
+        elif m.id == "shared_risk":
+            assert dd.loc[dd["counted"], "annual_value"].sum() == m.numerator
+        else:
+            assert dd["counted"].sum() == m.numerator and len(dd) == m.denominator
+
+
+def test_organisational_changes_in_the_period_are_given_as_context(card):
+    assert card.changes["description"].tolist() == ["PCT cluster formed"]
+
+
+def test_a_period_start_leaves_out_earlier_work():
+    card = sc.scorecard(northfield(), start="2012-01-01", as_of=AS_OF)
+    # From 2012 only D1's procurement (A3) and D2's work remain.
+    assert card.measure("relational_balance").denominator == 8 + 9 + 1.5 + 6 + 2
+    assert card.measure("clinical_involvement").numerator == 1  # D1's GP was in 2011
+
+
+def test_an_empty_community_has_no_data_for_every_measure():
+    card = sc.scorecard(empty_community(), as_of=AS_OF)
+    assert {m.status for m in card.measures} == {"no data"}
+    assert all(m.value is None and m.denominator == 0 for m in card.measures)
+
+
+def test_zero_spend_gives_no_data_for_the_money_measures():
+    f = northfield()
+    f.spend = f.spend.assign(amount=0.0)
+    card = sc.scorecard(f, as_of=AS_OF)
+    assert card.measure("whole_budget").status == "no data"
+    assert card.measure("whole_budget").value is None
+    assert card.measure("costliest_reviewed").status == "no data"
+    assert card.measure("clinical_involvement").status == "met"  # the rest still counts
+
+
+@pytest.mark.parametrize(
+    ("value", "status"),
+    [(None, "no data"), (0.8, "met"), (0.79, "partly met"), (0.5, "partly met"),
+     (0.49, "not met")],
+)  # fmt: skip
+def test_status_from_thresholds(value, status):
+    assert sc.status(value, {"met": 0.8, "partly": 0.5}) == status
+
+
+def test_band_status_for_the_relational_balance():
+    band = {"met_low": 0.3, "met_high": 0.7, "partly_low": 0.2, "partly_high": 0.8}
+    assert [sc.status(v, band) for v in (0.1, 0.25, 0.5, 0.75, 0.9)] == [
+        "not met", "partly met", "met", "partly met", "not met",
+    ]  # fmt: skip
+
+
+def test_thresholds_and_settings_from_a_user_file(tmp_path):
+    path = tmp_path / "thresholds.toml"
+    path.write_text("[settings]\nreview_years = 1\n[measures.measurable_objectives]\nmet = 0.5\n")
+    config = sc.load_thresholds(path)
+    assert config["measures"]["measurable_objectives"] == {"met": 0.5, "partly": 0.75}
+    card = sc.scorecard(northfield(), config=config, as_of=AS_OF)
+    assert card.measure("measurable_objectives").status == "met"
+    # Memory assessment was reviewed on 1 March 2012: more than a year before 31 March 2013.
+    assert card.measure("costliest_reviewed").numerator == 0
+    assert "in the 1 years up to" in card.measure("costliest_reviewed").definition
+
+
+def test_a_bad_thresholds_file_is_a_located_error(tmp_path):
+    path = tmp_path / "thresholds.toml"
+    path.write_text("[measures.clinical]\nmet = 0.5\n")
+    with pytest.raises(InputError, match="measures.clinical"):
+        sc.load_thresholds(path)
+    path.write_text("[measures.clinical_involvement]\nmet = 80\n")
+    with pytest.raises(InputError, match="between 0 and 1"):
+        sc.load_thresholds(path)
+    path.write_text("[settings]\nreview_years = 'three'\n")
+    with pytest.raises(InputError, match="settings.review_years"):
+        sc.load_thresholds(path)
+    # A band replaced by plain thresholds must give both.
+    path.write_text(
+        "[measures.relational_balance]\nmet_low = 0.4\n[measures.convening]\nmet = 0.9\n"
+    )
+    assert sc.load_thresholds(path)["measures"]["convening"]["partly"] == 0.5
+
+
+def test_the_period_ends_at_the_latest_record_by_default():
+    f = northfield()
+    # The latest dated record: the PCT's abolition on 1 April 2013.
+    assert sc.default_as_of(f) == pd.Timestamp("2013-04-01")
+    assert sc.default_as_of(empty_community()) == pd.Timestamp.today().normalize()
+
+
+def test_which_contracts_share_risk():
+    f = northfield()
+    contracts = f.contracts.set_index("reference")
+    contracts.loc["ACU-1", "risk_share"] = "2% withheld against the agreed outcomes"  # "against"
+    contracts.loc["COM-1", "risk_share"] = "Pooled budget with the council"
+    contracts.loc["COM-1", "end_date"] = pd.Timestamp("2015-03-31")  # now a 3-year term
+    f.contracts = contracts.reset_index()
+    card = sc.scorecard(f, as_of=AS_OF)
+    risk = card.measure("shared_risk").drilldown.set_index("reference")
+    assert risk["risk_shared"].to_dict() == {
+        "ACU-1": False, "MH-1": True, "ACU-2": True, "COM-1": True,  # ACU-2: cost and volume
+    }  # fmt: skip
+    assert risk["long_horizon"].to_dict() == {
+        "ACU-1": True, "MH-1": True, "ACU-2": False, "COM-1": True,
+    }  # fmt: skip
+    assert card.measure("shared_risk").numerator == 200_000 + 60_000
+
+
+def test_an_earlier_period_uses_the_spend_of_its_own_latest_year():
+    card = sc.scorecard(northfield(), as_of="2012-03-31")  # the end of 2011/12
+    # 2011/12 spend: outpatients 300,000 (never reviewed), memory 100,000 (reviewed on
+    # 1 March 2012, within the period), podiatry 50,000, carers 20,000: 470,000 in all.
+    # Pareto: outpatients (63.8%), then memory (85.1%).
+    m = card.measure("costliest_reviewed")
+    assert (m.numerator, m.denominator) == (1, 2)
+    wb = card.measure("whole_budget")
+    assert wb.denominator == 470_000
+    # By March 2012 only D1 and D2 had needs or planning work: memory 100,000 + podiatry 50,000.
+    assert wb.numerator == 150_000
