@@ -6,7 +6,7 @@ on the monitoring page and in the report, with nothing to say that one is modell
 illustrative reference rates and the other the published (recorded) rate; the diabetes
 prevalence trend divided by the whole list in 2013-14 and by patients aged 17 and over later,
 without saying so; and for a community built from the NHS's own files the report counted the
-practices another way than the page (``tests/reports/test_practices_agree.py``).
+practices another way than the page (``tests/integration/reports/test_practices_agree.py``).
 
 The readers parse each surface as a person or program meets it; they never call the presenter.
 """
