@@ -17,6 +17,10 @@ from commissioning.analytics.disclosure import SUPPRESSED
 # How a column's numbers are written (the XLSX keeps the numbers and uses the matching format).
 COUNT, MONEY, PERCENT, NUMBER, DATE, TEXT = "count", "money", "percent", "number", "date", "text"
 MONTH = "month"
+# Figures shown at a fixed precision wherever they appear (the needs pages use the same):
+# percentages with one or two decimals (a diagnosis rate 52.5%, a prevalence 6.74%), and
+# rates with one decimal (a standardised rate of 827.4 per 100,000).
+PERCENT_1DP, PERCENT_2DP, RATE = "percent1", "percent2", "rate"
 
 
 @dataclass
@@ -85,6 +89,12 @@ def fmt(value, kind: str = TEXT) -> str:
         return f"£{value:,.0f}"
     if kind == PERCENT:
         return f"{value:.2f}%" if abs(value) < 10 else f"{value:.1f}%"
+    if kind == PERCENT_1DP:
+        return f"{value:.1f}%"
+    if kind == PERCENT_2DP:
+        return f"{value:.2f}%"
+    if kind == RATE:
+        return f"{value:,.1f}"
     if kind == COUNT:
         return f"{value:,.0f}"
     if kind == NUMBER and isinstance(value, int | float):

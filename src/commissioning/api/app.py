@@ -14,6 +14,7 @@ from commissioning.api import (
     groupings,
     indicators,
     monitoring,
+    needs,
     observations,
     provider_selection,
     scorecard,
@@ -62,6 +63,7 @@ api.add_router("/", indicators.router)
 api.add_router("/", observations.router)
 api.add_router("/", monitoring.router)
 api.add_router("/", scorecard.router)
+api.add_router("/", needs.router)
 api.add_router("/", groupings.router)
 api.add_router("/", provider_selection.router)
 api.add_router("/", contracts.router)

@@ -853,6 +853,17 @@ REGISTERS = Kind(
             help="Patients in the eligible age range",
             example="7,650",
         ),
+        Column(
+            "list_type",
+            "text",
+            "list_type",
+            max_length=12,
+            pattern=r"[A-Za-z0-9_]+",
+            pattern_help="a QOF list type such as TOTAL or 17OV",
+            help="Which patients list_size counts (QOF's PATIENT_LIST_TYPE): TOTAL is the "
+            "whole list, 17OV patients aged 17 and over; blank when not known",
+            example="17OV",
+        ),
     ),
     key=("ods_code", "condition", "period_end"),
     refs=(

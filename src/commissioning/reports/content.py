@@ -19,12 +19,12 @@ import pandas as pd
 from django.utils import timezone
 
 from commissioning.access.policy import reader
-from commissioning.analytics.disclosure import configured_policy, disclosed_count
+from commissioning.analytics.disclosure import configured_policy
 from commissioning.document import (
     COUNT,
     DATE,
     MONEY,
-    PERCENT,
+    PERCENT_2DP,
     Report,
     Section,
     Table,
@@ -130,7 +130,7 @@ def community_report(code: str, user=None, *, charts: bool = True) -> Report:
     as_of = as_of_date(frames)
     money = shows_money(user)
     observations = observation_table(community)
-    needs, registers = needs_section(community, observations)
+    needs, registers = needs_section(community, user, charts=charts)
     monitor, found = monitoring_section(reader(user), community, charts=charts)
     developments = list(
         community.developments.prefetch_related("objectives").order_by("start_date", "title")
@@ -148,9 +148,8 @@ def community_report(code: str, user=None, *, charts: bool = True) -> Report:
     if evidence is not None:
         sections.append(evidence)
     key = [("Population", f"{community.population:,}" if community.population else "not recorded")]
-    policy = configured_policy()
-    for r in registers:
-        shown = disclosed_count(r["cases"], policy)
+    for r in registers:  # each condition's headline, counts as shown
+        shown = r["register"]
         key.append((f"{r['condition']} register", f"{shown:,}" if shown != "*" else shown))
     if money:
         key.append(("Contracts in force (a year)", f"£{contract_total(frames, as_of):,.0f}"))
@@ -258,8 +257,7 @@ def across_report(user=None) -> Report:
         frames = _frames(c, user)
         as_of = as_of_date(frames)
         latest = as_of if latest is None else max(latest, as_of)
-        observations = observation_table(c)
-        needs, registers = needs_section(c, observations)
+        _, registers = needs_section(c, user, charts=False)
         _, found = monitoring_section(reader(user), c, charts=False)
         score, card = scorecard_section(frames)
         per_community.append((c, frames, as_of, registers, found, card))
@@ -267,7 +265,7 @@ def across_report(user=None) -> Report:
             if r["condition"] not in conditions:
                 conditions.append(r["condition"])
     for c, frames, as_of, registers, found, card in per_community:
-        prev = {r["condition"]: r["prevalence"] for r in registers}
+        prev = {r["condition"]: r["prevalence"] for r in registers}  # as the needs pages show
         rows.append(
             [
                 c.code,
@@ -310,7 +308,7 @@ def across_report(user=None) -> Report:
                 {
                     "Population": COUNT,
                     "Contracts in force (a year)": MONEY,
-                    **{f"{k} prevalence": PERCENT for k in conditions},
+                    **{f"{k} prevalence": PERCENT_2DP for k in conditions},
                 },
                 note="Recorded prevalence is crude: communities differ in age structure."
                 + ("" if money else " Contract values are not shown to your role."),

@@ -13,9 +13,21 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.safestring import mark_safe
 
-from commissioning.document import COUNT, DATE, MONEY, MONTH, NUMBER, PERCENT, Report, fmt
+from commissioning.document import (
+    COUNT,
+    DATE,
+    MONEY,
+    MONTH,
+    NUMBER,
+    PERCENT,
+    PERCENT_1DP,
+    PERCENT_2DP,
+    RATE,
+    Report,
+    fmt,
+)
 
-NUMERIC = {COUNT, MONEY, PERCENT, NUMBER}
+NUMERIC = {COUNT, MONEY, PERCENT, PERCENT_1DP, PERCENT_2DP, RATE, NUMBER}
 
 
 def _table(table) -> dict:

@@ -1,49 +1,36 @@
-"""The needs section: condition registers, prevalence with confidence intervals, diagnosis gap."""
+"""The needs section of a board report, laid out from the needs presenter
+(:func:`commissioning.needs.presenter.community_needs`): the same registers, prevalence,
+standardised rates, named diagnosis rates and trend (with its breaks) as the needs pages.
+Nothing is worked out here."""
 
 from __future__ import annotations
 
-import pandas as pd
-from django.db.models import Max, Sum
-
-from commissioning.analytics.disclosure import (
-    SUPPRESSED,
-    configured_policy,
-    disclosed_count,
-    suppress,
-    suppress_parts,
+from commissioning.analytics.disclosure import SUPPRESSED
+from commissioning.document import (
+    COUNT,
+    MONTH,
+    NUMBER,
+    PERCENT_1DP,
+    PERCENT_2DP,
+    RATE,
+    Chart,
+    Section,
+    Table,
 )
-from commissioning.analytics.needs import crude_proportion, diagnosis_rate
-from commissioning.document import COUNT, MONTH, PERCENT, Section, Table
-from commissioning.store import models as m
-from commissioning.store.communities import community_practices
+from commissioning.needs.presenter import (
+    DSR_NAME,
+    ISR_NAME,
+    MODELLED,
+    MODELLED_WHAT,
+    RECORDED,
+    RECORDED_WHAT,
+    community_needs,
+)
 
 
-def practices_of(community):
-    """The community's GP practices: the one definition every page uses."""
-    return community_practices(community)
-
-
-def registered_patients(community) -> tuple[int | None, object]:
-    """Registered patients of the community's practices on the latest extract date."""
-    practices = practices_of(community)
-    latest = m.PracticePopulation.objects.filter(organisation__in=practices).aggregate(
-        d=Max("date")
-    )["d"]
-    if latest is None:
-        return None, None
-    total = m.PracticePopulation.objects.filter(organisation__in=practices, date=latest).aggregate(
-        n=Sum("count")
-    )["n"]
-    return total, latest
-
-
-def register_table(community) -> tuple[Table, list]:
-    """Register size and crude prevalence (Wilson 95% limits) for each condition, latest year."""
-    rows = list(
-        m.ConditionRegister.objects.filter(organisation__in=practices_of(community)).values(
-            "condition__name", "period_end", "register_size", "list_size"
-        )
-    )
+def register_table(found: dict) -> Table:
+    """Register, list and recorded prevalence (Wilson 95% limits) of each condition, latest
+    year, with which patients the lists count."""
     columns = [
         "Condition",
         "Year ending",
@@ -53,63 +40,92 @@ def register_table(community) -> tuple[Table, list]:
         "Prevalence",
         "Lower 95%",
         "Upper 95%",
+        "Which patients the lists count",
     ]
     formats = {
         "On the register": COUNT,
         "Patients in age range": COUNT,
         "Practices": COUNT,
-        "Prevalence": PERCENT,
-        "Lower 95%": PERCENT,
-        "Upper 95%": PERCENT,
+        "Prevalence": PERCENT_2DP,
+        "Lower 95%": PERCENT_2DP,
+        "Upper 95%": PERCENT_2DP,
     }
     table = Table("registers", "Condition registers and recorded prevalence", columns, [], formats)
-    if not rows:
+    if not found["conditions"]:
         table.note = "No condition registers are recorded for this community's practices."
-        return table, []
-    df = pd.DataFrame(rows).rename(columns={"condition__name": "condition"})
-    latest = df.groupby("condition")["period_end"].transform("max")
-    df = df[(df["period_end"] == latest) & df["list_size"].notna()]
-    totals = (
-        df.groupby(["condition", "period_end"])
-        .agg(
-            practices=("register_size", "size"),
-            cases=("register_size", "sum"),
-            population=("list_size", "sum"),
+        return table
+    for page in found["conditions"]:
+        h = page["headline"]
+        table.rows.append(
+            [
+                h["condition"],
+                h["period_end"],
+                h["practices"],
+                h["register"],
+                h["list_size"],
+                h["prevalence"],
+                h["prevalence_lower"],
+                h["prevalence_upper"],
+                h["denominator"],
+            ]
         )
-        .reset_index()
-    )
-    crude = crude_proportion(totals, by="condition", per=100, name="prevalence")
-    totals = totals.merge(
-        crude[["condition", "prevalence", "prevalence_lower", "prevalence_upper"]], on="condition"
-    )
-    shown = suppress(totals, ["cases", "population"], policy=configured_policy())
-    hidden = (shown["cases"] == SUPPRESSED) | (shown["population"] == SUPPRESSED)
-    for c in ("prevalence", "prevalence_lower", "prevalence_upper"):
-        shown[c] = shown[c].astype(object).where(~hidden, SUPPRESSED)
-    table.rows = [
-        [
-            r.condition,
-            r.period_end,
-            r.practices,
-            r.cases,
-            r.population,
-            r.prevalence,
-            r.prevalence_lower,
-            r.prevalence_upper,
-        ]
-        for r in shown.itertuples()
-    ]
+    interval = found["conditions"][0]["interval"]
     table.note = (
-        "Recorded prevalence is the register as a share of the patients in the register's age "
-        "range, with Wilson score 95% confidence intervals."
+        "Recorded prevalence is the register as a share of the patients the practices' lists "
+        f"count (the last column), with 95% confidence intervals: the {interval.name}."
     )
-    return table, totals.to_dict("records")
+    return table
 
 
-def diagnosis_gap_table(observations: pd.DataFrame) -> Table:
-    """Diagnosis rate (recorded / expected) and the gap, from each diagnosis-rate indicator."""
+def standardised_table(found: dict) -> Table:
+    """The standardised figure of each condition: the directly standardised rate when the
+    registers are held by age band and sex, otherwise the indirectly standardised ratio."""
+    columns = [
+        "Condition",
+        "Year ending",
+        "Standardised",
+        "Rate per 100,000",
+        "Rate lower 95%",
+        "Rate upper 95%",
+        "Ratio",
+        "Ratio lower 95%",
+        "Ratio upper 95%",
+    ]
+    formats = {
+        "Rate per 100,000": RATE,
+        "Rate lower 95%": RATE,
+        "Rate upper 95%": RATE,
+        "Ratio": NUMBER,
+        "Ratio lower 95%": NUMBER,
+        "Ratio upper 95%": NUMBER,
+    }
+    table = Table("standardised", "Age-standardised rates and ratios", columns, [], formats)
+    for page in found["conditions"]:
+        h = page["headline"]
+        s = h["standardised"]
+        if s is None:
+            table.rows.append([h["condition"], h["period_end"], "Not available", *[None] * 6])
+            continue
+        figures = [s["value"], s["lower"], s["upper"]]
+        if s["kind"] == "dsr":
+            table.rows.append([h["condition"], h["period_end"], s["name"], *figures, *[None] * 3])
+        else:
+            table.rows.append([h["condition"], h["period_end"], s["name"], *[None] * 3, *figures])
+    table.note = (
+        f"{DSR_NAME}: Dobson 95% limits; it needs the register by age band and sex for every "
+        f"practice. Otherwise the {ISR_NAME[0].lower()}{ISR_NAME[1:]}: Byar 95% limits. Not "
+        "available: neither can be worked out from the records held."
+    )
+    return table
+
+
+def diagnosis_table(found: dict) -> Table:
+    """Every diagnosis rate, named: the modelled rate of each condition with reference rates,
+    and the recorded rate of each diagnosis-rate indicator observed in the community (its latest
+    month), with the number expected and the gap."""
     columns = [
         "Indicator",
+        "Diagnosis rate",
         "Subject",
         "Month",
         "Recorded",
@@ -124,89 +140,138 @@ def diagnosis_gap_table(observations: pd.DataFrame) -> Table:
         "Recorded": COUNT,
         "Expected": COUNT,
         "Gap": COUNT,
-        "Rate": PERCENT,
-        "Lower 95%": PERCENT,
-        "Upper 95%": PERCENT,
+        "Rate": PERCENT_1DP,
+        "Lower 95%": PERCENT_1DP,
+        "Upper 95%": PERCENT_1DP,
     }
-    table = Table("diagnosis_gap", "Diagnosis rate and diagnosis gap", columns, [], formats)
-    if observations.empty:
-        table.note = "No diagnosis-rate indicator is observed in this community."
+    table = Table("diagnosis_gap", "Diagnosis rates and diagnosis gap", columns, [], formats)
+    rates = [*found["recorded"]]
+    rates += [page["diagnosis"] for page in found["conditions"] if page["diagnosis"] is not None]
+    if not rates:
+        table.note = "No diagnosis rate is observed or modelled in this community."
         return table
-    dx = observations[
-        observations["indicator_name"].str.contains("diagnosis rate", case=False)
-        & observations["numerator"].notna()
-        & (observations["denominator"] > 0)
-    ]
-    if dx.empty:
-        table.note = "No diagnosis-rate indicator is observed in this community."
-        return table
-    latest = dx.sort_values("date").groupby("series").tail(1)
-    latest = latest.assign(unit=latest["series"], recorded=latest["numerator"])
-    rates = diagnosis_rate(latest.rename(columns={"denominator": "expected"}), latest, by="unit")
-    rates = rates.merge(latest[["unit", "indicator_name", "subject", "date"]], on="unit")
-    rates["gap"] = (rates["expected"] - rates["recorded"]).clip(lower=0)
-    policy = configured_policy()  # recorded + gap = expected
-    shown = suppress_parts(rates, ["recorded", "gap"], "expected", policy=policy)
-    hidden = (shown["recorded"] == SUPPRESSED) | (shown["expected"] == SUPPRESSED)
-    # The rate and its limits are worked out from the counts as shown, as every surface works
-    # out an observation's value (an exact 45.52% beside rounded counts gives them back, and
-    # the monitoring table of the same report shows the value from the rounded counts).
-    visible = ~hidden
-    if visible.any():
-        counts = shown.loc[visible, ["unit", "recorded", "expected"]].astype(
-            {"recorded": float, "expected": float}
+    for r in rates:
+        table.rows.append(
+            [
+                r["indicator_name"] if r["key"] == "recorded" else f"{r['indicator_name']}",
+                f"{r['name']} ({r['indicator']}, {r['date_label']})"
+                if r["key"] == "recorded"
+                else f"{r['name']} ({r['date_label']})",
+                r["subject"],
+                r["date"],
+                r["recorded"],
+                r["expected"],
+                r["rate"],
+                r["lower"],
+                r["upper"],
+                r["gap"],
+            ]
         )
-        again = diagnosis_rate(counts, counts, by="unit").set_index("unit")
-        for c in ("diagnosis_rate", "diagnosis_rate_lower", "diagnosis_rate_upper"):
-            shown.loc[visible, c] = shown.loc[visible, "unit"].map(again[c]).to_numpy()
-    for c in ("diagnosis_rate", "diagnosis_rate_lower", "diagnosis_rate_upper"):
-        shown[c] = shown[c].astype(object).where(~hidden, SUPPRESSED)
-    table.rows = [
-        [
-            r.indicator_name,
-            r.subject,
-            r.date,
-            r.recorded,
-            r.expected,
-            r.diagnosis_rate,
-            r.diagnosis_rate_lower,
-            r.diagnosis_rate_upper,
-            r.gap,
-        ]
-        for r in shown.itertuples()
-    ]
     table.note = (
-        "Diagnosis rate = people recorded / people expected from the age and sex of registered "
-        "patients, with Byar 95% limits reflecting chance in the recorded count only. The "
-        "diagnosis gap is the expected number not (yet) recorded."
+        f"{RECORDED}: {RECORDED_WHAT}, the figure of the monitoring pages; its rate is worked "
+        f"out from the counts as shown. {MODELLED}: {MODELLED_WHAT} (the needs pages' estimate; "
+        "the reference rates are illustrative). Byar 95% limits reflect chance in the recorded "
+        "count only. The diagnosis gap is the expected number not (yet) recorded."
     )
     return table
 
 
-def needs_section(community, observations: pd.DataFrame) -> tuple[Section, list]:
-    registers, totals = register_table(community)
-    patients, when = registered_patients(community)
+def trend_table(found: dict) -> Table:
+    """Register and recorded prevalence by year for each condition, with which patients each
+    year's lists count and a note on the year the definition changed."""
+    columns = [
+        "Condition",
+        "Year",
+        "On the register",
+        "Patients in age range",
+        "Which patients the lists count",
+        "Prevalence",
+        "Lower 95%",
+        "Upper 95%",
+        "Definition",
+    ]
+    formats = {
+        "On the register": COUNT,
+        "Patients in age range": COUNT,
+        "Prevalence": PERCENT_2DP,
+        "Lower 95%": PERCENT_2DP,
+        "Upper 95%": PERCENT_2DP,
+    }
+    table = Table("prevalence_trend", "Recorded prevalence by year", columns, [], formats)
+    for page in found["conditions"]:
+        for r in page["trend"]["rows"]:
+            table.rows.append(
+                [
+                    page["headline"]["condition"],
+                    r["year"],
+                    r["register_value"],
+                    r["list_size_value"],
+                    r["denominator"],
+                    r["prevalence_value"],
+                    r["lower"],
+                    r["upper"],
+                    "Definition changed" if r["change"] else "",
+                ]
+            )
+    table.note = (
+        "Where the patients the lists count change from one year to the next (QOF divided by "
+        "the whole list until 2013-14 and by patients aged 17 and over for diabetes since), the "
+        "years before and after are not comparable: the year of the change says so, and the "
+        "chart's line is broken there."
+    )
+    return table
+
+
+def needs_section(community, user=None, *, charts: bool = True) -> tuple[Section, list]:
+    """(section, headlines): the report's needs section and each condition's headline figures
+    (for the report's key figures and the report across communities)."""
+    from commissioning.access.policy import reader
+
+    found = community_needs(reader(user), community)
     paragraphs = []
     if community.population:
         paragraphs.append(f"Resident population: {community.population:,}.")
-    if patients:
-        shown = disclosed_count(patients, configured_policy())
+    if found["patients"] is not None:
+        shown = found["patients"]
         paragraphs.append(
-            f"Registered patients in the community's {practices_of(community).count()} GP "
-            f"practices: {shown if shown == SUPPRESSED else f'{shown:,}'} "
-            f"(extract of {when:%-d %B %Y})."
+            f"Registered patients in the community's {found['practices']} GP practices: "
+            f"{shown if shown == SUPPRESSED else f'{shown:,}'} "
+            f"(extract of {found['patients_date']:%-d %B %Y})."
         )
-    paragraphs.append(
-        "Age-standardised prevalence needs the register broken down by age band and sex; "
-        "registers are recorded here as practice totals, so the comparison across communities "
-        "with different age structures is made through the diagnosis rate, which is "
-        "indirectly standardised (it compares the register with the number expected from the "
-        "age and sex of registered patients)."
-    )
+    if found["recorded"] or any(p["diagnosis"] for p in found["conditions"]):
+        paragraphs.append(
+            f"Diagnosis rates are named for what they are, as on the needs pages: the "
+            f"{RECORDED.lower()} is a published indicator ({RECORDED_WHAT}), the figure of the "
+            f"monitoring pages; the {MODELLED.lower()} is {MODELLED_WHAT}. They differ on "
+            "purpose. An objective's baseline is the value when its development started."
+        )
+    caveats = [
+        f"{page['headline']['condition']}: {change['note']}"
+        for page in found["conditions"]
+        for change in page["trend"]["changes"]
+    ]
     section = Section(
         "needs",
         "Needs: who has the conditions",
         paragraphs=paragraphs,
-        tables=[registers, diagnosis_gap_table(observations)],
+        tables=[
+            register_table(found),
+            standardised_table(found),
+            diagnosis_table(found),
+            trend_table(found),
+        ],
+        caveats=caveats,
     )
-    return section, totals
+    if charts:
+        from commissioning.charts import spec_svg
+
+        for page in found["conditions"]:
+            trend = page["trend"]
+            section.charts.append(
+                Chart(
+                    f"{page['headline']['condition']}: recorded prevalence by year",
+                    spec_svg(trend["spec"]),
+                    trend["description"],
+                )
+            )
+    return section, [page["headline"] for page in found["conditions"]]

@@ -13,13 +13,27 @@ import re
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
-from commissioning.document import COUNT, DATE, MONEY, MONTH, NUMBER, PERCENT, Report
+from commissioning.document import (
+    COUNT,
+    DATE,
+    MONEY,
+    MONTH,
+    NUMBER,
+    PERCENT,
+    PERCENT_1DP,
+    PERCENT_2DP,
+    RATE,
+    Report,
+)
 from commissioning.tables import cell_value, new_workbook
 
 NUMBER_FORMATS = {
     COUNT: "#,##0",
     MONEY: '"£"#,##0',
     PERCENT: '0.0"%"',
+    PERCENT_1DP: '0.0"%"',
+    PERCENT_2DP: '0.00"%"',
+    RATE: "#,##0.0",
     NUMBER: "#,##0.00",
     DATE: "d mmm yyyy",
     MONTH: "mmm yyyy",

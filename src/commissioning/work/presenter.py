@@ -25,6 +25,15 @@ from commissioning.store.models import Activity, ActivityKind, Nature, Objective
 from commissioning.work.tables import cell, table
 
 
+def baseline_basis(objective) -> str:
+    """What an objective's baseline is and when: the indicator's value when the development
+    started (as imports and the objective form record it), with the start date. Every surface
+    that shows a baseline says this beside it, so it is not taken for the latest value."""
+    started = objective.development.start_date
+    when = f"{started.day} {started:%B %Y}" if started else "start date not recorded"
+    return f"the value when the development started ({when})"
+
+
 def development_ids(frames: CommunityFrames, development_id: int) -> set[int]:
     """The development and its tasks (its child developments, at any depth)."""
     parents = frames.developments[["development_id", "parent_id"]].dropna(subset=["parent_id"])
@@ -310,6 +319,7 @@ def _benefits(user, development, may_change: bool) -> list[dict]:
                 "indicator": indicator.name if indicator else "",
                 "unit": indicator.unit if indicator else "",
                 "baseline": objective.baseline_value,
+                "baseline_basis": baseline_basis(objective),
                 "target": objective.target_value,
                 "target_date": objective.target_date,
                 "status": status,

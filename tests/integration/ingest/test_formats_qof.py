@@ -87,6 +87,50 @@ def test_registers_and_list_sizes_match_the_published_rows(practices):
     assert any("left out" in n and "AF, AST" in n for n in notes)
 
 
+def test_each_register_keeps_the_list_type_its_list_size_counts(practices):
+    """2013-14 divides by the whole list; from 2015-16 each group has its own list type
+    (PATIENT_LIST_TYPE): diabetes 17OV, dementia and stroke TOTAL."""
+    from commissioning.store.models import ConditionRegister
+
+    import_files([Q1314, Q1819])
+
+    def list_type(slug, end):
+        return ConditionRegister.objects.get(
+            organisation__ods_code="A81001", condition__slug=slug, period_end=end
+        ).list_type
+
+    assert list_type("diabetes", dt.date(2014, 3, 31)) == "TOTAL"
+    assert list_type("dementia", dt.date(2014, 3, 31)) == "TOTAL"
+    assert list_type("diabetes", dt.date(2019, 3, 31)) == "17OV"
+    assert list_type("dementia", dt.date(2019, 3, 31)) == "TOTAL"
+
+
+def test_a_registers_file_may_give_the_list_type_and_blank_means_not_known(practices, tmp_path):
+    from commissioning.store.models import ConditionRegister
+
+    import_files([Q1819])  # the conditions
+    p = tmp_path / "registers.csv"
+    p.write_text(
+        "ods_code,condition,period_end,register_size,list_size,list_type\n"
+        "A81001,diabetes,2012-03-31,240,3300,17OV\n"
+        "A81002,diabetes,2012-03-31,1000,16000,\n"
+    )
+    import_files([p])
+    types = dict(
+        ConditionRegister.objects.filter(period_end=dt.date(2012, 3, 31)).values_list(
+            "organisation__ods_code", "list_type"
+        )
+    )
+    assert types == {"A81001": "17OV", "A81002": ""}
+    p.write_text(
+        "ods_code,condition,period_end,register_size,list_size,list_type\n"
+        "A81001,diabetes,2012-03-31,240,3300,17 and over\n"
+    )
+    with pytest.raises(InputError) as e:
+        import_files([p])
+    assert "a QOF list type such as TOTAL or 17OV" in str(e.value)
+
+
 def test_the_three_conditions_are_added_once_and_reimport_is_unchanged(practices):
     first = import_files([Q1819])
     assert counts_of(first) == {"conditions": (3, 0, 0), "registers": (6, 0, 0)}

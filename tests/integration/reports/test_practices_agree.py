@@ -53,33 +53,41 @@ def tees(db):
     return community, diabetes
 
 
+def _report_practices(community, user) -> list:
+    """The practices column of the board report's register table."""
+    from commissioning.reports.needs import needs_section
+
+    section, _ = needs_section(community, user, charts=False)
+    table = next(t for t in section.tables if t.key == "registers")
+    return [row[table.columns.index("Practices")] for row in table.rows]
+
+
 def test_the_report_and_the_needs_page_count_the_same_practices(tees, admin_user):
     from commissioning.needs.peers import all_areas
-    from commissioning.reports.needs import register_table
-    from commissioning.web.views.needs import needs_sections
+    from commissioning.needs.presenter import condition_needs
 
     community, diabetes = tees
-    _, totals = register_table(community)
-    sections = needs_sections(admin_user, community, diabetes)
-    assert [t["practices"] for t in totals] == [1]
-    assert sections["practice_count"] == 1
+    assert _report_practices(community, admin_user) == [1]
+    assert condition_needs(admin_user, community, diabetes)["practice_count"] == 1
     assert len(all_areas()[community.commissioner_id].units) == 1
 
 
 def test_a_community_built_from_the_ods_links_counts_both_everywhere(tees, admin_user, client):
-    from commissioning.reports.needs import register_table
+    from commissioning.needs.presenter import condition_needs
     from commissioning.store.communities import build_area
-    from commissioning.web.views.needs import needs_sections
 
     community, diabetes = tees
     built = build_area("16C", as_at=dt.date(2021, 3, 31), code="tees")
     assert built.community == community and built.added == 1
-    _, totals = register_table(community)
-    assert [t["practices"] for t in totals] == [2]
-    assert needs_sections(admin_user, community, diabetes)["practice_count"] == 2
+    assert _report_practices(community, admin_user) == [2]
+    assert condition_needs(admin_user, community, diabetes)["practice_count"] == 2
     client.force_login(admin_user)
     page = client.get("/communities/tees/").content.decode()
     assert "A81001" in page and "A81002" in page
+    needs = client.get("/communities/tees/needs/diabetes/").content.decode()
+    assert '<span data-figure="practices">2</span>' in needs
+    api = client.get("/api/communities/tees/needs").json()
+    assert [c["practices"] for c in api["conditions"]] == [2]
 
 
 def test_the_published_diagnosis_rate_is_the_same_on_the_needs_page_and_in_the_report(
@@ -87,9 +95,9 @@ def test_the_published_diagnosis_rate_is_the_same_on_the_needs_page_and_in_the_r
 ):
     """The commissioner's published DEM_DX (Primary Care Dementia Data) shown on the dementia
     needs page has the report's figures: register, estimate, rate, limits and gap."""
-    from commissioning.document import PERCENT, fmt
-    from commissioning.monitoring.records import observation_table as community_observations
-    from commissioning.reports.needs import diagnosis_gap_table
+    from commissioning.document import PERCENT_1DP, fmt
+    from commissioning.needs.presenter import community_needs, condition_needs
+    from commissioning.reports.needs import diagnosis_table
     from commissioning.store.models import (
         Condition,
         ConditionRegister,
@@ -97,7 +105,6 @@ def test_the_published_diagnosis_rate_is_the_same_on_the_needs_page_and_in_the_r
         Observation,
         Organisation,
     )
-    from commissioning.web.views.needs import published_diagnosis
 
     community, _ = tees
     dementia = Condition.objects.create(name="Dementia", slug="dementia")
@@ -127,20 +134,22 @@ def test_the_published_diagnosis_rate_is_the_same_on_the_needs_page_and_in_the_r
                 denominator=est,
                 value=100 * (reg + shift) / est,
             )
-    rows = published_diagnosis(dementia, community.commissioner, dt.date(2021, 3, 31))
+    rows = condition_needs(admin_user, community, dementia)["published_diagnosis"]
     assert [(r["kind"], r["month"]) for r in rows] == [
         ("commissioner", dt.date(2021, 3, 1)),
         ("england", dt.date(2021, 3, 1)),
     ]
-    table = diagnosis_gap_table(community_observations(community))
-    (_, _, month, recorded, expected, rate, lower, upper, gap) = table.rows[0]
+    table = diagnosis_table(community_needs(admin_user, community))
+    row = next(r for r in table.rows if r[2] == community.commissioner.name)
+    (_, name, _, month, recorded, expected, rate, lower, upper, gap) = row
+    assert name.startswith("Recorded diagnosis rate (DEM_DX")
     mine = rows[0]
-    assert month.date() == mine["month"]
-    assert (mine["register"], mine["estimate"], mine["gap"]) == (
+    assert month == mine["month"]
+    assert (mine["register"], mine["estimate"], mine["gap_text"]) == (
         f"{int(recorded):,}",
         f"{int(expected):,}",
         f"{int(gap):,}",
     )
-    assert mine["rate"] == f"{rate:.1f}%" and fmt(rate, PERCENT) in mine["rate"]
+    assert mine["rate_text"] == fmt(rate, PERCENT_1DP) == f"{rate:.1f}%"
     assert mine["ci"] == f"{lower:.1f}% to {upper:.1f}%"
-    assert (mine["register"], mine["estimate"], mine["gap"]) == ("6,515", "9,675", "3,160")
+    assert (mine["register"], mine["estimate"], mine["gap_text"]) == ("6,515", "9,675", "3,160")

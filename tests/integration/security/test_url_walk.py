@@ -136,6 +136,7 @@ ROUTES: dict[str, Expect] = {
     "api/openapi.json": Expect(OK, others=OK, api=True),
     "api/communities": Expect(OK, others=OK, api=True),
     "api/communities/<code>": Expect(OK, api=True),
+    "api/communities/<code>/needs": Expect(COMMISSIONING, api=True),  # as the needs pages
     "api/organisations": Expect(OK, others=OK, api=True),
     "api/organisations/<organisation_id>": Expect(OK, api=True),
     "api/services": Expect(OK, others=OK, api=True),

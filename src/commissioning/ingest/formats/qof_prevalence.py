@@ -3,9 +3,10 @@
 Layouts: 2015-16 to 2018-19 PRACTICE_CODE, INDICATOR_GROUP_CODE, REGISTER, PATIENT_LIST_TYPE,
 PATIENT_LIST_SIZE; 2019-20 GROUP_CODE instead of INDICATOR_GROUP_CODE; from 2020-21
 PRACTICE_LIST_SIZE instead of PATIENT_LIST_SIZE. The list size kept is the one of the group's
-own list type (e.g. patients aged 17 and over for diabetes). The file does not say its year: it
-is read from the published file name (PREVALENCE_1819.csv, PREVALENCE_2021_v2.csv) or given
-with --year.
+own list type (e.g. patients aged 17 and over for diabetes), and the register keeps that type
+(PATIENT_LIST_TYPE: TOTAL, 17OV, ...), so a trend across years can show where it changes. The
+file does not say its year: it is read from the published file name (PREVALENCE_1819.csv,
+PREVALENCE_2021_v2.csv) or given with --year.
 """
 
 from __future__ import annotations
@@ -78,8 +79,14 @@ def registers(
     register: str,
     list_size: str,
     end: str,
+    list_type: str | None = None,
+    whole_list: bool = False,
 ) -> Converted:
-    """Rows of groups that name a condition, as condition registers; the rest listed."""
+    """Rows of groups that name a condition, as condition registers; the rest listed.
+
+    Each register keeps which patients its list size counts: the file's ``list_type`` column
+    (QOF's PATIENT_LIST_TYPE), or TOTAL where the layout's list is the whole list
+    (``whole_list``)."""
     frame = table.frame
     frame[practice] = frame[practice].str.upper()
     check_codes(table, practice, problems)
@@ -105,6 +112,9 @@ def registers(
         )
         slugs |= {g: qof_groups.CORE[g][0] for g in new}
     wanted = groups.isin(set(slugs))
+    types = "TOTAL" if whole_list else ""
+    if list_type:
+        types = frame[list_type].str.strip().str.upper()
     left_out = sorted(set(groups[~wanted]))
     if left_out:
         out.notes.append(
@@ -120,6 +130,7 @@ def registers(
             "period_end": end,
             "register_size": sizes.map(lambda x: "" if pd.isna(x) else str(int(x))),
             "list_size": lists.map(lambda x: "" if pd.isna(x) else str(int(x))),
+            "list_type": types,
         }
     )[wanted]
     out.add(table, "registers", rows)
@@ -144,4 +155,5 @@ def to_rows(table: Table, problems: Problems, options: dict) -> Converted:
         register="register",
         list_size=list_size,
         end=end,
+        list_type="patient_list_type",
     )

@@ -1,8 +1,9 @@
 """QOF prevalence by practice, 2013-14 (prevalencebyprac.csv): registers and list sizes.
 
 Columns practicecode, indicator_group, Register_description, disease_register_size,
-practice_listsize, prevalence. The list size is the practice's whole list (all ages). Heart
-failure appears twice (heart failure, and heart failure due to LVD); the second is left out.
+practice_listsize, prevalence. The list size is the practice's whole list (all ages): its
+registers are stored with the list type TOTAL. Heart failure appears twice (heart failure, and
+heart failure due to LVD); the second is left out.
 """
 
 from __future__ import annotations
@@ -42,4 +43,5 @@ def to_rows(table: Table, problems: Problems, options: dict) -> Converted:
         register="disease_register_size",
         list_size="practice_listsize",
         end=PERIOD_END,
+        whole_list=True,
     )

@@ -73,6 +73,12 @@ class ConditionRegister(models.Model):
     list_size = models.PositiveIntegerField(
         null=True, blank=True, help_text="Patients in the eligible age range"
     )
+    list_type = models.CharField(
+        max_length=12,
+        blank=True,
+        help_text="Which patients the list size counts, as QOF's PATIENT_LIST_TYPE names them: "
+        "TOTAL (the whole list, all ages), 17OV (aged 17 and over), ...; blank when not known",
+    )
     added_by_import = added_by_import_field()
 
     class Meta:
