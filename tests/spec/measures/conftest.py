@@ -29,9 +29,10 @@ numerator / denominator x the measure's multiplier.
 Columns left out of a table take a default (``imd_decile`` 5; an event's texts empty and its
 cost 0); an empty cell is a missing value; ``1950-06`` is 1 June 1950.
 
-Spark is slow to start a query, so each spec file's cases run on Spark in one job: every case's
-patients and practices are renamed ``<case>:<name>``, the cases put into one dataset, the
-measure run once over all their months, and each test takes back its own case's rows.
+Spark is slow to start a query, so all the spec cases of a test session run on Spark in one job
+(one Spark session, the shared ``spark_engine``): every case's patients and practices are
+renamed ``<case>:<name>``, the cases put into one dataset, every measure run once over all
+their months, and each test takes back its own case's rows (of its own measure).
 """
 
 from __future__ import annotations
@@ -205,31 +206,44 @@ def module_cases(module, measure) -> dict[str, Case]:
     return cases
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def spark_results(request, spark_engine, tmp_path_factory):
-    """The module's measure run once on Spark over all its cases; each case's rows by name."""
-    module = request.module
-    measure = measure_of(module)
-    cases = module_cases(module, measure)
-    numbered = {name: f"c{i}" for i, name in enumerate(cases, start=1)}
+    """Every spec case of the session run on Spark in one job; each case's rows by name.
+
+    Spark takes seconds to start each query, whatever its size, so the cases of all the spec
+    files selected for this session (those of ``-k`` or a single file only, when so chosen) are
+    put into one dataset and every measure they name is run once over it: one Spark job for the
+    whole folder instead of one per file or per case.
+    """
+    modules = {}
+    for item in request.session.items:
+        if "spec" in getattr(item, "fixturenames", ()) and item.get_closest_marker("spark"):
+            modules.setdefault(item.module.__name__, item.module)
+    cases = {}
+    for module in modules.values():
+        measure = measure_of(module)
+        for name, case in module_cases(module, measure).items():
+            cases[(module.__name__, name)] = case
+    prefixes = {key: f"c{i}" for i, key in enumerate(cases, start=1)}
     tables = {
-        table: pd.concat([c.renamed(numbered[n]).get(table) for n, c in cases.items()])
+        table: pd.concat([case.renamed(prefixes[key])[table] for key, case in cases.items()])
         for table in SCHEMA
     }
+    measures = list({case.measure.id: case.measure for case in cases.values()}.values())
     folder = write_dataset(tmp_path_factory.mktemp("spec-spark"), tables)
     results = evaluate(
         spark_engine,
         folder,
-        measures=[measure],
+        measures=measures,
         first=min(c.first for c in cases.values()),
         last=max(c.last for c in cases.values()),
         disclosure=None,
     )
     split = {}
-    for name, prefix in numbered.items():
+    for key, prefix in prefixes.items():
         mine = results[results["organisation"].str.startswith(prefix + ":")].copy()
         mine["organisation"] = mine["organisation"].str.removeprefix(prefix + ":")
-        split[name] = mine
+        split[key] = mine
     return split
 
 
@@ -245,7 +259,8 @@ def spec(request, tmp_path):
     def run(months=None, **tables_and_expected):
         case = Case(measure, months or getattr(module, "months", None), **tables_and_expected)
         if engine == "spark":
-            results = request.getfixturevalue("spark_results")[request.function.__name__]
+            key = (module.__name__, request.function.__name__)
+            results = request.getfixturevalue("spark_results")[key]
         else:
             folder = write_dataset(tmp_path / "data", case.tables)
             results = (run_reference if engine == "reference" else run_duckdb)(case, folder)
