@@ -66,8 +66,11 @@ WHERE d.date IS NOT NULL
 GROUP BY c.codelist, d.patient_id;
 
 -- Each event is attributed to the practice the patient was registered with on its date.
+-- The hint (a comment to DuckDB) keeps Spark from broadcasting the events: it cannot size the
+-- practice pieces worked out above, so it took the events for the smaller side of this join,
+-- which would run a national job's driver out of memory. Both sides are joined by sorting.
 CREATE OR REPLACE TEMPORARY VIEW events_m AS
-SELECT r.practice, e.patient_id, e.setting, e.pod, e.activity_type, e.diagnosis_code, e.cost,
+SELECT /*+ MERGE(e, r) */ r.practice, e.patient_id, e.setting, e.pod, e.activity_type, e.diagnosis_code, e.cost,
        YEAR(e.date) * 12 + MONTH(e.date) - 1 AS event_idx
 FROM events e
 JOIN practice_days r
