@@ -5,7 +5,7 @@ registrations, moves on a month's last day, missing dates, people missing from t
 table, events on days with no registration) and every measure of the library is worked out by
 both; any difference is a defect in one of them (or in the definition, if both are right by
 their own reading of it). DuckDB and Spark are compared on synthetic data in
-tests/measures/test_engines_agree.py, and all three on hand-made cases in tests/spec/measures/.
+tests/spec/test_engines_agree.py, and all three on hand-made cases in tests/spec/measures/.
 """
 
 from __future__ import annotations
