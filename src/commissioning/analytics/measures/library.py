@@ -39,6 +39,7 @@ class Measure:
     frequency: str
     numerator: Side
     denominator: Side
+    definition: str = ""
 
 
 def _side(raw: dict, where: str) -> Side:
@@ -65,7 +66,16 @@ def load_library(path: Path | None = None) -> list[Measure]:
     seen = set()
     for i, raw in enumerate(data.get("measure", []), start=1):
         where = f"{source.name}, measure {i}"
-        for key in ("id", "name", "unit", "multiplier", "frequency", "numerator", "denominator"):
+        for key in (
+            "id",
+            "name",
+            "unit",
+            "multiplier",
+            "frequency",
+            "definition",
+            "numerator",
+            "denominator",
+        ):
             if key not in raw:
                 raise UserError(f"{where}: '{key}' is missing")
         if raw["id"] in seen:
@@ -82,9 +92,16 @@ def load_library(path: Path | None = None) -> list[Measure]:
                 frequency=raw["frequency"],
                 numerator=_side(raw["numerator"], f"{where} numerator"),
                 denominator=_side(raw["denominator"], f"{where} denominator"),
+                definition=raw["definition"],
             )
         )
     return measures
+
+
+def rules(path: Path | None = None) -> dict[str, str]:
+    """The rules every measure's plain-English definition relies on (registered, age, ...)."""
+    source = Path(path) if path else DEFINITIONS / "measures.toml"
+    return dict(tomllib.loads(source.read_text()).get("rules", {}))
 
 
 def codelists() -> pd.DataFrame:

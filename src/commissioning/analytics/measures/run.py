@@ -13,6 +13,7 @@ from commissioning.analytics.disclosure import DEFAULT_POLICY, SuppressionPolicy
 from commissioning.analytics.measures import library
 from commissioning.analytics.measures.library import Measure, Side
 from commissioning.analytics.measures.schema import check_dataset
+from commissioning.errors import UserError
 
 COVERAGE = """
 WITH iv AS (
@@ -95,13 +96,17 @@ def prepare(engine, folder: Path, first: int, last: int) -> None:
 
 
 def data_months(engine) -> tuple[int, int]:
+    """The months of the first and last dated events: the months measured unless given."""
     row = engine.sql(
         "SELECT MIN(YEAR(date) * 12 + MONTH(date) - 1) AS lo, "
         "MAX(YEAR(date) * 12 + MONTH(date) - 1) AS hi FROM events"
     )
     lo, hi = row.iloc[0]["lo"], row.iloc[0]["hi"]
     if pd.isna(lo):
-        raise ValueError("no events")
+        raise UserError(
+            "events.parquet has no events with a date, so the months to measure cannot be "
+            "read from it: give them with --from and --to (YYYY-MM)"
+        )
     return int(lo), int(hi)
 
 
@@ -156,8 +161,9 @@ def evaluate(
     folder = Path(folder)
     check_dataset(folder)
     measures = measures or library.load_library()
-    engine.table("events", folder / "events.parquet")
-    lo, hi = data_months(engine)
+    if first is None or last is None:  # the months of the data, unless given
+        engine.table("events", folder / "events.parquet")
+        lo, hi = data_months(engine)
     first_idx = month_index(first) if first else lo
     last_idx = month_index(last) if last else hi
     prepare(engine, folder, first_idx, last_idx)

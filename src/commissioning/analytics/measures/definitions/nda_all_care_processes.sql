@@ -6,7 +6,7 @@ WITH year_end AS (
 on_register AS (
   SELECT r.practice, r.patient_id, y.period_idx
   FROM registrations_m r
-  JOIN patients_m p ON p.patient_id = r.patient_id
+  JOIN patients_m p ON p.patient_id = r.patient_id AND p.birth_idx IS NOT NULL
   JOIN first_diagnoses f ON f.patient_id = r.patient_id AND f.codelist = 'diabetes'
   JOIN year_end y
     ON GREATEST(r.start_idx, p.birth_idx + 17 * 12, f.first_idx) <= y.period_idx

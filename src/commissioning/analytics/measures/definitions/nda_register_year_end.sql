@@ -3,7 +3,7 @@ SELECT o.organisation, o.period_idx, COUNT(*) AS weight
 FROM (
   SELECT r.practice AS organisation, y.period_idx
   FROM registrations_m r
-  JOIN patients_m p ON p.patient_id = r.patient_id
+  JOIN patients_m p ON p.patient_id = r.patient_id AND p.birth_idx IS NOT NULL
   JOIN first_diagnoses f ON f.patient_id = r.patient_id AND f.codelist = 'diabetes'
   JOIN months y
     ON MOD(y.period_idx, 12) = 2
