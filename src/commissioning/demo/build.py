@@ -29,6 +29,7 @@ from commissioning.demo.providers_contracts import (
 )
 from commissioning.demo.surveys import build_surveys
 from commissioning.errors import UserError
+from commissioning.monitoring.demo import confirm_go_live_recalculations
 from commissioning.store import models as m
 from commissioning.store.audit import acting_as
 from commissioning.store.models import CommissioningCommunity, Organisation, Stage
@@ -188,6 +189,8 @@ def build_demo(
         say("Service developments, activities and who took part")
         build_activities(b)
         build_groupings(b)  # localities and a clinical network (commissioning.demo.groupings)
+        for community in b.communities.values():  # limits recalculated where developments went live
+            confirm_go_live_recalculations(community)
         say("Logins")
         logins = build_logins(b, password)
         build_surveys(b)  # influence-network surveys (commissioning.demo.surveys)

@@ -9,12 +9,19 @@ them; :func:`build` then shapes the engine's output: a Making Data Count chart (
 the summary matrix, the cautions (limits from fewer than 12 points are provisional; a series
 with fewer than two values is not judged) and the data-quality exceptions. Surfaces only choose
 which observations they cover (:mod:`.records`) and lay out what comes back.
+
+Limits are recalculated where a commissioner confirmed it (:mod:`.recalculations`): every
+surface passes the community's recorded decisions, so a series has the same limits on the
+pages, in the board reports and in the alerts. Given the series each development touched and
+its go-live date, :func:`build` also lists the recalculations the rule of :mod:`.rules` proposes.
+The lower limit of a measure that cannot be negative is shown from zero (:mod:`.rules`).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from itertools import pairwise
 
@@ -25,6 +32,8 @@ from django.template.loader import render_to_string
 from commissioning.analytics.disclosure import configured_policy, shown_values
 from commissioning.analytics.spc import short_periods, summarise, xmr
 from commissioning.charts.spc import DARK_TEXT, MARKS, POINT_STYLES, POINTS, WHITE, spc_chart
+from commissioning.monitoring.models import Decision
+from commissioning.monitoring.rules import Evidence, cannot_be_negative, go_live_evidence
 from commissioning.store.models import Frequency, Indicator, Polarity
 
 IMPROVEMENT = {
@@ -95,6 +104,11 @@ class Series:
     observed: list[dt.date] = field(default_factory=list)  # periods with a value (shown or not)
     page: int = 1  # the page of its indicator's charts (``?indicator=CODE&page=N``) it is on
     body_html: str = ""  # its icons, chart, events and table (shown series only), rendered once
+    # Confirmed recalculations that start new limits in it: ``period`` (where the new limits
+    # start), ``starts`` (the date confirmed), ``reason``, ``development``, ``by``, ``when``.
+    recalculations: list[dict] = field(default_factory=list)
+    from_zero: bool = False  # a measure that cannot be negative: limits and axis from zero
+    floored: bool = False  # a lower limit worked out below zero is shown as 0
 
     @property
     def anchor(self) -> str:
@@ -139,6 +153,17 @@ class Monitoring:
     first: int = 0  # the number of the first chart shown (from 1), 0 when none
     total: int = 0  # the charts there are to page through
     cell: dict | None = None  # the matrix cell the charts are narrowed to: its two labels
+    proposals: list[Proposal] = field(default_factory=list)  # recalculations to decide
+
+
+@dataclass(frozen=True)
+class Proposal:
+    """A recalculation the app proposes: a series, the go-live that changed it (a
+    :class:`.recalculations.GoLive`) and the evidence that the change lasted."""
+
+    series: Series
+    go_live: object
+    evidence: Evidence
 
 
 # --- icons --------------------------------------------------------------------------------
@@ -265,7 +290,8 @@ def build(
     indicators: list[Indicator] = (),
     annotations: dict[int | None, list[dict]] | None = None,
     latest: dt.date | None = None,
-    rebase_from: dt.date | None = None,
+    recalculations: Sequence = (),
+    go_lives: Sequence = (),
     extra_series: pd.DataFrame | None = None,
     total_members: dict[dt.date, set[int]] | None = None,
     page: int = 1,
@@ -280,9 +306,13 @@ def build(
     ``indicators`` lists indicators the page is about even if nothing has been observed for them
     (they become data-quality exceptions). ``annotations`` maps an indicator id (or None for
     every chart) to dated labels drawn on the time axis. ``latest`` is the latest period in the
-    community's data, against which recency is judged. ``rebase_from`` starts new limits at
-    each series' first period on or after that date (a known change to the process, such as a
-    development's go-live). ``extra_series`` adds series made elsewhere (a grouping's totals),
+    community's data, against which recency is judged. ``recalculations`` are the community's
+    recorded decisions about limits (:func:`.recalculations.recorded`): each confirmed one starts
+    new limits at its series' first period on or after its date (not the series' first period);
+    any decision stops the same recalculation being proposed again. ``go_lives`` are the
+    series touched by developments with their go-live dates (:func:`.recalculations.go_lives`):
+    those the rule of :mod:`.rules` supports become the result's ``proposals``.
+    ``extra_series`` adds series made elsewhere (a grouping's totals),
     in the columns ``_frame`` gives; ``total_members`` gives the practices that add up to them
     in each period.
 
@@ -322,8 +352,8 @@ def build(
                 "improvement": improvements,
             }
         )
-        if rebase_from is not None:
-            engine_input["rebase"] = _first_on_or_after(df, rebase_from)
+        confirmed = [r for r in recalculations if r.decision == Decision.CONFIRMED]
+        engine_input["rebase"], restarts = _rebases(df, confirmed)
         points = xmr(engine_input)
         summary = summarise(points).set_index("series")
         short = short_periods(points)
@@ -355,7 +385,9 @@ def build(
             series_indicator = by_id[int(first["indicator_id"])]
             s = Series(key=key, indicator=series_indicator, subject=str(first["subject"]))
             s.suppression = suppression
-            s.summary = _summary_row(summary_of[key])
+            s.from_zero = from_zero(series_indicator)
+            s.recalculations = restarts.get(key, [])
+            s.summary = _summary_row(summary_of[key], s.from_zero)
             s.trial_limits = key in short_series
             s.observed = observed_of.get(key, [])
             last = last_of.get(key)
@@ -372,6 +404,7 @@ def build(
             problem = recency_problem(s, latest)
             if problem:
                 exceptions.append({"series": s, "indicator": series_indicator, "reason": problem})
+    proposals = _proposals(df, series, recalculations, go_lives) if go_lives and series else []
     seen = {s.indicator.pk for s in series}
     for missing in indicators:
         if missing.pk not in seen:
@@ -397,7 +430,8 @@ def build(
     shown = listed[(page - 1) * page_size : page * page_size]
     extra = df.set_index(["series", "date"]) if shown else None
     for s in shown:  # only these get points, a chart and a table
-        s.points = _point_rows(blocks[s.key], extra.loc[s.key])
+        s.points = _point_rows(blocks[s.key], extra.loc[s.key], s.from_zero)
+        s.floored = any(p["floored"] for p in s.points)
         s.annotations = _dated(
             annotations.get(None, []) + annotations.get(s.indicator.pk, []), s.points
         )
@@ -419,19 +453,92 @@ def build(
         first=(page - 1) * page_size + 1 if shown else 0,
         total=len(listed),
         cell=cell,
+        proposals=proposals,
     )
+
+
+def from_zero(indicator: Indicator) -> bool:
+    """Whether the indicator's measure cannot be negative (:func:`.rules.cannot_be_negative`)."""
+    return cannot_be_negative(
+        indicator.unit, indicator.domain, bool((indicator.denominator or "").strip())
+    )
+
+
+def _rebases(df: pd.DataFrame, confirmed) -> tuple[pd.Series, dict[str, list[dict]]]:
+    """The engine's ``rebase`` column for the confirmed recalculations, and for each series the
+    recalculations that start new limits in it (where, and what was recorded).
+
+    A recalculation starts new limits at its series' first row dated on or after its date,
+    unless that is the series' first row (nothing to recalculate) or there is none.
+    """
+    column = np.zeros(len(df), dtype=np.int8)
+    restarts: dict[str, list[dict]] = {}
+    if not confirmed:
+        return pd.Series(column, index=df.index), restarts
+    wanted: dict[str, list] = {}
+    for r in confirmed:
+        wanted.setdefault(r.series, []).append(r)
+    rows = df[df["series"].isin(list(wanted))]
+    for key, block in rows.groupby("series", sort=False):
+        block = block.sort_values("date", kind="stable")
+        dates = block["date"].to_numpy()
+        for r in sorted(wanted[str(key)], key=lambda r: r.starts):
+            at = int(np.searchsorted(dates, np.datetime64(pd.Timestamp(r.starts))))
+            if at == 0 or at >= len(dates):
+                continue
+            column[df.index.get_loc(block.index[at])] = 1
+            restarts.setdefault(str(key), []).append(
+                {
+                    "period": pd.Timestamp(dates[at]).date(),
+                    "starts": r.starts,
+                    "reason": r.reason,
+                    "development": r.development.title if r.development_id else "",
+                    "by": r.decided_by_name,
+                    "when": r.decided_at,
+                }
+            )
+    return pd.Series(column, index=df.index), restarts
+
+
+def _proposals(df: pd.DataFrame, series: list[Series], recalculations, go_lives) -> list:
+    """The recalculations the rule of :mod:`.rules` supports among ``go_lives`` (series touched
+    by a development, with its go-live date) that nobody has decided yet, judged on the values
+    as shown, within the period (between confirmed recalculations) the go-live falls in."""
+    by_key = {s.key: s for s in series}
+    decided = {(r.series, r.starts) for r in recalculations}
+    cuts: dict[str, list[dt.date]] = {}
+    for r in recalculations:
+        if r.decision == Decision.CONFIRMED:
+            cuts.setdefault(r.series, []).append(r.starts)
+    values = {
+        str(key): (block["date"].dt.date.to_numpy(), block["value"].to_numpy(dtype=float))
+        for key, block in df[df["series"].isin([g.series for g in go_lives])]
+        .sort_values(["series", "date"], kind="stable")
+        .groupby("series", sort=False)
+    }
+    found, seen = [], set()
+    for g in go_lives:
+        if g.series not in by_key or g.series not in values or (g.series, g.date) in decided:
+            continue
+        if (g.series, g.date) in seen:
+            continue
+        seen.add((g.series, g.date))
+        dates, shown = values[g.series]
+        earlier = [c for c in cuts.get(g.series, []) if c < g.date]
+        later = [c for c in cuts.get(g.series, []) if c > g.date]
+        since = max(earlier) if earlier else dt.date.min
+        until = min(later) if later else dt.date.max
+        before = shown[(dates >= since) & (dates < g.date)]
+        after = shown[(dates >= g.date) & (dates < until)]
+        evidence = go_live_evidence(list(before), list(after))
+        if evidence is not None:
+            found.append(Proposal(by_key[g.series], g, evidence))
+    found.sort(key=lambda p: (p.go_live.date, p.series.indicator.code, p.series.subject))
+    return found
 
 
 def _text(value) -> str | None:
     return None if pd.isna(value) else str(value)
-
-
-def _first_on_or_after(df: pd.DataFrame, when: dt.date) -> pd.Series:
-    """1 on each series' first row dated on or after ``when`` (not its very first row)."""
-    after = df["date"] >= pd.Timestamp(when)
-    first_after = after & ~after.groupby(df["series"]).shift(1, fill_value=False)
-    first_row = ~df["series"].duplicated()
-    return (first_after & ~first_row).astype(int)
 
 
 def _number(value) -> float | None:
@@ -440,7 +547,12 @@ def _number(value) -> float | None:
     return float(value)
 
 
-def _point_rows(block: pd.DataFrame, meta: pd.DataFrame) -> list[dict]:
+def _floor(value: float | None, from_zero: bool) -> float | None:
+    """A lower limit as shown: never below zero for a measure that cannot be negative."""
+    return max(0.0, value) if from_zero and value is not None else value
+
+
+def _point_rows(block: pd.DataFrame, meta: pd.DataFrame, from_zero: bool = False) -> list[dict]:
     rows = []
     previous_period = None
     for row in block.itertuples(index=False):
@@ -453,13 +565,15 @@ def _point_rows(block: pd.DataFrame, meta: pd.DataFrame) -> list[dict]:
             point_label = POINT_STYLES[point_type][0]
         else:
             point_label = "Hidden: it rests on small numbers" if hidden else "No value"
+        lpl = _number(row.lpl)
         rows.append(
             {
                 "period": date.date(),
                 "value": _number(row.value),
                 "hidden": hidden,
                 "mean": _number(row.mean),
-                "lpl": _number(row.lpl),
+                "lpl": _floor(lpl, from_zero),
+                "floored": lpl is not None and _floor(lpl, from_zero) != lpl,
                 "upl": _number(row.upl),
                 "target": _number(row.target),
                 "point_type": point_type,
@@ -476,11 +590,11 @@ def _point_rows(block: pd.DataFrame, meta: pd.DataFrame) -> list[dict]:
     return rows
 
 
-def _summary_row(row) -> dict:
+def _summary_row(row, from_zero: bool = False) -> dict:
     return {
         "points": int(row["points"]),
         "mean": _number(row["mean"]),
-        "lpl": _number(row["lpl"]),
+        "lpl": _floor(_number(row["lpl"]), from_zero),
         "upl": _number(row["upl"]),
         "target": _number(row["target"]),
         "variation": None if pd.isna(row["variation"]) else str(row["variation"]),
@@ -595,9 +709,10 @@ def describe(s: Series) -> str:
             "line) because it rests on small numbers; the mean and limits leave "
             f"{'them' if len(hidden) != 1 else 'it'} out."
         )
-    rebases = [p["period"] for p in s.points if p["rebase"]]
-    if rebases:
-        text += " Limits recalculated from " + ", ".join(f"{d:%B %Y}" for d in rebases) + "."
+    for r in s.recalculations:
+        text += f" Limits recalculated from {r['period']:%B %Y}: {r['reason'].rstrip('.')}."
+    if s.floored:
+        text += " The lower limit is shown as 0, below which this measure cannot go."
     if s.assurance.kind != "none":
         text += f" Assurance: {s.assurance.label.lower()}."
     return text
@@ -605,12 +720,14 @@ def describe(s: Series) -> str:
 
 def spc_spec(s: Series) -> dict:
     """The Making Data Count chart of one series as a Vega-Lite specification: values, mean,
-    process limits, target and annotations.
+    process limits, target, annotations and the confirmed recalculations of its limits (R,
+    with the reason). A measure that cannot be negative has its y axis from zero.
 
-    The chart's design (:func:`spc_chart`, built with Altair) depends only on the unit and on
-    whether there is a target and are annotations; it is built once for each and the series'
-    figures are given as the specification's named datasets. Building an Altair chart for each
-    series cost about 0.2 s of processor time, most of a monitoring page's.
+    The chart's design (:func:`spc_chart`, built with Altair) depends only on the unit, on
+    whether there is a target and are annotations, and on whether the axis starts at zero; it
+    is built once for each and the series' figures are given as the specification's named
+    datasets. Building an Altair chart for each series cost about 0.2 s of processor time, most
+    of a monitoring page's.
     """
     points = [
         {
@@ -625,8 +742,15 @@ def spc_spec(s: Series) -> dict:
         }
         for p in s.points
     ]
+    reasons = {r["period"]: r["reason"] for r in s.recalculations}
     marks = [
-        {"Date": p["period"].isoformat(), "Label": "Limits recalculated", "Number": "R"}
+        {
+            "Date": p["period"].isoformat(),
+            "Label": f"Limits recalculated: {reasons[p['period']]}"
+            if p["period"] in reasons
+            else "Limits recalculated",
+            "Number": "R",
+        }
         for p in s.points
         if p["rebase"]
     ] + [
@@ -634,7 +758,7 @@ def spc_spec(s: Series) -> dict:
         for a in s.annotations
     ]
     has_target = any(p["Target"] is not None for p in points)
-    design = spc_chart(s.indicator.unit or "Value", has_target, bool(marks))
+    design = spc_chart(s.indicator.unit or "Value", has_target, bool(marks), s.from_zero)
     datasets = {POINTS: points}
     if marks:
         datasets[MARKS] = marks
