@@ -325,3 +325,26 @@ def test_recalculations_are_backed_up(town, tmp_path):
     _confirmed(town)
     counts = write_backup(tmp_path / "backup.zip")
     assert counts.get("monitoring.recalculation") == 1
+
+
+def test_a_benefit_reads_the_recalculated_limits_as_the_page_draws_them(town):
+    from commissioning.access.policy import visible
+    from commissioning.monitoring.presenter import build
+    from commissioning.monitoring.recalculations import recorded
+    from commissioning.store.models import Objective, Observation
+    from commissioning.work import benefits
+
+    user, dev = town["commissioner"], town["memory"]
+    objective = Objective.objects.get(development=dev)
+    assert benefits.monitored(user, dev, objective).assurance == "inconsistent"
+    _confirmed(town)
+    spc = benefits.monitored(user, dev, objective)
+    page = build(
+        visible(user, Observation).filter(indicator=town["dx"], organisation=town["ccg"]),
+        recalculations=recorded(user, town["community"]),
+    )
+    (series,) = page.series
+    for key in ("mean", "lpl", "upl"):
+        assert getattr(spc, key) == pytest.approx(series.summary[key])
+    assert spc.mean == pytest.approx(48.0333, abs=1e-4)
+    assert (spc.variation, spc.assurance) == ("common_cause", "consistent_pass")

@@ -86,6 +86,28 @@ def recorded(user, community) -> list[Recalculation]:
     )
 
 
+def confirmed_starts(
+    user, community, indicator_id: int, organisation_id=None, service_id=None
+) -> list[dt.date]:
+    """The dates from which a series' limits are recalculated in ``community`` (confirmed
+    decisions ``user`` may read), for surfaces that draw one series themselves."""
+    subject = (
+        {"service_id": service_id}
+        if service_id is not None
+        else {"organisation_id": organisation_id, "service__isnull": True}
+    )
+    return sorted(
+        visible(user, Recalculation)
+        .filter(
+            community=community,
+            indicator_id=indicator_id,
+            decision=Decision.CONFIRMED,
+            **subject,
+        )
+        .values_list("starts", flat=True)
+    )
+
+
 def go_lives(user, community, development=None) -> list[GoLive]:
     """The series touched by the community's developments with a go-live date (only
     ``development``'s when given) that ``user`` may read: each objective's indicator for the
