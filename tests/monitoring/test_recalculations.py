@@ -142,8 +142,15 @@ def test_a_commissioner_confirms_it_with_a_reason_and_every_chart_changes(town, 
     assert 'data-recalculated="2011-01-01"' in chart and REASON in chart
     assert "confirmed by recalc-commissioner" in chart
     assert "Limits recalculated from January 2011: The new memory service" in chart
+    # one mark on the go-live day: the recalculation (R) and the go-live (1), never overprinted
     marks = spec_of(html, key)["datasets"]["marks"]
-    assert {"Date": "2011-01-01", "Label": f"Limits recalculated: {REASON}", "Number": "R"} in marks
+    assert marks == [
+        {
+            "Date": "2011-01-01",
+            "Label": f"Limits recalculated: {REASON}; Go-live: Memory service",
+            "Number": "R, 1",
+        }
+    ]
     opening = html[: html.index(f'id="series-{key}"') + 300]
     assert 'data-assurance="consistent_pass"' in opening[opening.rindex("<section") :]
     assert "recalculations-proposed" not in html  # decided: no longer proposed

@@ -743,19 +743,27 @@ def spc_spec(s: Series) -> dict:
         for p in s.points
     ]
     reasons = {r["period"]: r["reason"] for r in s.recalculations}
-    marks = [
-        {
-            "Date": p["period"].isoformat(),
-            "Label": f"Limits recalculated: {reasons[p['period']]}"
+    dated = [
+        (
+            p["period"],
+            "R",
+            f"Limits recalculated: {reasons[p['period']]}"
             if p["period"] in reasons
             else "Limits recalculated",
-            "Number": "R",
-        }
+        )
         for p in s.points
         if p["rebase"]
-    ] + [
-        {"Date": a["date"].isoformat(), "Label": a["label"], "Number": str(a["number"])}
-        for a in s.annotations
+    ] + [(a["date"], str(a["number"]), a["label"]) for a in s.annotations]
+    by_date: dict[dt.date, list[tuple[str, str]]] = {}
+    for day, number, label in dated:  # one mark a day: labels on one date would overprint
+        by_date.setdefault(day, []).append((number, label))
+    marks = [
+        {
+            "Date": day.isoformat(),
+            "Label": "; ".join(label for _, label in found),
+            "Number": ", ".join(number for number, _ in found),
+        }
+        for day, found in sorted(by_date.items())
     ]
     has_target = any(p["Target"] is not None for p in points)
     design = spc_chart(s.indicator.unit or "Value", has_target, bool(marks), s.from_zero)
