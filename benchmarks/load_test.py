@@ -268,7 +268,7 @@ def targets() -> dict[str, dict[str, str]]:
             "monitoring": f"/communities/{c}/monitoring/",
             "needs": f"/communities/{c}/needs/diabetes/",
             "development": f"/communities/{c}/developments/{development.slug}/",
-            "practice": f"/communities/{c}/practice/",
+            "practice": f"/communities/{c}/work/",
             "api": "/api/observations",
         }
     return out

@@ -298,7 +298,7 @@ def test_the_crawler_would_catch_a_violation(demo_server, axe_page):
 CHART_PAGES = [
     "/communities/wirral/developments/memory-assessment-service/",
     "/communities/wirral/needs/dementia/",
-    "/communities/wirral/practice/",
+    "/communities/wirral/work/",
     "/communities/wirral/monitoring/",
     "/communities/wirral/developments/memory-assessment-service/monitoring/",
     "/communities/wirral/developments/memory-assessment-service/objectives/13/evaluation/",

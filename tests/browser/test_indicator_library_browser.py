@@ -42,7 +42,7 @@ def test_a_commissioner_finds_a_definition_and_adds_their_own(demo_server, page)
 
     page.goto(f"{demo_server}/indicators/")
     form = page.locator("form", has=page.get_by_role("button", name="Add indicator"))
-    form.get_by_label("Code", exact=True).fill("WIRRAL_FOOT_HUB")
+    form.get_by_label("Code", exact=True).fill("WIRRAL.FOOT_HUB")
     form.get_by_label("Name", exact=True).fill("Foot hub: seen within 2 working days")
     form.get_by_label("Description", exact=True).fill(
         "People referred to the foot hub seen within 2 days"
@@ -57,6 +57,6 @@ def test_a_commissioner_finds_a_definition_and_adds_their_own(demo_server, page)
     page.get_by_role("button", name="Add indicator").click()
     page.wait_for_load_state()
     assert page.locator(".nhsuk-error-summary").count() == 0, page.locator("main").inner_text()
-    page.wait_for_url(re.compile(r"/indicators/WIRRAL_FOOT_HUB/$"), timeout=120_000)
+    page.wait_for_url(re.compile(r"/indicators/WIRRAL\.FOOT_HUB/$"), timeout=120_000)
     assert "Added by" in page.locator(".nhsuk-summary-list").inner_text()
     assert errors == []

@@ -30,7 +30,7 @@ def test_needs_funnel_and_practice_effort_charts_are_drawn(demo_server, page):
     assert funnel.locator("svg .mark-symbol path").count() > 10  # one point per practice
     page.locator("#trend-chart[data-chart-drawn='true']").wait_for(timeout=60_000)
 
-    page.goto(f"{demo_server}/communities/wirral/practice/")
+    page.goto(f"{demo_server}/communities/wirral/work/")
     effort = page.locator("#effort-chart[data-chart-drawn='true']")
     effort.wait_for(timeout=60_000)
     assert effort.locator("svg").count() >= 1

@@ -27,7 +27,7 @@ STATUS_COLUMNS = {
 
 
 def _page_statuses(client, code: str) -> dict[str, str]:
-    html = client.get(f"/communities/{code}/practice/").content.decode()
+    html = client.get(f"/communities/{code}/work/").content.decode()
     rows = re.findall(
         r'<tr class="nhsuk-table__row" data-measure="([^"]+)">.*?data-status="([^"]+)"',
         html,

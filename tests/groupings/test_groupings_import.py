@@ -123,7 +123,7 @@ def test_a_failure_while_writing_leaves_the_database_as_it_was(world, tmp_path, 
 
 def test_template_and_export_use_the_generic_machinery(world, tmp_path, capsys):
     from commissioning.cli import main
-    from commissioning.ingest.export import export_kind
+    from commissioning.export import export_kind
 
     assert main(["template", "groupings", "-o", str(tmp_path / "t.csv")]) == 0
     header = (tmp_path / "t.csv").read_text(encoding="utf-8").splitlines()[0]

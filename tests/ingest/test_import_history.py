@@ -10,9 +10,9 @@ from django.contrib.auth.models import User
 
 from commissioning.errors import UserError
 from commissioning.ingest import import_files
-from commissioning.ingest.export import db_frame
 from commissioning.ingest.kinds import ALL_KINDS
 from commissioning.ingest.names import WRITE_ORDER
+from commissioning.ingest.stored import db_frame
 from commissioning.store.audit import acting_as
 
 pytestmark = pytest.mark.django_db
@@ -181,7 +181,7 @@ def test_a_backup_keeps_the_history_and_a_community_backup_claims_no_import(
     import json
     import zipfile
 
-    from commissioning.ingest.backup import write_backup
+    from commissioning.store.backup import write_backup
 
     def records(path):
         with zipfile.ZipFile(path) as zf:

@@ -12,7 +12,7 @@ import zipfile
 
 import pytest
 
-from commissioning.ingest.backup import data_digest
+from commissioning.store.backup import data_digest
 
 
 def run(*args, folder, timeout=600):
@@ -91,10 +91,10 @@ def test_a_backup_holds_evidence_inboxes_subscriptions_and_surveys(tmp_path):
     from django.contrib.auth.models import User
 
     from commissioning.evidence.models import Evidence
-    from commissioning.ingest.backup import write_backup
     from commissioning.networks.models import Nomination, Survey
     from commissioning.reports.models import InboxMessage, Subscription
     from commissioning.store import models as m
+    from commissioning.store.backup import write_backup
 
     icb = m.Organisation.objects.create(ods_code="QX1", name="North ICB", kind="icb")
     gp = m.Organisation.objects.create(ods_code="X00001", name="A Surgery", kind="gp_practice")
@@ -152,7 +152,7 @@ def test_times_with_microseconds_back_up_the_same_after_a_restore():
     """Django writes times to the millisecond: 57.000500 is written "57.000Z" and comes back as
     57 exactly, written "57Z". The backup writes both the same way (this made the SQLite ->
     PostgreSQL round trip differ about once in a thousand timestamps)."""
-    from commissioning.ingest.backup import _canonical
+    from commissioning.store.backup import _canonical
 
     first = _canonical('{"when": "2026-11-23T08:55:57.000Z", "t": "12:00:00.000"}')
     again = _canonical('{"when": "2026-11-23T08:55:57Z", "t": "12:00:00.000"}')
@@ -165,8 +165,8 @@ def test_times_with_microseconds_back_up_the_same_after_a_restore():
 def test_a_backup_from_before_django_axes_still_restores(tmp_path):
     """Backups taken before sign-in throttling moved to django-axes hold failed sign-ins
     (store.loginfailure, a table that no longer exists): they are left out, the rest restored."""
-    from commissioning.ingest.backup import write_backup
     from commissioning.store import models as m
+    from commissioning.store.backup import write_backup
 
     m.Organisation.objects.create(ods_code="QX9", name="Old ICB", kind="icb")
     write_backup(tmp_path / "new.zip")

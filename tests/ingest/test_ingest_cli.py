@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from commissioning.ingest.backup import data_digest
+from commissioning.store.backup import data_digest
 
 
 def run(*args, folder: Path, timeout=300):
@@ -92,8 +92,12 @@ def test_template_and_export_verbs(tmp_path, samples):
     r = run("template", "spend", folder=tmp_path)
     assert r.returncode == 0
     assert r.stdout.splitlines()[0] == "community,service,provider_ods,financial_year,amount"
+    # an unknown kind is a value given that cannot be used: exit status 2, as documented
     r = run("template", "nonsense", folder=tmp_path)
-    assert r.returncode == 1 and "not a kind we import" in r.stderr
+    assert r.returncode == 2 and "not a kind we import" in r.stderr
+    r = run("export", "nonsense", "-o", str(tmp_path / "x.csv"), folder=tmp_path)
+    assert r.returncode == 2 and "not a kind we export" in r.stderr
+    assert not (tmp_path / "x.csv").exists()
     db = tmp_path / "c.sqlite3"
     run(
         "import",

@@ -7,8 +7,8 @@ import csv
 import pytest
 from openpyxl import load_workbook
 
+from commissioning.export import export_all, export_kind
 from commissioning.ingest import import_files
-from commissioning.ingest.export import export_all, export_kind
 from commissioning.ingest.kinds import KINDS
 from commissioning.ingest.names import ORDER
 from commissioning.ingest.templates import ABOUT_SHEET, write_template

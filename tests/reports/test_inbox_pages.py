@@ -354,7 +354,7 @@ def test_report_links_point_at_the_matching_report_section(commissioner, wirral)
         "/communities/wirral/": "/reports/wirral.html",
         f"/communities/wirral/developments/{dev.slug}/": f"/reports/wirral/{dev.slug}.html",
         f"/communities/wirral/needs/{condition.slug}/": "/reports/wirral.html#section-needs",
-        "/communities/wirral/practice/": "/reports/wirral.html#section-scorecard",
+        "/communities/wirral/work/": "/reports/wirral.html#section-scorecard",
         "/communities/wirral/monitoring/": "/reports/wirral.html#section-monitoring",
         f"/communities/wirral/developments/{dev.slug}/monitoring/": (
             f"/reports/wirral/{dev.slug}.html#section-monitoring"

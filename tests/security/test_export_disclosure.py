@@ -98,8 +98,8 @@ def test_xlsx_download_holds_stars_and_rounded_numbers(world):
 
 def test_export_kind_full_is_lossless_and_disclosure_refuses_reimport(world, tmp_path):
     from commissioning.errors import InputError
+    from commissioning.export import export_kind
     from commissioning.ingest import import_files
-    from commissioning.ingest.export import export_kind
     from commissioning.ingest.kinds import KINDS
 
     full = tmp_path / "full.csv"

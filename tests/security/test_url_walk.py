@@ -172,7 +172,7 @@ ROUTES: dict[str, Expect] = {
     ),
     "communities/<slug:code>/needs/": Expect(COMMISSIONING),
     "communities/<slug:code>/needs/<slug:condition>/": Expect(COMMISSIONING),
-    "communities/<slug:code>/practice/": Expect(COMMISSIONING),
+    "communities/<slug:code>/work/": Expect(COMMISSIONING),
     "communities/<slug:code>/scorecard/<slug:measure_id>/": Expect(COMMISSIONING),
     "communities/<slug:code>/monitoring/": Expect(OK),
     # Reviewing a proposed recalculation of limits: the proposal is named in the address, so

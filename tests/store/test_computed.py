@@ -120,7 +120,7 @@ def test_the_practice_page_shows_a_change_at_once(client, demo):
     from commissioning.store.models import Participation
 
     client.force_login(get_user_model().objects.get(username="wirral-commissioner"))
-    url = "/communities/wirral/practice/"
+    url = "/communities/wirral/work/"
     wirral = Participation.objects.filter(activity__community__code="wirral")
 
     def shown(total) -> str:

@@ -1,7 +1,7 @@
 """ORM records -> dataframes, and the practice verbs run on them from the command line.
 
 Northfield is built here through the ORM with the same records as the hand-built tables in
-tests/analytics/test_practice_community.py; every scorecard figure must come out the same.
+tests/analytics/test_work_community.py; every scorecard figure must come out the same.
 """
 
 from __future__ import annotations
@@ -38,8 +38,8 @@ from commissioning.store.models import (
 )
 
 _spec = importlib.util.spec_from_file_location(
-    "practice_community",
-    Path(__file__).resolve().parents[1] / "analytics" / "test_practice_community.py",
+    "work_community",
+    Path(__file__).resolve().parents[1] / "analytics" / "test_work_community.py",
 )
 community = importlib.util.module_from_spec(_spec)
 _spec.loader.exec_module(community)
@@ -261,7 +261,7 @@ def test_observation_summary_and_the_latest_value_of_an_objective(northfield):
 
 
 def test_the_scorecard_from_the_database_matches_the_hand_built_tables(northfield):
-    from commissioning.analytics.practice.scorecard import scorecard
+    from commissioning.analytics.work.scorecard import scorecard
 
     from_db = scorecard(load_community("northfield"), as_of=C.AS_OF)
     by_hand = scorecard(C.northfield(), as_of=C.AS_OF)

@@ -269,7 +269,7 @@ def test_the_scorecard_and_the_pages_change_at_once(town, client_for):
     on the next request, on the development page, the practice page and its scorecard (a
     clinician now takes part in the foot care review too)."""
     client = client_for("commissioner")
-    practice = "/communities/minitown/practice/"
+    practice = "/communities/minitown/work/"
 
     def total_hours(page: str) -> float:
         found = re.search(r"([\d,.]+) hours of commissioning work recorded", page)

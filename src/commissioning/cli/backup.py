@@ -33,7 +33,7 @@ def run_backup(args) -> int:
     from commissioning.store.runtime import setup
 
     setup(args.db)
-    from commissioning.ingest.backup import write_backup
+    from commissioning.store.backup import write_backup
 
     counts = write_backup(args.file, community=args.community)
     print(f"Backed up {sum(counts.values())} records to {args.file}")
@@ -44,7 +44,7 @@ def run_restore(args) -> int:
     from commissioning.store.runtime import setup
 
     setup(args.db)
-    from commissioning.ingest.backup import restore_backup
+    from commissioning.store.backup import restore_backup
 
     counts = restore_backup(args.file)
     print(f"Restored {sum(counts.values())} records from {args.file}")

@@ -38,7 +38,7 @@ def run(args) -> int:
     import sys
     from pathlib import Path
 
-    from commissioning.errors import UserError
+    from commissioning.errors import BadArgument, UserError
     from commissioning.ingest.names import ORDER
 
     all_kinds = args.kind.strip().lower() == "all"
@@ -49,13 +49,13 @@ def run(args) -> int:
 
     setup(args.db)
     from commissioning.analytics.disclosure import configured_policy
-    from commissioning.ingest.export import export_all, export_kind
+    from commissioning.export import export_all, export_kind
     from commissioning.ingest.kinds import find_kind
     from commissioning.store.frames import get_community
 
     kind = None if all_kinds else find_kind(args.kind)
     if not all_kinds and kind is None:
-        raise UserError(f"'{args.kind}' is not a kind we export (one of {', '.join(ORDER)}, all)")
+        raise BadArgument(f"'{args.kind}' is not a kind we export (one of {', '.join(ORDER)}, all)")
     if args.community:
         get_community(args.community)  # an unknown code: exit status 2, listing the codes
     disclosure = None if args.full else configured_policy()

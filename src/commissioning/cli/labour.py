@@ -7,7 +7,7 @@ VIEWS = ("hours", "cumulative", "against-spend", "against-gain", "rates")
 
 
 def register(sub) -> None:
-    from commissioning.analytics.practice.output import add_options
+    from commissioning.analytics.work.output import add_options
     from commissioning.store.runtime import add_db_option
 
     p = sub.add_parser(
@@ -42,7 +42,7 @@ def register(sub) -> None:
 
 
 def _by(text: str) -> list[str]:
-    from commissioning.analytics.practice.output import BadOption
+    from commissioning.analytics.work.output import BadOption
 
     parts = [b.strip() for b in text.split(",") if b.strip()]
     bad = [b for b in parts if b not in GROUPINGS]
@@ -57,9 +57,9 @@ def _by(text: str) -> list[str]:
 def run(args) -> int:
     import pandas as pd
 
-    from commissioning.analytics.practice import labour
-    from commissioning.analytics.practice.output import emit, render, stack
-    from commissioning.analytics.practice.pay_rates import load_pay_rates
+    from commissioning.analytics.work import labour
+    from commissioning.analytics.work.output import emit, render, stack
+    from commissioning.analytics.work.pay_rates import load_pay_rates
     from commissioning.store.frames import load_communities
 
     by = _by(args.by)

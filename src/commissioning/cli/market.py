@@ -4,7 +4,7 @@ from __future__ import annotations
 
 
 def register(sub) -> None:
-    from commissioning.analytics.practice.output import add_options, date_option
+    from commissioning.analytics.work.output import add_options, date_option
     from commissioning.store.runtime import add_db_option
 
     p = sub.add_parser(
@@ -42,9 +42,9 @@ def register(sub) -> None:
 
 
 def run(args) -> int:
-    from commissioning.analytics.practice import labour, market
-    from commissioning.analytics.practice.output import emit, render, stack
-    from commissioning.analytics.practice.scorecard import default_as_of
+    from commissioning.analytics.work import labour, market
+    from commissioning.analytics.work.output import emit, render, stack
+    from commissioning.analytics.work.scorecard import default_as_of
     from commissioning.provider_selection.effort import procurement_frames
     from commissioning.store.frames import load_communities
     from commissioning.store.models import CommissioningCommunity

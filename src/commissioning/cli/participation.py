@@ -6,7 +6,7 @@ VIEWS = ("matrix", "activities", "groups", "clinical", "developments")
 
 
 def register(sub) -> None:
-    from commissioning.analytics.practice.output import add_options
+    from commissioning.analytics.work.output import add_options
     from commissioning.store.runtime import add_db_option
 
     p = sub.add_parser(
@@ -40,8 +40,8 @@ def register(sub) -> None:
 def run(args) -> int:
     import pandas as pd
 
-    from commissioning.analytics.practice import labour, participation
-    from commissioning.analytics.practice.output import emit, render, stack
+    from commissioning.analytics.work import labour, participation
+    from commissioning.analytics.work.output import emit, render, stack
     from commissioning.store.frames import load_communities
 
     by = args.by or ("group" if args.view == "groups" else "role_type")

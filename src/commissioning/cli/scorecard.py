@@ -4,7 +4,7 @@ from __future__ import annotations
 
 
 def register(sub) -> None:
-    from commissioning.analytics.practice.output import add_options, date_option
+    from commissioning.analytics.work.output import add_options, date_option
     from commissioning.store.runtime import add_db_option
 
     p = sub.add_parser(
@@ -43,8 +43,8 @@ def register(sub) -> None:
 
 
 def run(args) -> int:
-    from commissioning.analytics.practice.output import BadOption, emit, render, stack
-    from commissioning.analytics.practice.scorecard import (
+    from commissioning.analytics.work.output import BadOption, emit, render, stack
+    from commissioning.analytics.work.scorecard import (
         CALCULATORS,
         load_thresholds,
         scorecard,
@@ -71,7 +71,7 @@ def run(args) -> int:
 
 
 def _readable(cards) -> str:
-    from commissioning.analytics.practice.output import as_table
+    from commissioning.analytics.work.output import as_table
 
     parts = []
     for card in cards:

@@ -15,7 +15,7 @@ VIEWS = ("breakdown", "block", "incentives", "pareto", "review")
 
 
 def register(sub) -> None:
-    from commissioning.analytics.practice.output import add_options, date_option
+    from commissioning.analytics.work.output import add_options, date_option
     from commissioning.store.runtime import add_db_option
 
     p = sub.add_parser(
@@ -63,9 +63,9 @@ def register(sub) -> None:
 def run(args) -> int:
     import pandas as pd
 
-    from commissioning.analytics.practice import spend
-    from commissioning.analytics.practice.output import emit, render, stack
-    from commissioning.analytics.practice.scorecard import default_as_of
+    from commissioning.analytics.work import spend
+    from commissioning.analytics.work.output import emit, render, stack
+    from commissioning.analytics.work.scorecard import default_as_of
     from commissioning.store.frames import load_communities
 
     tables = []

@@ -23,7 +23,7 @@ def register(sub) -> None:
 
 
 def run(args) -> int:
-    from commissioning.errors import UserError
+    from commissioning.errors import BadArgument
     from commissioning.ingest.names import ensure_django
 
     ensure_django()
@@ -32,7 +32,7 @@ def run(args) -> int:
 
     kind = find_kind(args.kind)
     if kind is None:
-        raise UserError(f"'{args.kind}' is not a kind we import (one of {', '.join(KINDS)})")
+        raise BadArgument(f"'{args.kind}' is not a kind we import (one of {', '.join(KINDS)})")
     write_template(kind, args.output)
     if args.output and args.output != "-":
         print(f"Wrote a {kind.title.lower()} template to {args.output}")

@@ -1,4 +1,6 @@
-"""Data in and out: checked, all-or-nothing imports from CSV and Excel; exports; backups.
+"""Data in: checked, all-or-nothing imports from CSV and Excel.
+
+Records go out through :mod:`commissioning.export`; backups are :mod:`commissioning.store.backup`.
 
 The importer reads every file, checks every row (reporting all problems at once), and only then
 writes, in one transaction, in dependency order. See ``kinds`` for what each file holds.

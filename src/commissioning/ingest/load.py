@@ -31,10 +31,10 @@ from django.db import (
 
 from commissioning.errors import UserError
 from commissioning.ingest import values
-from commissioning.ingest.export import db_frame
 from commissioning.ingest.kinds import ALL_KINDS, KINDS, Kind
 from commissioning.ingest.names import WRITE_ORDER
 from commissioning.ingest.readers import FILE, ROW
+from commissioning.ingest.stored import db_frame
 from commissioning.ingest.validate import SEP, Batch, db_key_strings, key_strings, number_text
 
 CHUNK = 20_000

@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 from django.db.models import Q
 
-from commissioning.errors import UserError, located
+from commissioning.errors import BadArgument, located
 from commissioning.ingest import patients, values
 from commissioning.ingest.kinds import ALL_KINDS, KINDS, Kind, find_kind
 from commissioning.ingest.problems import Problems
@@ -44,7 +44,9 @@ def detect_kind(sheet: Sheet, override: str | None) -> Kind:
     if override:
         kind = find_kind(override)
         if kind is None:
-            raise UserError(f"--kind {override}: not a kind we import (one of {', '.join(KINDS)})")
+            raise BadArgument(
+                f"--kind {override}: not a kind we import (one of {', '.join(KINDS)})"
+            )
         return kind
     if sheet.name and (kind := find_kind(sheet.name)):
         return kind

@@ -3,7 +3,7 @@
 A procurement's hours are those of the activities linked to its decision record (any version)
 and, when the record names a service development, that development's activities at the
 procurement and contracting stage. Each activity counts once. The frames feed the market
-conditions (:func:`commissioning.analytics.practice.market.market_conditions`, columns
+conditions (:func:`commissioning.analytics.work.market.market_conditions`, columns
 ``procurements``, ``procurement_value``, ``procurement_effort_hours`` and
 ``hours_per_million``): the study's transaction costs.
 """

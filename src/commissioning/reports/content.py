@@ -34,14 +34,14 @@ from commissioning.errors import UserError
 from commissioning.monitoring.presenter import VARIATIONS
 from commissioning.monitoring.records import observation_table
 from commissioning.reports.needs import needs_section
-from commissioning.reports.practice import (
+from commissioning.reports.sections import evidence_section, impact_section, monitoring_section
+from commissioning.reports.work import (
     as_of_date,
     contract_total,
     labour_section,
     money_section,
     scorecard_section,
 )
-from commissioning.reports.sections import evidence_section, impact_section, monitoring_section
 from commissioning.store import models as m
 from commissioning.work.presenter import STATUSES, status_counts
 

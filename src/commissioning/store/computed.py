@@ -1,6 +1,6 @@
 """Results worked out from the stored records, kept between requests until the records change.
 
-The heavy pages (needs, practice of commissioning, development) read a whole community and
+The heavy pages (needs, work of commissioning, development) read a whole community and
 work out tables and charts from it. Nothing they show changes until a record changes, and every
 change made through the app (the web pages, the API, imports, the admin, the command line) writes
 an audit record (:mod:`commissioning.store.audit`). So a result is kept under a key that holds

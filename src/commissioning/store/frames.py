@@ -1,7 +1,7 @@
 """Read one commissioning community's records into plain pandas dataframes.
 
 This is the only place the practice-of-commissioning analytics touch Django: everything in
-:mod:`commissioning.analytics.practice` takes the dataframes below and nothing else, so it can
+:mod:`commissioning.analytics.work` takes the dataframes below and nothing else, so it can
 be tested on hand-built tables.
 
 Schema (one dataframe per attribute of :class:`CommunityFrames`; dates are pandas timestamps,

@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.http import HttpResponse
 from django.urls import include, path
+from django.views.generic import RedirectView
 
 from commissioning.web import views
 from commissioning.web.throttle import ThrottledAuthenticationForm, admin_sign_in
@@ -13,10 +14,10 @@ from commissioning.web.views import groupings as grouping_views
 from commissioning.web.views import indicators as indicator_views
 from commissioning.web.views import monitoring as monitoring_views
 from commissioning.web.views import needs as needs_views
-from commissioning.web.views import practice as practice_views
 from commissioning.web.views import provider_selection as psr_views
 from commissioning.web.views import setup as setup_views
 from commissioning.web.views import work as work_views
+from commissioning.web.views import work_overview as work_overview_views
 
 
 def health(request):
@@ -90,10 +91,15 @@ urlpatterns = [
         needs_views.needs,
         name="community-needs",
     ),
-    path("communities/<slug:code>/practice/", practice_views.practice, name="community-practice"),
+    path("communities/<slug:code>/work/", work_overview_views.work_overview, name="community-work"),
+    # the page's old address ("practice" means a GP practice in this field): bookmarks still work
+    path(
+        "communities/<slug:code>/practice/",
+        RedirectView.as_view(pattern_name="community-work", permanent=True, query_string=True),
+    ),
     path(
         "communities/<slug:code>/scorecard/<slug:measure_id>/",
-        practice_views.scorecard_measure,
+        work_overview_views.scorecard_measure,
         name="scorecard-measure",
     ),
     path(

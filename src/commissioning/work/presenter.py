@@ -18,8 +18,8 @@ import datetime as dt
 import pandas as pd
 
 from commissioning.access.policy import visible
-from commissioning.analytics.practice import labour, scorecard
-from commissioning.analytics.practice.pay_rates import load_pay_rates
+from commissioning.analytics.work import labour, scorecard
+from commissioning.analytics.work.pay_rates import load_pay_rates
 from commissioning.store.frames import CommunityFrames, load_community
 from commissioning.store.models import Activity, ActivityKind, Nature, Objective, Stage
 from commissioning.work.tables import cell, table

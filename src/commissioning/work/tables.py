@@ -9,7 +9,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from commissioning.analytics.practice import scorecard
+from commissioning.analytics.work import scorecard
 from commissioning.store.models import RoleType
 
 MONEY_COLUMNS = {"amount", "annual_value", "cost", "contract_value", "spend", "value"}

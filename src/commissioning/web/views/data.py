@@ -426,11 +426,11 @@ def export_frame(user, kind: Kind, community) -> pd.DataFrame:
     (:mod:`commissioning.tables`) neutralises text that a spreadsheet would run as a formula. A
     download is a disclosure for every
     role, administrators included: small counts of patients in observations are suppressed
-    (:func:`commissioning.ingest.export.disclose`). The exact copy is ``commissioning export
+    (:func:`commissioning.export.disclose`). The exact copy is ``commissioning export
     --full`` or ``commissioning backup``, on the server.
     """
     from commissioning.analytics.disclosure import configured_policy
-    from commissioning.ingest.export import columns_of, db_frame, disclose
+    from commissioning.export import columns_of, db_frame, disclose
 
     model = kind.model_class()
     frame = db_frame(kind, community.code)
@@ -446,7 +446,7 @@ def export_frame(user, kind: Kind, community) -> pd.DataFrame:
 
 
 def export_list(request, code: str, kind: str, fmt: str):
-    from commissioning.ingest.export import write_xlsx
+    from commissioning.export import write_xlsx
 
     community = community_or_404(request.user, code)
     if kind not in KINDS or fmt not in CONTENT_TYPES:

@@ -40,7 +40,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from commissioning.analytics.practice.spend import (
+from commissioning.analytics.work.spend import (
     financial_year,
     spend_with_contracts,
     year_bounds,

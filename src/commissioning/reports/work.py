@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pandas as pd
 
-from commissioning.analytics.practice import labour, participation, spend
-from commissioning.analytics.practice.pay_rates import load_pay_rates
-from commissioning.analytics.practice.scorecard import default_as_of
+from commissioning.analytics.work import labour, participation, spend
+from commissioning.analytics.work.pay_rates import load_pay_rates
+from commissioning.analytics.work.scorecard import default_as_of
 from commissioning.document import (
     COUNT,
     DATE,

@@ -6,12 +6,12 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from commissioning.analytics.practice import labour
-from commissioning.analytics.practice.pay_rates import hours_per_fte_year, load_pay_rates
+from commissioning.analytics.work import labour
+from commissioning.analytics.work.pay_rates import hours_per_fte_year, load_pay_rates
 from commissioning.errors import InputError
 
 _spec = importlib.util.spec_from_file_location(
-    "practice_community", Path(__file__).with_name("test_practice_community.py")
+    "work_community", Path(__file__).with_name("test_work_community.py")
 )
 community = importlib.util.module_from_spec(_spec)
 _spec.loader.exec_module(community)

@@ -1,4 +1,4 @@
-"""The practice-of-commissioning page and the scorecard drill-downs, on the synthetic demo."""
+"""The work-of-commissioning page and the scorecard drill-downs, on the synthetic demo."""
 
 from __future__ import annotations
 
@@ -8,12 +8,12 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.db.models import Sum
 
-from commissioning.analytics.practice import scorecard, spend
+from commissioning.analytics.work import scorecard, spend
 from commissioning.store.frames import load_community
 
 pytestmark = pytest.mark.django_db
 
-PRACTICE = "/communities/wirral/practice/"
+PAGE = "/communities/wirral/work/"
 
 
 def text(response) -> str:
@@ -31,9 +31,9 @@ def measure_url(measure_id: str) -> str:
     return f"/communities/wirral/scorecard/{measure_id}/"
 
 
-def test_commissioner_and_admin_see_the_practice_page(client, demo):
+def test_commissioner_and_admin_see_the_work_page(client, demo):
     for username in ("wirral-commissioner", "admin"):
-        response = login(client, username).get(PRACTICE)
+        response = login(client, username).get(PAGE)
         assert response.status_code == 200, username
         page = text(response)
         for heading in (
@@ -51,7 +51,7 @@ def test_commissioner_and_admin_see_the_practice_page(client, demo):
 
 def test_scorecard_statuses_match_the_engine(client, demo):
     card = scorecard.scorecard(load_community("wirral"))
-    html = login(client, "wirral-commissioner").get(PRACTICE).content.decode()
+    html = login(client, "wirral-commissioner").get(PAGE).content.decode()
     assert len(card.measures) == 9
     for m in card.measures:
         row = re.search(rf'data-measure="{m.id}">(.*?)</tr>', html, flags=re.S).group(1)
@@ -67,7 +67,7 @@ def test_labour_total_is_every_recorded_hour(client, demo):
     total = Participation.objects.filter(activity__community__code="wirral").aggregate(
         h=Sum("hours")
     )["h"]
-    page = text(login(client, "wirral-commissioner").get(PRACTICE))
+    page = text(login(client, "wirral-commissioner").get(PAGE))
     shown = f"{float(total):,.2f}".rstrip("0").rstrip(".")
     assert f"{shown} hours of commissioning work recorded" in page
 
@@ -82,7 +82,7 @@ def test_spend_by_year_matches_the_engine(client, demo):
         f.contracts,
         f.contract_services,
     )
-    html = login(client, "wirral-commissioner").get(PRACTICE).content.decode()
+    html = login(client, "wirral-commissioner").get(PAGE).content.decode()
     table = re.search(r'id="spend-year">(.*?)</table>', html, flags=re.S).group(1)
     for row in by_year.itertuples():
         assert f"£{row.amount:,.0f}" in table
@@ -107,7 +107,7 @@ def test_unknown_measure_is_not_found(client, demo):
 
 def test_viewer_sees_no_money(client, demo):
     login(client, "wirral-viewer")
-    page = text(client.get(PRACTICE))
+    page = text(client.get(PAGE))
     assert "Spend and contract values are not shown to viewers" in page
     assert "£" not in page
     for measure_id in ("costliest_reviewed", "whole_budget", "shared_risk"):
@@ -119,24 +119,34 @@ def test_viewer_sees_no_money(client, demo):
 def test_providers_and_other_communities_are_not_found(client, demo):
     for username in ("wirral-provider", "somerset-commissioner"):
         login(client, username)
-        assert client.get(PRACTICE).status_code == 404, username
+        assert client.get(PAGE).status_code == 404, username
         assert client.get(measure_url("clinical_involvement")).status_code == 404, username
 
 
-def test_community_page_links_to_the_practice_page(client, demo):
+def test_community_page_links_to_the_work_page(client, demo):
     html = login(client, "wirral-commissioner").get("/communities/wirral/").content.decode()
-    assert f'href="{PRACTICE}"' in html
+    assert f'href="{PAGE}"' in html
+
+
+def test_the_old_address_moves_permanently_to_the_new(client, demo):
+    """The page was at /practice/ ("practice" means a GP practice in this field): bookmarks to it
+    are sent on, with their query, and the redirect reveals nothing the page would not."""
+    response = login(client, "wirral-commissioner").get("/communities/wirral/practice/?x=1")
+    assert response.status_code == 301
+    assert response["Location"] == f"{PAGE}?x=1"
+    login(client, "somerset-commissioner")
+    assert client.get("/communities/wirral/practice/", follow=True).status_code == 404
 
 
 def test_a_small_community_with_little_recorded_still_gets_a_page(client, mini):
     """Minitown (tests/web/conftest.py): one development, three activities, no spend."""
     client.force_login(mini["commissioner"])
-    response = client.get("/communities/minitown/practice/")
+    response = client.get("/communities/minitown/work/")
     assert response.status_code == 200
     page = text(response)
     assert "10.75 hours of commissioning work recorded" in page  # 5 + 1.5 + 4.25
     assert "No spend recorded." in page
-    assert client.get("/communities/elsewhere/practice/").status_code == 404
+    assert client.get("/communities/elsewhere/work/").status_code == 404
     for measure in scorecard.MEASURES:
         assert client.get(f"/communities/minitown/scorecard/{measure['id']}/").status_code == 200
 

@@ -7,14 +7,14 @@ import pandas as pd
 import pytest
 
 _spec = importlib.util.spec_from_file_location(
-    "practice_community", Path(__file__).with_name("test_practice_community.py")
+    "work_community", Path(__file__).with_name("test_work_community.py")
 )
 community = importlib.util.module_from_spec(_spec)
 _spec.loader.exec_module(community)
 AS_OF = community.AS_OF
 northfield, empty_community = community.northfield, community.empty_community
 
-from commissioning.analytics.practice import drivers, pace  # noqa: E402
+from commissioning.analytics.work import drivers, pace  # noqa: E402
 
 
 @pytest.fixture

@@ -1,7 +1,7 @@
-"""The practice of commissioning in a community, and the effective-commissioning scorecard.
+"""The work of commissioning in a community, and the effective-commissioning scorecard.
 
 The records are read with :func:`commissioning.store.frames.load_community` and every figure
-comes from :mod:`commissioning.analytics.practice` (labour, participation, spend, pace, drivers,
+comes from :mod:`commissioning.analytics.work` (labour, participation, spend, pace, drivers,
 market, scorecard); this module only arranges the results for the page.
 
 Access: the page covers a whole community's work, people and money, so it is for the
@@ -18,7 +18,7 @@ from django.http import Http404
 from django.shortcuts import render
 
 from commissioning.access.communities import community_or_404, refuse_providers, sees_money
-from commissioning.analytics.practice import (
+from commissioning.analytics.work import (
     drivers,
     labour,
     market,
@@ -27,7 +27,7 @@ from commissioning.analytics.practice import (
     scorecard,
     spend,
 )
-from commissioning.analytics.practice.pay_rates import load_pay_rates
+from commissioning.analytics.work.pay_rates import load_pay_rates
 from commissioning.charts import NHS_BLUE, chart_spec
 from commissioning.provider_selection.effort import procurement_frames
 from commissioning.store.computed import remembered
@@ -83,22 +83,22 @@ def _labour(frames, split, stages) -> dict:
     }
 
 
-def practice(request, code: str):
+def work_overview(request, code: str):
     refuse_providers(request.user)
     community = community_or_404(request.user, code)
     money = sees_money(request.user)
     stages = stage_names()
     sections = remembered(
-        "practice page",
+        "work page",
         (community.code, money, tuple(sorted(stages.items()))),
-        lambda: practice_sections(
+        lambda: work_sections(
             load_community(community.code), money, stages, procurement_frames(community)
         ),
     )
-    return render(request, "web/practice.html", {"community": community, **sections})
+    return render(request, "web/work_overview.html", {"community": community, **sections})
 
 
-def practice_sections(f, money: bool, stages: dict[str, str], procurements=None) -> dict:
+def work_sections(f, money: bool, stages: dict[str, str], procurements=None) -> dict:
     """Every table, chart and figure of the practice-of-commissioning page for one community
     (money left out unless ``money``). ``procurements`` is the pair of frames of
     :func:`commissioning.provider_selection.effort.procurement_frames` (transaction effort)."""

@@ -4,9 +4,9 @@ import json
 
 import pytest
 
-from commissioning.analytics.practice import labour, market, participation, spend
-from commissioning.analytics.practice.pay_rates import load_pay_rates
-from commissioning.analytics.practice.scorecard import MEASURES, scorecard
+from commissioning.analytics.work import labour, market, participation, spend
+from commissioning.analytics.work.pay_rates import load_pay_rates
+from commissioning.analytics.work.scorecard import MEASURES, scorecard
 from commissioning.cli import main
 
 STATUSES = {"met", "partly met", "not met", "no data"}

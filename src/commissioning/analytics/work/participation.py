@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from commissioning.analytics.practice.labour import STAGE_ORDER
+from commissioning.analytics.work.labour import STAGE_ORDER
 
 CLINICAL_ROLES = {"gp", "consultant", "specialist_nurse"}
 PROVIDER_KINDS = {"acute_trust", "community_trust", "mental_health_trust", "independent"}

@@ -22,12 +22,12 @@ from pathlib import Path
 
 import pandas as pd
 
-from commissioning.analytics.practice.labour import stage_hours
-from commissioning.analytics.practice.participation import (
+from commissioning.analytics.work.labour import stage_hours
+from commissioning.analytics.work.participation import (
     OUTSIDE_COMMISSIONER,
     with_groups,
 )
-from commissioning.analytics.practice.spend import financial_year, latest_year, pareto
+from commissioning.analytics.work.spend import financial_year, latest_year, pareto
 from commissioning.errors import located
 
 DEFAULT_FILE = Path(__file__).with_name("scorecard.toml")
