@@ -327,7 +327,7 @@ def test_limits_of_a_count_are_shown_from_zero(town, client_for):
 
 
 def test_recalculations_are_backed_up(town, tmp_path):
-    from commissioning.ingest.backup import write_backup
+    from commissioning.store.backup import write_backup
 
     _confirmed(town)
     counts = write_backup(tmp_path / "backup.zip")
