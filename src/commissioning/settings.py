@@ -158,7 +158,7 @@ AXES_DISABLE_ACCESS_LOG = True  # successful sign-ins are not logged (the audit 
 AXES_ENABLE_ADMIN = False  # the admin lists come from commissioning.web.admin, under the policy
 # axes.W006 warns that locking by username alone can be dodged by changing the browser's
 # User-Agent: not so here, the failures of every row for the username are added up
-# (tests/security/test_throttle.py checks it with new addresses and browsers).
+# (tests/integration/security/test_throttle.py checks it with new addresses and browsers).
 SILENCED_SYSTEM_CHECKS = ["axes.W006"]
 LOGIN_THROTTLE_SLOW_AFTER = 5  # from the 5th failure on, each attempt waits...
 LOGIN_THROTTLE_DELAY = 2.0  # ...2 seconds before its password is checked

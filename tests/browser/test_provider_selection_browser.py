@@ -1,7 +1,7 @@
 """A commissioner completes a direct award C record from the notice of intention to the award
 and downloads its PDF; a provider cannot open a competitor's assessment (Chromium, axe).
 
-The app is served from a small SQLite world (tests/provider_selection/world.py), not the
+The app is served from a small SQLite world (tests/integration/provider_selection/world.py), not the
 demo, so the test needs no demo build.
 """
 
@@ -21,7 +21,7 @@ import pytest
 pytestmark = pytest.mark.browser
 
 PASSWORD = "award-Pa55-word"
-WORLD = Path(__file__).parents[1] / "provider_selection" / "world.py"
+WORLD = Path(__file__).parents[1] / "integration" / "provider_selection" / "world.py"
 _spec = importlib.util.spec_from_file_location(
     "accessibility", Path(__file__).with_name("test_accessibility.py")
 )
@@ -37,7 +37,7 @@ def world(tmp_path_factory):
     env = {**os.environ, "COMMISSIONING_DATA": str(folder)}
     env.pop("DATABASE_URL", None)
     env["PYTHONPATH"] = os.pathsep.join(
-        p for p in (env.get("PYTHONPATH"), str(WORLD.parents[2] / "src")) if p
+        p for p in (env.get("PYTHONPATH"), str(WORLD.parents[3] / "src")) if p
     )
     done = subprocess.run(
         [sys.executable, str(WORLD), db, PASSWORD],

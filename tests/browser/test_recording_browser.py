@@ -9,7 +9,7 @@ and form state, errors shown included:
   change another;
 - a viewer reads but cannot change.
 
-The app is served from the small SQLite world of tests/work/world.py, not the demo.
+The app is served from the small SQLite world of tests/integration/work/world.py, not the demo.
 """
 
 from __future__ import annotations
@@ -26,7 +26,7 @@ import pytest
 pytestmark = pytest.mark.browser
 
 PASSWORD = "record-Pa55-word"
-WORLD = Path(__file__).parents[1] / "work" / "world.py"
+WORLD = Path(__file__).parents[1] / "integration" / "work" / "world.py"
 DEV = "/communities/minitown/developments/diabetes-redesign/"
 _spec = importlib.util.spec_from_file_location(
     "accessibility", Path(__file__).with_name("test_accessibility.py")
@@ -43,7 +43,7 @@ def world(tmp_path_factory):
     env = {**os.environ, "COMMISSIONING_DATA": str(folder)}
     env.pop("DATABASE_URL", None)
     env["PYTHONPATH"] = os.pathsep.join(
-        p for p in (env.get("PYTHONPATH"), str(WORLD.parents[2] / "src")) if p
+        p for p in (env.get("PYTHONPATH"), str(WORLD.parents[3] / "src")) if p
     )
     subprocess.run(
         [sys.executable, str(WORLD), db, PASSWORD],

@@ -19,7 +19,7 @@ virtualenv and the Python installation) and the system's folders (/usr, /etc, /p
 /lib, /lib64, /bin, /sbin, /run, /var/lib, /var/cache).
 
 The hook returns at once for every other event (an audit hook is called for all of them), so it
-costs next to nothing: see ``tests/test_outside_files.py``.
+costs next to nothing: see ``tests/structure/test_outside_files.py``.
 """
 
 from __future__ import annotations

@@ -38,7 +38,8 @@ def chart_spec(chart: alt.TopLevelMixin) -> dict[str, Any]:
 
     Altair checks each part of a chart against the schema as it is built; checking the whole
     specification again here took most of a monitoring page's time, so it is skipped
-    (tests/web/test_monitoring_scale.py validates page specifications against the schema).
+    (tests/integration/web/test_monitoring_scale.py validates page specifications against the
+    schema).
     """
     spec = chart.to_dict(validate=False)
     config = spec.setdefault("config", {})

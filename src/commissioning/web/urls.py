@@ -1,5 +1,6 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.urls import include, path
 from django.views.generic import RedirectView
@@ -95,7 +96,9 @@ urlpatterns = [
     # the page's old address ("practice" means a GP practice in this field): bookmarks still work
     path(
         "communities/<slug:code>/practice/",
-        RedirectView.as_view(pattern_name="community-work", permanent=True, query_string=True),
+        login_required(
+            RedirectView.as_view(pattern_name="community-work", permanent=True, query_string=True)
+        ),
     ),
     path(
         "communities/<slug:code>/scorecard/<slug:measure_id>/",
