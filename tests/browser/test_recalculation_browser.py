@@ -3,7 +3,8 @@ form state: a commissioner sees the proposal on the monitoring page, reviews it,
 reason is needed (with and without JavaScript), confirms it with a reason and sees the chart
 change: new limits from the go-live, marked R, the reason beside it, and the assurance icon.
 
-The app is served from the small SQLite world of tests/monitoring/world.py, not the demo.
+The app is served from the small SQLite world of tests/integration/monitoring/world.py, not
+the demo.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ import pytest
 pytestmark = pytest.mark.browser
 
 PASSWORD = "recalc-Pa55-word"
-WORLD = Path(__file__).parents[1] / "monitoring" / "world.py"
+WORLD = Path(__file__).parents[1] / "integration" / "monitoring" / "world.py"
 MONITORING = "/communities/recalctown/monitoring/"
 REASON = "The new memory service replaced the hospital clinic on 1 January 2011."
 SCREENSHOT = "/tmp/commissioning-recalculation.png"
@@ -39,7 +40,7 @@ def world(tmp_path_factory):
     env = {**os.environ, "COMMISSIONING_DATA": str(folder)}
     env.pop("DATABASE_URL", None)
     env["PYTHONPATH"] = os.pathsep.join(
-        p for p in (env.get("PYTHONPATH"), str(WORLD.parents[2] / "src")) if p
+        p for p in (env.get("PYTHONPATH"), str(WORLD.parents[3] / "src")) if p
     )
     subprocess.run(
         [sys.executable, str(WORLD), db, PASSWORD],
