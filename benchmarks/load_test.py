@@ -68,6 +68,17 @@ PAGES = ["community", "needs", "development", "practice", "api", "monitoring"]
 LUA = r"""
 users = %(users)s
 page = %(page)s
+trace = %(trace)s
+local ffi = require("ffi")
+ffi.cdef[[
+typedef struct { long tv_sec; long tv_usec; } commissioning_timeval;
+int gettimeofday(commissioning_timeval *tv, void *tz);
+]]
+local tv = ffi.new("commissioning_timeval")
+local function now_ms()
+  ffi.C.gettimeofday(tv, nil)
+  return tonumber(tv.tv_sec) * 1000 + tonumber(tv.tv_usec) / 1000
+end
 local counter = 0
 local threads = {}
 function setup(thread)
@@ -79,6 +90,7 @@ function init(args)
   me = users[id]
   n, errors, k = 0, 0, id
   math.randomseed(id * 7919)
+  if trace ~= "" then out = io.open(trace .. id .. ".tsv", "w") end
 end
 function request()
   local paths = me.paths
@@ -89,6 +101,7 @@ function request()
   else
     path = paths[page]
   end
+  sent, sent_path = now_ms(), path
   return wrk.format("GET", path, {["Cookie"] = me.cookie, ["Accept-Encoding"] = "gzip"})
 end
 function delay()
@@ -97,6 +110,10 @@ end
 function response(status, headers, body)
   n = n + 1
   if status ~= 200 then errors = errors + 1 end
+  if out then
+    out:write(string.format("%%.1f\t%%.1f\t%%d\t%%s\n", sent, now_ms() - sent, status, sent_path))
+    out:flush()
+  end
 end
 function done(summary, latency, requests)
   local bad = 0
@@ -404,15 +421,47 @@ def warm(base: str, users: list[dict], pages: list[str], rounds: int = 6) -> dic
     return out
 
 
+def slowest_requests(prefix: Path, started: float, n: int, keep: Path) -> list[list]:
+    """The ``n`` slowest requests of a traced run: [seconds into the run, ms, status, path].
+
+    wrk's threads each wrote one line a request (when it was sent, its latency, status and
+    path); they are merged, in the order sent, into ``keep``.
+    """
+    rows = []
+    for part in prefix.parent.glob(prefix.name + "*.tsv"):
+        for line in part.read_text().splitlines():
+            sent, ms, status, path = line.split("\t")
+            rows.append([round(float(sent) / 1000 - started, 2), float(ms), int(status), path])
+        part.unlink()
+    rows.sort()
+    keep.write_text("".join("\t".join(map(str, r)) + "\n" for r in rows))
+    return sorted(rows, key=lambda r: -r[1])[:n]
+
+
 def drive(
-    base: str, users: list[dict], page: str, seconds: int, server_pid: int, mixed: list[str]
+    base: str,
+    users: list[dict],
+    page: str,
+    seconds: int,
+    server_pid: int,
+    mixed: list[str],
+    trace: bool = False,
 ) -> dict:
     script = Path(tempfile.mkstemp(suffix=".lua")[1])
     plain = [{"cookie": u["cookie"], "paths": u["paths"]} for u in users]
     if not page:
         for u in plain:
             u["paths"] = [u["paths"][p] for p in mixed]
-    script.write_text(LUA % {"users": lua_table(plain), "page": json.dumps(page)})
+    prefix = Path(tempfile.mkdtemp()) / "trace-" if trace else None
+    script.write_text(
+        LUA
+        % {
+            "users": lua_table(plain),
+            "page": json.dumps(page),
+            "trace": json.dumps(str(prefix) if prefix else ""),
+        }
+    )
+    started = time.time()
     n = len(users)
     load_before, cpu_before = loadavg(), cpu_seconds(server_pid)
     out = subprocess.run(
@@ -429,6 +478,10 @@ def drive(
     result["server_cpu_ms_per_request"] = round(1000 * server_cpu / max(1, result["requests"]), 1)
     result["errors"] = result["non_200"] + result["socket_errors"]
     result["load"] = f"{load_before} / {loadavg()}"
+    if prefix is not None:
+        keep = RESULTS / f"load_test_trace-{page or 'mixed'}.tsv"
+        result["slowest"] = slowest_requests(prefix, started, 10, keep)
+        prefix.parent.rmdir()
     return result
 
 
@@ -446,6 +499,12 @@ def main() -> int:
     p.add_argument("--pages", default=",".join(PAGES), help="pages driven one at a time")
     p.add_argument("--profile", action="store_true", help="first time each page alone, in-process")
     p.add_argument("--profile-only", action="store_true", help="--profile, then stop")
+    p.add_argument(
+        "--trace",
+        action="store_true",
+        help="keep each request's time and latency (benchmarks/results/load_test_trace-*.tsv) "
+        "and print when the slowest ones were sent",
+    )
     p.add_argument(
         "--mixed",
         default=",".join(PAGES),
@@ -533,7 +592,7 @@ def main() -> int:
         for page in singles + ([""] if mixed else []):
             seconds = args.seconds if page else args.mixed_seconds
             drain(base)
-            result = drive(base, users, page, seconds, server.pid, mixed)
+            result = drive(base, users, page, seconds, server.pid, mixed, args.trace)
             name = page or f"mixed: {', '.join(mixed)}"
             record["pages"][name] = result
             say(
@@ -542,6 +601,9 @@ def main() -> int:
                 f"{result['errors']} errors, server {result['server_cpu_ms_per_request']} ms "
                 f"CPU/request, load {result['load']}"
             )
+            if args.trace:
+                slow = ", ".join(f"{ms:.0f} ms at {at} s" for at, ms, _, _ in result["slowest"])
+                say(f"{name}: slowest requests: {slow}")
     finally:
         server.terminate()
         server.wait(timeout=30)

@@ -10,6 +10,7 @@ surface that works a figure out its own way is caught.
 from __future__ import annotations
 
 import io
+import json
 import re
 
 import pytest
@@ -38,6 +39,27 @@ def xlsx_sheet(content: bytes, name: str) -> list[dict]:
     rows = list(wb[name].iter_rows(values_only=True))
     header = rows[1]
     return [dict(zip(header, r, strict=False)) for r in rows[2:] if any(v is not None for v in r)]
+
+
+def api_json(client, url: str, **params) -> dict:
+    """One answer of the JSON API, parsed as a program would."""
+    response = client.get(url, params)
+    assert response.status_code == 200, (url, response.content[:300])
+    assert response["Content-Type"].startswith("application/json")
+    return json.loads(response.content)
+
+
+def api_items(client, url: str, page_size: int = 20) -> list[dict]:
+    """Every item of a paginated API list, read page by page."""
+    found: list[dict] = []
+    page = 1
+    while True:
+        answer = api_json(client, url, page=page, page_size=page_size)
+        found += answer["items"]
+        if not answer["items"] or len(found) >= answer["count"]:
+            assert len(found) == answer["count"], url
+            return found
+        page += 1
 
 
 @pytest.fixture

@@ -1,4 +1,5 @@
-"""Monitoring: each series is judged once, and the page and the board report say the same.
+"""Monitoring: each series is judged once, and the page, the board report and the API say the
+same (variation, assurance, caution, and the latest period and value as shown).
 
 Found by a commissioner: the board report worked its SPC out again with its own chart design
 (other colours for the same kinds of point), called a one-point series "common cause", labelled
@@ -17,13 +18,21 @@ from commissioning.reports.content import community_report
 from commissioning.reports.html import render_html
 from commissioning.reports.xlsx import render_xlsx
 
-from .conftest import DEMO_CODES, page_text, xlsx_sheet
+from .conftest import DEMO_CODES, api_items, page_text, xlsx_sheet
 
 pytestmark = pytest.mark.django_db
 
 SECTION = re.compile(
     r'<section class="app-spc-series" id="(?P<anchor>[^"]+)".*?</section>', flags=re.S
 )
+ROW = re.compile(r'<tr class="nhsuk-table__row" data-period="([^"]+)".*?data-value="([^"]*)"')
+
+
+def _latest(body: str) -> tuple[str, str] | None:
+    """The latest period of a chart's table with a value recorded, and the value as shown
+    (``*`` when hidden)."""
+    recorded = [(period, value) for period, value in ROW.findall(body) if value != ""]
+    return recorded[-1] if recorded else None
 
 
 def _page_series(client, code: str) -> dict[str, dict]:
@@ -46,6 +55,7 @@ def _page_series(client, code: str) -> dict[str, dict]:
                 "variation": variation.replace("&#x27;", "'"),
                 "assurance": assurance.replace("&#x27;", "'"),
                 "caution": caution.group(1) if caution else "",
+                "latest": _latest(body),
             }
         if not sections or f"?page={page + 1}" not in html:
             return found
@@ -53,13 +63,38 @@ def _page_series(client, code: str) -> dict[str, dict]:
 
 
 @pytest.mark.parametrize("code", DEMO_CODES)
-def test_each_series_has_one_judgement_on_the_page_and_in_the_report(admin_client, code):
+def test_each_series_has_one_judgement_on_the_page_in_the_report_and_in_the_api(admin_client, code):
     on_page = _page_series(admin_client, code)
     assert on_page, code
     report = community_report(code, charts=False)
     rows = xlsx_sheet(render_xlsx(report), "monitoring")
     rows = [r for r in rows if r.get("Variation")]
     assert len(rows) == len(on_page), code
+    api = api_items(admin_client, f"/api/communities/{code}/monitoring")
+    assert {f"series-{s['key']}" for s in api} == set(on_page), code
+    # the report lists the series in the API's order
+    assert [r["Series"] for r in rows] == [
+        f"{s['indicator_name']} ({s['unit']}) — {s['subject']}" for s in api
+    ]
+    for series, row in zip(api, rows, strict=True):
+        seen = on_page[f"series-{series['key']}"]
+        words = (series["variation"], series["assurance"], series["caution"])
+        assert words == (seen["variation"], seen["assurance"], seen["caution"]), series
+        assert words == (row["Variation"], row["Assurance"], row["Caution"] or ""), series
+        latest = (series["latest_period"], series["latest_value"], series["latest_hidden"])
+        if seen["latest"] is None:
+            assert latest == (None, None, False), series
+            assert row["Latest period"] is None and row["Latest value"] is None
+            continue
+        period, value = seen["latest"]
+        assert series["latest_period"] == period == row["Latest period"].date().isoformat()
+        if value == "*":  # hidden: it rests on small numbers
+            assert series["latest_hidden"] and series["latest_value"] is None, series
+            assert row["Latest value"] == "*"
+        else:
+            assert not series["latest_hidden"], series
+            assert series["latest_value"] == pytest.approx(float(value), abs=1e-9), series
+            assert row["Latest value"] == pytest.approx(float(value), abs=1e-9), series
     assert "Latest period" in rows[0] and "Latest month" not in rows[0]
     by_heading = {}
     for series in on_page.values():

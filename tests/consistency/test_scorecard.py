@@ -1,4 +1,6 @@
-"""The effective-commissioning scorecard: each measure's status is one answer everywhere.
+"""The effective-commissioning scorecard: each measure's status, numerator, denominator and value
+are one answer everywhere (the page, the community's report, the report across communities and
+the API).
 
 Found by a commissioner: the report across communities counted the measures as met / partly
 met / not met 6/0/0, 7/0/0 and 5/0/0 while the communities' own scorecards gave 6/1/2, 7/0/2
@@ -14,7 +16,7 @@ import pytest
 from commissioning.reports.content import across_report, community_report
 from commissioning.reports.xlsx import render_xlsx
 
-from .conftest import DEMO_CODES, xlsx_sheet
+from .conftest import DEMO_CODES, api_json, page_text, xlsx_sheet
 
 pytestmark = pytest.mark.django_db
 
@@ -49,3 +51,48 @@ def test_each_measure_has_one_status_on_the_page_in_the_report_and_across(admin_
         counted = next(r for r in across if r["Community"] == code)
         for status, column in STATUS_COLUMNS.items():
             assert counted[column] == list(on_page.values()).count(status), (code, status)
+
+
+def _page_measures(client, code: str) -> dict[str, dict]:
+    """Each measure's row of the page's scorecard table: numerator, denominator, value, status."""
+    html = client.get(f"/communities/{code}/work/").content.decode()
+    found = {}
+    for row in re.findall(r'<tr class="nhsuk-table__row" data-measure=.*?</tr>', html, flags=re.S):
+        measure = re.search(r'data-measure="([^"]+)"', row).group(1)
+        cells = [page_text(c).strip() for c in re.findall(r"<td.*?</td>", row, flags=re.S)]
+        found[measure] = {
+            "numerator": cells[1],
+            "denominator": cells[2],
+            "value": cells[3],
+            "status": re.search(r'data-status="([^"]+)"', row).group(1),
+        }
+    return found
+
+
+def _shown(text: str) -> float:
+    return float(text.replace(",", "").replace("£", ""))
+
+
+def test_each_measures_figures_are_the_same_on_the_page_in_the_report_and_in_the_api(
+    admin_client,
+):
+    for code in DEMO_CODES:
+        on_page = _page_measures(admin_client, code)
+        report = xlsx_sheet(render_xlsx(community_report(code, charts=False)), "scorecard")
+        report = [r for r in report if r["Status"]]
+        api = api_json(admin_client, f"/api/communities/{code}/scorecard")["measures"]
+        assert [m["id"] for m in api] == list(on_page), code
+        assert [m["name"] for m in api] == [r["Measure"] for r in report], code
+        for measure, row in zip(api, report, strict=True):
+            seen = on_page[measure["id"]]
+            assert measure["status"] == seen["status"] == row["Status"].lower(), measure
+            for part, column in (("numerator", "Numerator"), ("denominator", "Denominator")):
+                # money to the pound on the page; counts to two places
+                places = 0.5 if measure["money"] else 0.005
+                assert _shown(seen[part]) == pytest.approx(measure[part], abs=places), measure
+                assert row[column] == pytest.approx(measure[part], abs=1e-9), measure
+            if measure["value"] is None:
+                assert seen["value"] == "No data" and row["Value"] is None, measure
+            else:
+                assert seen["value"] == f"{measure['value']:.0%}", measure
+                assert row["Value"] == pytest.approx(measure["value"] * 100, abs=1e-9), measure

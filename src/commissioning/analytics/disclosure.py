@@ -360,6 +360,96 @@ def shown_values(
     )
 
 
+@dataclass(frozen=True)
+class ShownNumbers:
+    """:func:`shown_values` as arrays of numbers (one entry per row), for surfaces that work on
+    hundreds of thousands of observations at once (a monitoring page of 10,000 series).
+
+    ``value``: the value as shown (NaN where hidden or empty); ``hidden``: the value, or a
+    count, is hidden; ``numerator`` and ``denominator``: the counts as shown (rounded on rows
+    that count patients; NaN where unknown or hidden), ``numerator_hidden`` and
+    ``denominator_hidden`` where they show ``*``.
+    """
+
+    value: np.ndarray
+    hidden: np.ndarray
+    numerator: np.ndarray
+    denominator: np.ndarray
+    numerator_hidden: np.ndarray
+    denominator_hidden: np.ndarray
+
+
+def shown_numbers(
+    numerator: np.ndarray,
+    denominator: np.ndarray,
+    value: np.ndarray,
+    patient_counts: np.ndarray,
+    policy: SuppressionPolicy = DEFAULT_POLICY,
+    *,
+    groups: pd.Series | None = None,
+    totals: pd.Series | None = None,
+) -> ShownNumbers:
+    """The rule of :func:`disclose_observations` on float arrays, as :class:`ShownNumbers`.
+
+    The same cells hidden and the same numbers shown as :func:`shown_values` (a property test
+    holds the two together); numbers stay numbers, so 600,000 rows take a few hundredths of a
+    second rather than a second. ``groups`` and ``totals`` (on a positional index) are as in
+    :func:`disclose_observations`.
+    """
+    num = np.asarray(numerator, dtype=float)
+    den = np.asarray(denominator, dtype=float)
+    val = np.asarray(value, dtype=float)
+    counted = np.asarray(patient_counts, dtype=bool)
+    with np.errstate(invalid="ignore", divide="ignore", over="ignore"):
+        hidden_num = counted & (num >= 1) & (num <= policy.threshold)
+        hidden_den = counted & (den >= 1) & (den <= policy.threshold)
+        if groups is not None and counted.any():
+            rows = np.flatnonzero(counted)
+            index = pd.RangeIndex(len(num))
+            keys = groups.set_axis(index).iloc[rows]
+            is_total = (
+                totals.set_axis(index).iloc[rows].fillna(False).astype(bool)
+                if totals is not None
+                else pd.Series(False, index=keys.index)
+            )
+            for counts, mask in ((num, hidden_num), (den, hidden_den)):
+                extra = _secondary(
+                    pd.Series(counts[rows], index=keys.index),
+                    pd.Series(mask[rows], index=keys.index),
+                    keys,
+                    is_total,
+                )
+                mask[rows[extra.to_numpy()]] = True
+        hidden = hidden_num | hidden_den
+
+        def rounded(x: np.ndarray) -> np.ndarray:
+            if policy.rounding <= 1:
+                return x
+            step = float(policy.rounding)
+            return np.floor(x / step + 0.5) * step
+
+        num_r, den_r = rounded(num), rounded(den)
+        bare = counted & ~np.isnan(val) & np.isnan(num)
+        whole = ~np.isnan(num) & ~np.isnan(den) & ~np.isnan(val) & (den > 0)
+        ratio = np.where(whole, num / den, np.nan)
+        scale = np.where(ratio != 0, val / ratio, 1.0)
+        recomputed = num_r / np.where(den_r == 0, np.nan, den_r)
+        new_value = np.where(whole, np.round(recomputed * scale, 6), val)
+        count = ~np.isnan(num) & np.isnan(den) & ~np.isnan(val) & (num != 0)
+        new_value = np.where(
+            count, np.round(num_r * (val / np.where(count, num, 1.0)), 6), new_value
+        )
+        shown_hidden = hidden | bare
+        return ShownNumbers(
+            value=np.where(counted, np.where(shown_hidden, np.nan, new_value), val),
+            hidden=shown_hidden,
+            numerator=np.where(counted, np.where(hidden_num, np.nan, num_r), num),
+            denominator=np.where(counted, np.where(hidden_den, np.nan, den_r), den),
+            numerator_hidden=hidden_num,
+            denominator_hidden=hidden_den,
+        )
+
+
 def _known(x) -> bool:
     return x is not None and not math.isnan(x)
 

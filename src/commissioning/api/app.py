@@ -10,10 +10,13 @@ from commissioning.api import (
     communities,
     contracts,
     developments,
+    evaluation,
     groupings,
     indicators,
+    monitoring,
     observations,
     provider_selection,
+    scorecard,
     services,
 )
 from commissioning.api.errors import Refused
@@ -54,8 +57,11 @@ def _refused(request, exc: Refused):
 api.add_router("/", communities.router)
 api.add_router("/", services.router)
 api.add_router("/", developments.router)
+api.add_router("/", evaluation.router)
 api.add_router("/", indicators.router)
 api.add_router("/", observations.router)
+api.add_router("/", monitoring.router)
+api.add_router("/", scorecard.router)
 api.add_router("/", groupings.router)
 api.add_router("/", provider_selection.router)
 api.add_router("/", contracts.router)

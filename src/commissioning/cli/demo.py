@@ -10,7 +10,7 @@ def register(sub) -> None:
 
     p = sub.add_parser(
         "demo",
-        help="build the synthetic demo (three made-up communities) and serve it",
+        help="build the synthetic demo (four made-up communities, in two eras) and serve it",
         description="Build the synthetic demo into a database (replacing any earlier demo), "
         "print the logins, then serve the web app. Refuses a database that holds real "
         "commissioning communities.",

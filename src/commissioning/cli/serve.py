@@ -28,9 +28,19 @@ def register(sub) -> None:
     p.set_defaults(func=run)
 
 
+# Python's garbage collector looks for reference cycles after every 700 objects made and not yet
+# freed; a request for a heavy page makes tens of thousands, which the young collections then
+# promote towards the oldest generation while the request still holds them, and a full
+# collection followed every few seconds (10-18 in 40 s in each server process under 50 users,
+# 25-60 ms of processor time each, with every thread of the process stopped). Objects are still
+# freed as soon as nothing refers to them; only cycles wait for a collection. 50,000 new objects
+# between young collections leaves one or two full ones in 40 s (docs/benchmarks.md).
+GC_THRESHOLDS = (50_000, 20, 100)
+
+
 def settle() -> int:
     """Load every page's code, then set aside (``gc.freeze``) the objects that live as long as
-    the server, returning how many.
+    the server, returning how many, and collect cycles less often (:data:`GC_THRESHOLDS`).
 
     Python's full garbage collection walks every object; with Django, pandas and Altair loaded
     that is about 250,000 and took about 170 ms, in which no thread of the process answers.
@@ -43,6 +53,7 @@ def settle() -> int:
     _ = get_resolver().url_patterns  # imports every view and the analytics they use
     gc.collect()
     gc.freeze()
+    gc.set_threshold(*GC_THRESHOLDS)
     return gc.get_freeze_count()
 
 
@@ -53,6 +64,51 @@ def serve(host: str, port: int) -> None:
 
     settle()
     waitress.serve(application, host=host, port=port, threads=8, ident="commissioning")
+
+
+def worker_class():
+    """gunicorn's threaded worker, in which a new connection waits for its first request in the
+    worker's poller, as kept-alive connections do, rather than in one of its 4 threads.
+
+    Since gunicorn 24 the stock worker hands each new connection to a thread at once, and the
+    thread waits up to 5 s for the request (gunicorn issues #3518 and #3634). Browsers open
+    connections before they need them, and people pause before their first click: a handful of
+    such connections held every thread, and requests on the other connections queued behind
+    them (50 users: p99 above 1 s on every page, all of it in the first seconds;
+    docs/benchmarks.md). Here a connection takes a thread only once its request has arrived;
+    one that sends nothing is closed after the keep-alive time, as an idle kept-alive one is.
+    gunicorn before 24 (which already waited in the poller) and any later worker without the
+    hooks used here get the stock worker.
+    """
+    import errno
+    import selectors
+    import time
+    from functools import partial
+
+    from gunicorn.workers import gthread
+
+    stock = gthread.ThreadWorker
+    if not all(hasattr(stock, name) for name in ("on_pending_socket_readable", "enqueue_req")):
+        return stock
+
+    class Worker(stock):
+        def accept(self, listener):
+            try:
+                sock, client = listener.accept()
+            except OSError as exc:
+                if exc.errno in (errno.EAGAIN, errno.ECONNABORTED, errno.EWOULDBLOCK):
+                    return
+                raise
+            self.nr_conns += 1
+            conn = gthread.TConn(self.cfg, sock, client, listener.getsockname())  # non-blocking
+            conn.timeout = time.monotonic() + self.cfg.keepalive
+            self.pending_conns.append(conn)  # closed by murder_pending if nothing comes
+            self.poller.register(
+                conn.sock, selectors.EVENT_READ, partial(self.on_pending_socket_readable, conn)
+            )
+
+    Worker.__name__ = Worker.__qualname__ = "PollingThreadWorker"
+    return Worker
 
 
 def serve_processes(host: str, port: int, workers: int) -> None:
@@ -67,7 +123,7 @@ def serve_processes(host: str, port: int, workers: int) -> None:
             settings = {
                 "bind": f"{host}:{port}",
                 "workers": workers,
-                "worker_class": "gthread",
+                "worker_class": worker_class(),  # gthread, new connections in the poller
                 "threads": 4,
                 "timeout": 300,
                 # keep idle connections open as browsers expect (gunicorn's 2 s default closes

@@ -18,16 +18,18 @@
   general medicine emergency spells rise 14% from June of the last year (over plan, a special
   cause signal) and its other follow-up attendances fall 12% from June (under plan); the
   first block contract's first line rises 15% from July (over its indicative plan);
-- **variations**: an annual refresh for every contract (signed), added stroke capacity for
-  acute contracts (signed) and a one-year extension awaiting signature, and a new
-  specification for community contracts;
+- **variations**: an annual refresh for every contract (signed; for 2011/12, or the nearest
+  year inside the contract's term), added stroke capacity for acute contracts (signed) and a
+  one-year extension awaiting signature, and a new specification for community contracts that
+  run in June 2012; proposed and signed on working days, effective within the contract's term;
 - **incentive indicators and milestones** for the NHS trusts' CQUIN schemes (2009/10 and
   2010/11, the years whose rates our sources confirm; the demo builder makes the schemes): two
   or three indicators each with quarterly milestones, those due recorded as met, some partly met
   and some not met; the community trust's foot-protection waits are left to be judged from
   monitoring (DM_FOOT_DAYS) when present;
 - **activity challenges**: three on each acute contract (coding, duplicates, readmissions)
-  and one on each block contract.
+  and one on each block contract (on July 2012's activity, or two months before the end of a
+  contract that ended earlier).
 
 Everything is synthetic. ``rng`` is a NumPy ``Generator``: the same stream gives the same data.
 """
@@ -286,24 +288,52 @@ def add_contract_performance(
     }
 
 
+def _fy(year: int) -> str:
+    return f"{year}/{(year + 1) % 100:02d}"
+
+
+def _runs_on(contract: Contract, day: dt.date) -> bool:
+    return contract.start_date <= day <= contract.end_date
+
+
+def _refresh_year(contract: Contract) -> int:
+    """The financial year whose annual refresh the contract gets: 2011/12, or the nearest year
+    it runs into (a contract that ended in March 2011 is refreshed for 2010/11, one that began
+    in July 2011 for 2012/13)."""
+    for year in (2011, 2012, 2010, 2009):
+        if _runs_on(contract, D(year, 4, 1)):
+            return year
+    return max(contract.start_date.year, 2009)
+
+
+def _working_day_on_or_before(day: dt.date) -> dt.date:
+    """``day``, or the last working day before it (no weekend or bank holiday)."""
+    from commissioning.provider_selection.standstill import is_working_day
+
+    while not is_working_day(day):
+        day -= dt.timedelta(days=1)
+    return day
+
+
 def _variations(contracts, rng) -> int:
     made = []
     for contract in contracts:
         value = float(contract.annual_value)
         uplift = round(value * rng.uniform(0.005, 0.02), -2 if value < 1e6 else -3)
+        year = _refresh_year(contract)
         made.append(
             ContractVariation(
                 contract=contract,
                 number=1,
-                title="Annual refresh for 2011/12: activity plans and prices",
+                title=f"Annual refresh for {_fy(year)}: activity plans and prices",
                 kind=VariationKind.LINES,
                 status=VariationStatus.SIGNED,
-                proposed=D(2011, 2, 14),
-                signed=D(2011, 3, 25),
-                effective=D(2011, 4, 1),
+                proposed=_working_day_on_or_before(D(year, 2, 14)),
+                signed=_working_day_on_or_before(D(year, 3, 25)),
+                effective=D(year, 4, 1),
                 value_change=Decimal(uplift),
-                description="Plans for 2011/12 agreed line by line; prices at the 2011/12 "
-                "tariff or local prices.",
+                description=f"Plans for {_fy(year)} agreed line by line; prices at the "
+                f"{_fy(year)} tariff or local prices.",
                 reason="The contract's annual refresh.",
             )
         )
@@ -338,7 +368,7 @@ def _variations(contracts, rng) -> int:
                     "will re-let the contract itself.",
                 )
             )
-        elif contract.provider.kind == K.COMMUNITY_TRUST:
+        elif contract.provider.kind == K.COMMUNITY_TRUST and _runs_on(contract, D(2012, 6, 1)):
             made.append(
                 ContractVariation(
                     contract=contract,
@@ -434,8 +464,14 @@ def _challenges(contracts, by_contract, last_month) -> int:
             ]  # fmt: skip
         else:
             first = next(iter(lines), None)
+            # July 2012, or two months before the end of a contract that ended earlier
+            month, raised = D(2012, 7, 1), D(2012, 9, 3)
+            if contract.end_date < month:
+                end = contract.end_date.replace(day=1)
+                month = (end - dt.timedelta(days=32)).replace(day=1)
+                raised = _working_day_on_or_before(month + dt.timedelta(days=63))
             specs = [
-                ("CH-1", D(2012, 9, 3), first, D(2012, 7, 1), "data_quality",
+                ("CH-1", raised, first, month, "data_quality",
                  "Contacts counted twice when two staff attended one visit.", 0,
                  ChallengeStatus.OPEN, None, "", None),
             ]  # fmt: skip

@@ -23,11 +23,13 @@ and then each community's peer group, chosen and stored as the needs page would 
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 
 import numpy as np
 
 from commissioning.demo import rates
-from commissioning.demo.context import REGISTER_YEARS, Build
+from commissioning.demo.communities import PRESENT
+from commissioning.demo.context import DEMO_TODAY, STUDY, TODAY, Build, Era
 from commissioning.errors import UserError
 from commissioning.needs.peers import choose_and_store_peers
 from commissioning.store.models import (
@@ -74,6 +76,9 @@ AREA_INDICATORS = {
 # (IMD score, % rural) for the three communities' commissioners: roughly the real areas around
 # 2010 (Calderdale 23, Somerset 17, Wirral 27 on IMD 2010), made up to the nearest whole number.
 COMMUNITY_CONTEXT = {"calderdale": (23.0, 13.0), "somerset": (17.0, 48.0), "wirral": (27.0, 4.0)}
+# The made-up present-day community: IMD 2019 average score and % rural (synthetic).
+PRESENT_CONTEXT = (24.5, 27.0)
+IMD_2019_PERIOD = D(2019, 1, 1)  # the English Indices of Deprivation 2019
 
 
 def comparator_code(i: int) -> str:
@@ -119,11 +124,23 @@ def split_register(
 
 
 def build_areas(b: Build) -> None:
-    """Age-sex registers for the practices, the comparator areas, their context, and peers."""
+    """Age-sex registers for the practices, the comparator areas, their context, and peers, for
+    the study's communities (the present-day community's come with :func:`build_areas_today`)."""
     _practice_age_sex_registers(b)
     comparators = _comparators(b)
-    _context(b, comparators)
-    _peer_groups(b)
+    _comparator_data(b, comparators, STUDY)
+    _context(b, comparators, STUDY)
+    _peer_groups(b, [code for code in COMMUNITY_CONTEXT if code in b.communities], D(2013, 4, 1))
+    b.orgs["comparators"] = comparators
+
+
+def build_areas_today(b: Build) -> None:
+    """The comparator areas' lists and registers for 2022-2026, deprivation (IMD 2019) and
+    rurality for them and the present-day community, and its peers."""
+    comparators = b.orgs["comparators"]
+    _comparator_data(b, comparators, TODAY)
+    _context(b, comparators, TODAY)
+    _peer_groups(b, [PRESENT.code], DEMO_TODAY)
 
 
 # ------------------------------------------------------------------ practices' age-sex registers
@@ -179,8 +196,21 @@ def _age_sex_rows(org_id, condition_id, period_end, counts) -> list[AgeSexRegist
 # ------------------------------------------------------------------------ comparator areas
 
 
-def _comparators(b: Build) -> list[tuple[Organisation, float, float, int]]:
-    """Twelve synthetic sub-ICB areas with lists, registers and age-sex registers."""
+@dataclass
+class Comparator:
+    org: Organisation
+    tilt: float
+    rural: float
+    imd: float
+    size: float
+    growth: float
+    recording: dict
+    residents: int = 0
+
+
+def _comparators(b: Build) -> list[Comparator]:
+    """Twelve synthetic sub-ICB areas, each with its own age structure, deprivation, rurality,
+    size and recording habits (lists and registers come from :func:`_comparator_data`)."""
     codes = [comparator_code(i) for i in range(1, N_COMPARATORS + 1)]
     real = Organisation.objects.filter(ods_code__in=codes, synthetic=False)
     if real.exists():
@@ -201,10 +231,7 @@ def _comparators(b: Build) -> list[tuple[Organisation, float, float, int]]:
             for i, code in enumerate(codes, start=1)
         ]
     )
-    dm = {y: rates.diabetes_rates(y) for y in REGISTER_YEARS}
-    stroke = {y: rates.stroke_rates(y) for y in REGISTER_YEARS}
-    dementia = rates.dementia_expected_rates()
-    populations, registers, age_sex, out = [], [], [], []
+    out = []
     for org in orgs:
         # An older area tends to be more rural and less deprived, with plenty of exceptions.
         tilt = float(rng.uniform(-0.3, 0.45))
@@ -213,15 +240,31 @@ def _comparators(b: Build) -> list[tuple[Organisation, float, float, int]]:
         size = float(rng.uniform(150_000, 550_000))
         growth = float(rng.normal(0.005, 0.004))
         recording = {
-            "diabetes": rng.lognormal(
-                0.04 * (imd - 22) / 10, 0.06
-            ),  # more diabetes with deprivation
-            "dementia": float(rng.uniform(0.38, 0.55)),  # diagnosis rate
+            "diabetes": rng.lognormal(0.04 * (imd - 22) / 10, 0.06),  # more with deprivation
+            "dementia": float(rng.uniform(0.38, 0.55)),  # diagnosis rate in the study's years
             "stroke-tia": rng.lognormal(0, 0.06),
         }
-        shares = rates.age_structure(tilt).ravel()
-        for y in REGISTER_YEARS:
-            counts = rng.multinomial(int(size * (1 + growth) ** (y - 2011)), shares).reshape(2, 19)
+        out.append(Comparator(org, tilt, round(rural, 1), round(imd, 1), size, growth, recording))
+    return out
+
+
+def _comparator_data(b: Build, comparators: list[Comparator], era: Era) -> None:
+    """Lists by age band and sex, all-age and age-sex registers for the era's five years."""
+    rng = b.rng(f"areas:comparators:{era.code}")
+    years = era.register_years
+    dm = {y: rates.diabetes_rates(y) for y in years}
+    stroke = {y: rates.stroke_rates(y) for y in years}
+    dementia = rates.dementia_expected_rates()
+    middle = years[len(years) // 2]
+    # Dementia diagnosis rose from about 40-50% to about 60-67% between the two eras.
+    dx_gain = 1.0 if era is STUDY else 1.4
+    populations, registers, age_sex = [], [], []
+    for c in comparators:
+        org = c.org
+        shares = rates.age_structure(c.tilt).ravel()
+        for y in years:
+            total = int(c.size * (1 + c.growth) ** (y - 2011))  # size is the 2011 list
+            counts = rng.multinomial(total, shares).reshape(2, 19)
             populations += [
                 PracticePopulation(
                     organisation=org, date=D(y, 1, 1), age_band=band, sex=sex, count=int(n)
@@ -230,13 +273,17 @@ def _comparators(b: Build) -> list[tuple[Organisation, float, float, int]]:
                 for band, n in zip(rates.AGE_BANDS, counts[s], strict=True)
             ]
             everyone = int(counts.sum())
-            if y == 2011:
-                residents = everyone
+            if y == middle:
+                c.residents = everyone
             adults = int(round(rates.aged_17_plus(counts)))
             for slug, mean, listed in (
-                ("diabetes", (counts * dm[y]).sum() * recording["diabetes"], adults),
-                ("dementia", (counts * dementia).sum() * recording["dementia"], everyone),
-                ("stroke-tia", (counts * stroke[y]).sum() * recording["stroke-tia"], everyone),
+                ("diabetes", (counts * dm[y]).sum() * c.recording["diabetes"], adults),
+                (
+                    "dementia",
+                    (counts * dementia).sum() * c.recording["dementia"] * dx_gain,
+                    everyone,
+                ),
+                ("stroke-tia", (counts * stroke[y]).sum() * c.recording["stroke-tia"], everyone),
             ):
                 condition = b.conditions[slug]
                 register = int(min(rng.poisson(mean), listed))
@@ -251,15 +298,18 @@ def _comparators(b: Build) -> list[tuple[Organisation, float, float, int]]:
                 )
                 split = split_register(register, counts, condition_weights(slug, y), rng)
                 age_sex += _age_sex_rows(org.pk, condition.pk, D(y, 3, 31), split)
-        out.append((org, round(imd, 1), round(rural, 1), residents))
     PracticePopulation.objects.bulk_create(populations, batch_size=5000)
     ConditionRegister.objects.bulk_create(registers, batch_size=5000)
     AgeSexRegister.objects.bulk_create(age_sex, batch_size=5000)
-    return out
 
 
-def _context(b: Build, comparators: list[tuple[Organisation, float, float, int]]) -> None:
-    """Deprivation and rurality observations for every area."""
+def _context(b: Build, comparators: list[Comparator], era: Era) -> None:
+    """Deprivation and rurality observations for every area of the era.
+
+    The study's areas get IMD 2010 and the 2011 Census rurality; today's get IMD 2019 (the
+    comparator areas moved a little since) and the same rurality, which the 2021 Census barely
+    changed for them.
+    """
     indicators = {}
     for code, spec in AREA_INDICATORS.items():
         indicators[code], _ = Indicator.objects.update_or_create(
@@ -273,28 +323,42 @@ def _context(b: Build, comparators: list[tuple[Organisation, float, float, int]]
                 "patient_counts": False,
             },
         )
-    areas = list(comparators)
-    areas += [
-        (b.communities[code].commissioner, imd, rural, b.registered[code][2011])
-        for code, (imd, rural) in COMMUNITY_CONTEXT.items()
-        if code in b.communities
-    ]
+    rng = b.rng(f"areas:context:{era.code}")
+    if era is STUDY:
+        areas = [(c.org, c.imd, c.rural, c.residents) for c in comparators]
+        areas += [
+            (b.communities[code].commissioner, imd, rural, b.registered[code][2011])
+            for code, (imd, rural) in COMMUNITY_CONTEXT.items()
+            if code in b.communities
+        ]
+        imd_period, rural_period = IMD_PERIOD, RURAL_PERIOD
+    else:
+        areas = [
+            (c.org, round(float(np.clip(c.imd + rng.normal(0, 1.5), 8, 45)), 1), None, 0)
+            for c in comparators
+        ]
+        imd, rural = PRESENT_CONTEXT
+        registered = b.registered[PRESENT.code][2024]
+        areas.append((b.communities[PRESENT.code].commissioner, imd, rural, registered))
+        imd_period, rural_period = IMD_2019_PERIOD, RURAL_PERIOD
     observations = []
     conditions = list(b.conditions.values())
     for indicator in indicators.values():
         indicator.conditions.set(conditions)  # context for the needs of every condition
     for org, imd, rural, residents in areas:
-        rural_residents = round(residents * rural / 100)
         observations.append(
             Observation(
-                indicator=indicators["AREA_IMD"], organisation=org, period=IMD_PERIOD, value=imd
+                indicator=indicators["AREA_IMD"], organisation=org, period=imd_period, value=imd
             )
         )
+        if rural is None:
+            continue
+        rural_residents = round(residents * rural / 100)
         observations.append(
             Observation(
                 indicator=indicators["AREA_RURAL"],
                 organisation=org,
-                period=RURAL_PERIOD,
+                period=rural_period,
                 value=round(100 * rural_residents / residents, 2),
                 numerator=rural_residents,
                 denominator=residents,
@@ -303,7 +367,7 @@ def _context(b: Build, comparators: list[tuple[Organisation, float, float, int]]
     Observation.objects.bulk_create(observations)
 
 
-def _peer_groups(b: Build) -> None:
+def _peer_groups(b: Build, codes: list[str], today: dt.date) -> None:
     """Each community's peer group, chosen and stored the way the needs page does."""
-    for community in b.communities.values():
-        choose_and_store_peers(community, today=D(2013, 4, 1))
+    for code in codes:
+        choose_and_store_peers(b.communities[code], today=today)

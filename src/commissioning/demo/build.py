@@ -12,11 +12,19 @@ from django.db.models import ProtectedError, Q
 from commissioning.contracts.demo import add_contract_performance, remove_contract_performance
 from commissioning.demo import logins as login_module
 from commissioning.demo.activities import build_activities
-from commissioning.demo.areas import build_areas
-from commissioning.demo.communities import AREAS, COMMISSIONER_CODES, build_communities
+from commissioning.demo.areas import build_areas, build_areas_today
+from commissioning.demo.communities import (
+    AREAS,
+    COMMISSIONER_CODES,
+    PRESENT,
+    PRESENT_CODES,
+    build_communities,
+    pcn_code,
+)
 from commissioning.demo.conditions import build_conditions
-from commissioning.demo.context import Build
+from commissioning.demo.context import DEMO_TODAY, Build
 from commissioning.demo.developments import build_developments
+from commissioning.demo.evidence import build_evidence
 from commissioning.demo.groupings import build_groupings
 from commissioning.demo.indicators import build_indicators, build_observations
 from commissioning.demo.logins import Login, build_logins
@@ -30,6 +38,7 @@ from commissioning.demo.providers_contracts import (
 from commissioning.demo.surveys import build_surveys
 from commissioning.errors import UserError
 from commissioning.monitoring.demo import confirm_go_live_recalculations
+from commissioning.provider_selection.demo import add_award_records
 from commissioning.store import models as m
 from commissioning.store.audit import acting_as
 from commissioning.store.models import CommissioningCommunity, Organisation, Stage
@@ -37,7 +46,8 @@ from commissioning.store.models.audit import Channel
 
 SYNTHETIC_NOTICE = (
     "All demo data is synthetic: made up for demonstration, modelled on published figures for "
-    "Calderdale, Somerset and Wirral around 2010-2012. No real patient or person is in it."
+    "Calderdale, Somerset and Wirral around 2010-2012 and, for Mereshire, on today's NHS. No "
+    "real patient or person is in it."
 )
 
 
@@ -50,8 +60,10 @@ class DemoResult:
 
 def demo_codes() -> list[str]:
     """Every ODS code the demo gives an organisation."""
-    codes = list(COMMISSIONER_CODES)
+    codes = list(COMMISSIONER_CODES) + list(PRESENT_CODES)
     codes += [practice_code(a.number, i) for a in AREAS for i in range(1, a.practices + 1)]
+    codes += [practice_code(PRESENT.number, i) for i in range(1, PRESENT.practices + 1)]
+    codes += [pcn_code(i) for i in range(1, sum(len(p.pcns) for p in PRESENT.places) + 1)]
     codes += [code for providers in PROVIDERS.values() for code, _, _ in providers.values()]
     return codes
 
@@ -84,6 +96,9 @@ def remove_demo() -> None:
     communities and people) goes through the ORM, which also clears anything that refers to
     them from tables this module does not know about.
     """
+    from commissioning.evidence import models as ev
+    from commissioning.provider_selection import models as ps
+
     User = get_user_model()
     User.objects.filter(
         Q(username__in=login_module.usernames())
@@ -93,8 +108,24 @@ def remove_demo() -> None:
     communities = CommissioningCommunity.objects.filter(synthetic=True)
     orgs = Organisation.objects.filter(synthetic=True)
     in_demo = {"community__in": communities}
+    _forget_search_index(ev.Evidence.objects.filter(**in_demo))
     remove_contract_performance(communities)  # before the contracts they belong to
     for qs in (
+        ps.DecisionRecord.services.through.objects.filter(
+            decisionrecord__community__in=communities
+        ),
+        ps.DecisionRecord.activities.through.objects.filter(
+            decisionrecord__community__in=communities
+        ),
+        ps.Assessment.objects.filter(considered__record__community__in=communities),
+        ps.ProviderConsidered.objects.filter(record__community__in=communities),
+        ps.CriterionWeight.objects.filter(record__community__in=communities),
+        ps.DecisionMaker.objects.filter(record__community__in=communities),
+        ps.ConflictOfInterest.objects.filter(record__community__in=communities),
+        ps.DecisionRecord.objects.filter(**in_demo),
+        ev.Passage.codes.through.objects.filter(passage__evidence__community__in=communities),
+        ev.Passage.objects.filter(evidence__community__in=communities),
+        ev.Evidence.objects.filter(**in_demo),
         m.Participation.objects.filter(activity__community__in=communities),
         m.Activity.stages.through.objects.filter(activity__community__in=communities),
         m.Activity.objects.filter(**in_demo),
@@ -147,6 +178,22 @@ def remove_demo() -> None:
         ) from None
 
 
+def _forget_search_index(evidence) -> None:
+    """Take evidence about to be deleted in bulk out of SQLite's full-text index (a bulk delete
+    sends no signals; PostgreSQL's index is on the table itself)."""
+    from django.db import connection
+
+    if connection.vendor != "sqlite":
+        return
+    ids = list(evidence.values_list("pk", flat=True))
+    with connection.cursor() as cur:
+        for start in range(0, len(ids), 500):
+            chunk = ids[start : start + 500]
+            cur.execute(
+                f"DELETE FROM evidence_fts WHERE rowid IN ({','.join(['%s'] * len(chunk))})", chunk
+            )
+
+
 def build_demo(
     seed: int = 2010,
     password: str | None = None,
@@ -179,18 +226,23 @@ def build_demo(
         build_providers(b)
         build_services_and_contracts(b)
         build_people(b)
-        say("Indicators and five years of monthly observations")
+        say("Indicators and five years of observations in each era")
         build_indicators(b)
         build_developments(b)
         build_observations(b)
+        build_areas_today(b)
         say("Contract lines, plans, monthly activity, variations, incentives and challenges")
-        for area in AREAS:  # commissioning.contracts.demo
+        for area in AREAS:  # commissioning.contracts.demo: the study's era, April 2010 on
             add_contract_performance(b.communities[area.code], b.rng(f"contracts:{area.code}"))
         say("Service developments, activities and who took part")
         build_activities(b)
         build_groupings(b)  # localities and a clinical network (commissioning.demo.groupings)
         for community in b.communities.values():  # limits recalculated where developments went live
             confirm_go_live_recalculations(community)
+        say("Interviews, meeting notes and documents, coded to the seven themes")
+        build_evidence(b)
+        say("Provider selection decision records")
+        add_award_records(b.communities[PRESENT.code], today=DEMO_TODAY)
         say("Logins")
         logins = build_logins(b, password)
         build_surveys(b)  # influence-network surveys (commissioning.demo.surveys)

@@ -6,7 +6,12 @@ dementia transformation in Calderdale; a diabetes redesign with a nurse-led inte
 stroke early supported discharge in Somerset; a review of diabetic podiatry and a new memory
 assessment service (from October 2010, run by the mental health trust, replacing a memory clinic
 that was decommissioned) in Wirral. One development (the Wirral podiatry review) is left with a
-vague objective on purpose, as real ones often were.
+vague objective on purpose, as real ones often were. Objectives are measured by the indicators
+of their time (the ``PCT_`` definitions of 2008-2013: see the indicator library).
+
+The present-day community has three: diabetes care recovery across its primary care networks,
+dementia diagnosis and post-diagnostic support in its northern place, and an integrated
+community stroke service.
 """
 
 from __future__ import annotations
@@ -26,27 +31,48 @@ from commissioning.store.models import (
 
 D = dt.date
 
+DK = DriverKind
+# key -> (title, kind, issuer, year). The study's developments cite what existed by then; the
+# present-day community's, what drives commissioning now.
 DRIVERS = {
-    "nsf_diabetes": ("National Service Framework for Diabetes", DriverKind.NATIONAL_GUIDANCE,
+    "nsf_diabetes": ("National Service Framework for Diabetes", DK.NATIONAL_GUIDANCE,
                      "Department of Health", 2001),
-    "stroke_strategy": ("National Stroke Strategy", DriverKind.STRATEGY, "Department of Health",
-                        2007),
+    "stroke_strategy": ("National Stroke Strategy", DK.STRATEGY, "Department of Health", 2007),
     "dementia_strategy": ("Living well with dementia: a National Dementia Strategy",
-                          DriverKind.STRATEGY, "Department of Health", 2009),
-    "nice_qs_dementia": ("NICE quality standard: dementia", DriverKind.QUALITY_STANDARD, "NICE",
-                         2010),
-    "nice_qs_stroke": ("NICE quality standard: stroke", DriverKind.QUALITY_STANDARD, "NICE",
-                       2010),
-    "nice_qs_diabetes": ("NICE quality standard: diabetes in adults",
-                         DriverKind.QUALITY_STANDARD, "NICE", 2011),
-    "qof": ("Quality and Outcomes Framework", DriverKind.INCENTIVE_SCHEME,
-            "NHS Employers and BMA", 2004),
-    "cquin": ("Commissioning for Quality and Innovation (CQUIN)", DriverKind.INCENTIVE_SCHEME,
+                          DK.STRATEGY, "Department of Health", 2009),
+    "nice_cg42": ("NICE-SCIE clinical guideline CG42: dementia", DK.NATIONAL_GUIDANCE,
+                  "NICE and SCIE", 2006),
+    "nice_cg66": ("NICE clinical guideline CG66: type 2 diabetes", DK.NATIONAL_GUIDANCE, "NICE",
+                  2008),
+    "nice_cg68": ("NICE clinical guideline CG68: stroke (diagnosis and initial management)",
+                  DK.NATIONAL_GUIDANCE, "NICE", 2008),
+    "nice_qs_dementia": ("NICE quality standard: dementia", DK.QUALITY_STANDARD, "NICE", 2010),
+    "nice_qs_stroke": ("NICE quality standard: stroke", DK.QUALITY_STANDARD, "NICE", 2010),
+    "nice_qs_diabetes": ("NICE quality standard: diabetes in adults", DK.QUALITY_STANDARD,
+                         "NICE", 2011),
+    "qof": ("Quality and Outcomes Framework", DK.INCENTIVE_SCHEME, "NHS Employers and BMA",
+            2004),
+    "cquin": ("Commissioning for Quality and Innovation (CQUIN)", DK.INCENTIVE_SCHEME,
               "Department of Health", 2009),
-    "qipp": ("Quality, Innovation, Productivity and Prevention (QIPP)", DriverKind.TARGET,
+    "qipp": ("Quality, Innovation, Productivity and Prevention (QIPP)", DK.TARGET,
              "Department of Health", 2010),
-    "jsna": ("Joint strategic needs assessment (synthetic)", DriverKind.LOCAL,
-             "Local authority and PCT", 2009),
+    "jsna": ("Joint strategic needs assessment (synthetic)", DK.LOCAL, "Local authority and PCT",
+             2009),
+    # Today's.
+    "ltp": ("The NHS Long Term Plan", DK.STRATEGY, "NHS England", 2019),
+    "nice_ng28": ("NICE guideline NG28: type 2 diabetes in adults", DK.NATIONAL_GUIDANCE,
+                  "NICE", 2015),
+    "nice_ng97": ("NICE guideline NG97: dementia", DK.NATIONAL_GUIDANCE, "NICE", 2018),
+    "dementia_ambition": ("Dementia diagnosis rate ambition: two thirds (66.7%) of people aged "
+                          "65 and over", DK.TARGET, "NHS England", 2015),
+    "stroke_model": ("National Stroke Service Model", DK.NATIONAL_GUIDANCE, "NHS England", 2021),
+    "nice_ng236": ("NICE guideline NG236: stroke rehabilitation in adults",
+                   DK.NATIONAL_GUIDANCE, "NICE", 2023),
+    "core20plus5": ("Core20PLUS5: reducing healthcare inequalities", DK.STRATEGY,
+                    "NHS England", 2021),
+    "qof_today": ("Quality and Outcomes Framework", DK.INCENTIVE_SCHEME, "NHS England", 2024),
+    "jsna_today": ("Joint strategic needs assessment (synthetic)", DK.LOCAL,
+                   "Mereshire County Council and Mereton City Council", 2023),
 }  # fmt: skip
 
 
@@ -67,7 +93,7 @@ class Plan:
     # (description, indicator code or None, baseline, target, target date)
     objectives: list[tuple] = field(default_factory=list)
     parent: str | None = None
-    activities: tuple[int, int] = (40, 80)  # how many activities, at least and at most
+    # When its work ran: the first and last working days of its activities.
     activity_window: tuple[dt.date, dt.date] = (D(2010, 6, 1), D(2012, 1, 31))
 
 
@@ -85,25 +111,26 @@ PLANS = [
         size=Sz.MODERATE,
         start=D(2010, 4, 1),
         end=D(2013, 3, 31),
-        go_live=D(2011, 1, 1),
-        drivers=["nsf_diabetes", "nice_qs_diabetes", "qof", "jsna"],
+        go_live=D(2011, 1, 4),
+        drivers=["nsf_diabetes", "nice_cg66", "nice_qs_diabetes", "qof", "jsna"],
         objectives=[
             (
-                "Raise the share of people with diabetes who get all eight care processes from 55% "
-                "to 65% by March 2013",
-                "DM_8CP",
+                "Raise the share of people with diabetes who get all eight care processes "
+                "(National Diabetes Audit) from 55% to 65% by the 2012-13 audit",
+                "PCT_NDA_8CP",
                 55.0,
                 65.0,
                 D(2013, 3, 31),
             ),
             (
                 "Cut amputations to 2.2 a year per 1,000 people with diabetes by March 2013",
-                "DM_AMPUT",
+                "PCT_DM_AMPUT",
                 2.6,
                 2.2,
                 D(2013, 3, 31),
             ),
         ],
+        activity_window=(D(2010, 4, 6), D(2013, 3, 15)),
     ),
     Plan(
         slug="insulin-initiation",
@@ -117,8 +144,8 @@ PLANS = [
         size=Sz.INCREMENTAL,
         start=D(2010, 9, 1),
         end=D(2011, 9, 30),
-        go_live=D(2011, 1, 1),
-        drivers=["nice_qs_diabetes"],
+        go_live=D(2011, 1, 4),
+        drivers=["nice_cg66"],
         objectives=[
             (
                 "Raise the share with HbA1c 59 mmol/mol or less from 60% to 63% by March 2012",
@@ -129,7 +156,6 @@ PLANS = [
             ),
         ],
         parent="diabetes-strategic-plan",
-        activities=(12, 18),
         activity_window=(D(2010, 9, 1), D(2011, 9, 30)),
     ),
     Plan(
@@ -143,21 +169,21 @@ PLANS = [
         status=St.IMPLEMENTED,
         size=Sz.INCREMENTAL,
         start=D(2010, 7, 1),
-        end=D(2011, 12, 31),
-        go_live=D(2011, 4, 1),
+        end=D(2011, 12, 30),
+        go_live=D(2011, 4, 4),
         drivers=["nice_qs_diabetes", "nsf_diabetes"],
         objectives=[
             (
-                "Raise the share getting all eight care processes to 60% by March 2012",
-                "DM_8CP",
+                "Raise the share getting all eight care processes (National Diabetes Audit) to "
+                "60% by the 2011-12 audit",
+                "PCT_NDA_8CP",
                 55.0,
                 60.0,
                 D(2012, 3, 31),
             ),
         ],
         parent="diabetes-strategic-plan",
-        activities=(12, 18),
-        activity_window=(D(2010, 7, 1), D(2011, 12, 31)),
+        activity_window=(D(2010, 7, 1), D(2011, 12, 30)),
     ),
     Plan(
         slug="dementia-transformation",
@@ -169,14 +195,14 @@ PLANS = [
         services=["memory", "dementia_advisers", "care_home_liaison", "op_cmht"],
         status=St.IMPLEMENTED,
         size=Sz.MODERATE,
-        start=D(2010, 5, 1),
-        end=D(2012, 3, 31),
-        go_live=D(2011, 4, 1),
-        drivers=["dementia_strategy", "nice_qs_dementia", "cquin", "jsna"],
+        start=D(2010, 5, 4),
+        end=D(2012, 3, 30),
+        go_live=D(2011, 4, 4),
+        drivers=["dementia_strategy", "nice_cg42", "nice_qs_dementia", "cquin", "jsna"],
         objectives=[
             (
                 "Cut the wait for a memory assessment from 14 to 8 weeks by March 2012",
-                "MEM_WAIT",
+                "PCT_MEM_WAIT",
                 14.0,
                 8.0,
                 D(2012, 3, 31),
@@ -184,38 +210,42 @@ PLANS = [
             (
                 "Cut antipsychotic prescribing for people with dementia from 12% to 8% by "
                 "December 2012",
-                "DEM_ANTIPSY",
+                "PCT_DEM_ANTIPSY",
                 12.0,
                 8.0,
                 D(2012, 12, 31),
             ),
             (
-                "Raise the dementia diagnosis rate from 41% to 50% by March 2013",
-                "DEM_DX",
+                "Raise the dementia diagnosis rate from 41% to 50% of the Dementia UK estimate "
+                "by March 2013",
+                "PCT_DEM_DX",
                 41.0,
                 50.0,
                 D(2013, 3, 31),
             ),
         ],
+        activity_window=(D(2010, 5, 4), D(2012, 3, 30)),
     ),
     Plan(
         slug="diabetes-redesign",
         community="somerset",
         title="Somerset diabetes service redesign: a nurse-led intermediate tier",
         summary="A tendered, nurse-led intermediate diabetes service between general practice "
-        "and the hospital clinics, to see people closer to home. Synthetic.",
+        "and the hospital clinics, to see people closer to home; the incumbent community "
+        "provider won the tender. Synthetic.",
         conditions=["diabetes"],
         services=["dm_intermediate", "dm_clinic", "dm_clinic2"],
         status=St.IMPLEMENTED,
         size=Sz.RADICAL,
         start=D(2010, 3, 1),
-        end=D(2012, 6, 30),
+        end=D(2012, 6, 29),
         go_live=D(2011, 7, 1),
-        drivers=["nsf_diabetes", "nice_qs_diabetes", "qipp", "qof"],
+        drivers=["nsf_diabetes", "nice_cg66", "nice_qs_diabetes", "qipp", "qof"],
         objectives=[
             (
-                "Raise the share getting all eight care processes from 56% to 66% by March 2013",
-                "DM_8CP",
+                "Raise the share getting all eight care processes (National Diabetes Audit) "
+                "from 56% to 66% by the 2012-13 audit",
+                "PCT_NDA_8CP",
                 56.0,
                 66.0,
                 D(2013, 3, 31),
@@ -228,6 +258,7 @@ PLANS = [
                 D(2013, 3, 31),
             ),
         ],
+        activity_window=(D(2010, 3, 1), D(2012, 6, 29)),
     ),
     Plan(
         slug="stroke-esd",
@@ -239,28 +270,28 @@ PLANS = [
         services=["esd", "stroke_unit", "stroke_unit2", "stroke_rehab"],
         status=St.IMPLEMENTED,
         size=Sz.MODERATE,
-        start=D(2010, 1, 1),
-        end=D(2012, 3, 31),
-        go_live=D(2011, 1, 1),
-        drivers=["stroke_strategy", "nice_qs_stroke", "cquin"],
+        start=D(2010, 1, 4),
+        end=D(2012, 3, 30),
+        go_live=D(2011, 4, 1),
+        drivers=["stroke_strategy", "nice_cg68", "nice_qs_stroke", "cquin"],
         objectives=[
             (
                 "Raise the share of stroke patients supported home by the ESD team from 4% to 30% "
                 "by March 2012",
-                "STROKE_ESD",
+                "PCT_STROKE_ESD",
                 4.0,
                 30.0,
                 D(2012, 3, 31),
             ),
             (
                 "Cut the mean stroke length of stay from 24 to 19 days by March 2012",
-                "STROKE_LOS",
+                "PCT_STROKE_LOS",
                 24.0,
                 19.0,
                 D(2012, 3, 31),
             ),
         ],
-        activity_window=(D(2010, 3, 1), D(2012, 1, 31)),
+        activity_window=(D(2010, 1, 4), D(2012, 3, 30)),
     ),
     Plan(
         slug="diabetic-podiatry-review",
@@ -273,10 +304,11 @@ PLANS = [
         status=St.IMPLEMENTED,
         size=Sz.INCREMENTAL,
         start=D(2010, 6, 1),
-        end=D(2012, 3, 31),
+        end=D(2012, 3, 30),
         go_live=D(2011, 9, 1),
-        drivers=["nice_qs_diabetes", "nsf_diabetes"],
+        drivers=["nice_cg66", "nsf_diabetes", "nice_qs_diabetes"],
         objectives=[("Improve foot care for people with diabetes", None, None, None, None)],
+        activity_window=(D(2010, 6, 1), D(2012, 3, 30)),
     ),
     Plan(
         slug="memory-assessment-service",
@@ -289,26 +321,123 @@ PLANS = [
         status=St.IMPLEMENTED,
         size=Sz.RADICAL,
         start=D(2009, 9, 1),
-        end=D(2011, 12, 31),
+        end=D(2012, 6, 29),
         go_live=D(2010, 10, 1),
-        drivers=["dementia_strategy", "nice_qs_dementia", "qof"],
+        drivers=["dementia_strategy", "nice_cg42", "nice_qs_dementia", "qof"],
         objectives=[
             (
                 "Cut the wait for a memory assessment from 17 to 6 weeks by September 2011",
-                "MEM_WAIT",
+                "PCT_MEM_WAIT",
                 17.0,
                 6.0,
                 D(2011, 9, 30),
             ),
             (
-                "Raise the dementia diagnosis rate from 38% to 50% by March 2012",
-                "DEM_DX",
+                "Raise the dementia diagnosis rate from 38% to 50% of the Dementia UK estimate "
+                "by March 2012",
+                "PCT_DEM_DX",
                 38.0,
                 50.0,
                 D(2012, 3, 31),
             ),
         ],
-        activity_window=(D(2009, 11, 1), D(2011, 12, 31)),
+        activity_window=(D(2009, 9, 1), D(2012, 6, 29)),
+    ),
+    # --- the present-day community ---------------------------------------------------------
+    Plan(
+        slug="diabetes-care-recovery",
+        community="mereshire",
+        title="Diabetes care recovery: the eight care processes in every primary care network",
+        summary="After the pandemic, care processes fell to about 40%. An enhanced service in "
+        "general practice, a community diabetes team working with each primary care network and "
+        "structured education re-procured under the Provider Selection Regime. Synthetic.",
+        conditions=["diabetes"],
+        services=["enhanced_dm", "dm_community", "dm_education", "podiatry"],
+        status=St.ACTIVE,
+        size=Sz.MODERATE,
+        start=D(2022, 1, 4),
+        end=D(2026, 3, 31),
+        go_live=D(2023, 4, 3),
+        drivers=["ltp", "nice_ng28", "core20plus5", "qof_today", "jsna_today"],
+        objectives=[
+            (
+                "Raise the share of people with diabetes who get all eight care processes from "
+                "40% to 55% by March 2026",
+                "DM_8CP",
+                40.0,
+                55.0,
+                D(2026, 3, 31),
+            ),
+        ],
+        activity_window=(D(2022, 1, 4), D(2026, 2, 27)),
+    ),
+    Plan(
+        slug="dementia-diagnosis-north",
+        community="mereshire",
+        title="North Mereshire dementia diagnosis and post-diagnostic support",
+        summary="Memory assessment closer to home in North Mereshire's three networks, dementia "
+        "advisers after diagnosis and in-reach to care homes, to reach the national ambition "
+        "of two thirds diagnosed. Synthetic.",
+        conditions=["dementia"],
+        services=["memory", "dementia_advisers", "care_homes"],
+        status=St.IMPLEMENTED,
+        size=Sz.MODERATE,
+        start=D(2022, 9, 1),
+        end=D(2025, 3, 31),
+        go_live=D(2023, 10, 2),
+        drivers=["dementia_ambition", "nice_ng97", "ltp", "jsna_today"],
+        objectives=[
+            (
+                "Cut the wait for a memory assessment from 16 to 8 weeks by March 2025",
+                "MEM_WAIT",
+                16.0,
+                8.0,
+                D(2025, 3, 31),
+            ),
+            (
+                "Raise Mereshire's dementia diagnosis rate (aged 65 and over) from 60% to the "
+                "national ambition of 66.7% by March 2025",
+                "DEM_DX",
+                60.0,
+                66.7,
+                D(2025, 3, 31),
+            ),
+        ],
+        activity_window=(D(2022, 9, 1), D(2025, 3, 31)),
+    ),
+    Plan(
+        slug="integrated-community-stroke",
+        community="mereshire",
+        title="Integrated community stroke service",
+        summary="Early supported discharge and community rehabilitation in one team, as the "
+        "National Stroke Service Model describes, so that stroke patients go home sooner. "
+        "Synthetic.",
+        conditions=["stroke-tia"],
+        services=["iscs", "stroke_unit", "stroke_beds"],
+        status=St.IMPLEMENTED,
+        size=Sz.MODERATE,
+        start=D(2022, 6, 1),
+        end=D(2025, 9, 30),
+        go_live=D(2023, 10, 2),
+        drivers=["stroke_model", "nice_ng236", "ltp"],
+        objectives=[
+            (
+                "Raise the share of stroke patients supported home by early supported discharge "
+                "from 18% to 40% by September 2025",
+                "STROKE_ESD",
+                18.0,
+                40.0,
+                D(2025, 9, 30),
+            ),
+            (
+                "Cut the mean stroke length of stay from 14 to 11 days by September 2025",
+                "STROKE_LOS",
+                14.0,
+                11.0,
+                D(2025, 9, 30),
+            ),
+        ],
+        activity_window=(D(2022, 6, 1), D(2025, 9, 30)),
     ),
 ]
 PLAN_BY_SLUG = {p.slug: p for p in PLANS}
@@ -320,6 +449,12 @@ MAIN = [
     "stroke-esd",
     "diabetic-podiatry-review",
     "memory-assessment-service",
+]
+# The present-day community's developments.
+PRESENT_PLANS = [
+    "diabetes-care-recovery",
+    "dementia-diagnosis-north",
+    "integrated-community-stroke",
 ]
 
 

@@ -1,17 +1,21 @@
 """Synthetic groupings for each demo community: three localities and a diabetes clinical network.
 
-The localities split the community's practices, in code order, into three nearly equal runs
-(made-up geography: the demo has no PCNs). The network joins the acute and community trusts'
-diabetes teams with every fourth practice, from April 2010. Everything is derived from what the
-build already made, so the same seed always gives the same groupings.
+In the study's communities the localities split the community's practices, in code order, into
+three nearly equal runs (made-up geography: there were no PCNs then). The network joins the
+acute trust's and the community services' diabetes teams with every fourth practice, from April
+2010. The present-day community has primary care networks and places instead of localities (they
+come from the ODS ePCN file and the ICB's structure), and a diabetes clinical network from April
+2022. Everything is derived from what the build already made, so the same seed always gives the
+same groupings.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 
-from commissioning.demo.communities import AREAS
+from commissioning.demo.communities import AREAS, PRESENT
 from commissioning.demo.context import FIRST_MONTH, Build
+from commissioning.demo.providers_contracts import provider
 from commissioning.store.models import Grouping, GroupingKind
 
 LOCALITIES = ("North", "Central", "South")
@@ -50,5 +54,18 @@ def build_groupings(b: Build) -> None:
             synthetic=True,
         )
         network.members.set(
-            [b.orgs[f"{area.code}:acute"], b.orgs[f"{area.code}:community"], *practices[::4]]
+            {b.orgs[f"{area.code}:acute"], provider(b, area.code, "community"), *practices[::4]}
         )
+    code = PRESENT.code
+    practices = sorted(b.practices[code], key=lambda o: o.ods_code)
+    network = Grouping.objects.create(
+        code=f"{code}-diabetes-network",
+        name=f"{PRESENT.name} diabetes clinical network",
+        kind=GroupingKind.CLINICAL_NETWORK,
+        community=b.communities[code],
+        valid_from=dt.date(2022, 4, 1),
+        description="Synthetic: the hospital and community diabetes teams with every fourth "
+        "practice, agreeing one pathway across the three places.",
+        synthetic=True,
+    )
+    network.members.set([b.orgs[f"{code}:acute"], b.orgs[f"{code}:cmh"], *practices[::4]])

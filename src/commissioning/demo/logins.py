@@ -1,4 +1,5 @@
-"""Logins for the demo: an administrator, and a commissioner, a provider and a viewer per community.
+"""Logins for the demo: an administrator, and a commissioner, a provider and a viewer per community
+(the three study communities and the present-day one).
 
 Passwords are made with :mod:`secrets` unless one is given (tests and scripted demos pass one).
 """
@@ -11,12 +12,14 @@ from dataclasses import dataclass
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
 
-from commissioning.demo.communities import AREAS
 from commissioning.demo.context import Build
+from commissioning.demo.providers_contracts import community_codes
 from commissioning.store.models import Profile, Role
 
-# The provider each community's provider login belongs to (keys in providers_contracts).
-PROVIDER_LOGIN = {"calderdale": "acute", "somerset": "community", "wirral": "mh"}
+# The provider each community's provider login belongs to (keys in providers_contracts): the
+# acute trust in Calderdale, the mental health trust (which took over community services in 2011)
+# in Somerset and in Wirral, the community and mental health trust in Mereshire.
+PROVIDER_LOGIN = {"calderdale": "acute", "somerset": "mh", "wirral": "mh", "mereshire": "cmh"}
 ROLES = [Role.COMMISSIONER, Role.PROVIDER, Role.VIEWER]
 
 
@@ -29,7 +32,7 @@ class Login:
 
 
 def usernames() -> list[str]:
-    return ["admin"] + [f"{a.code}-{role}" for a in AREAS for role in ROLES]
+    return ["admin"] + [f"{code}-{role}" for code in community_codes() for role in ROLES]
 
 
 def build_logins(b: Build, password: str | None) -> list[Login]:
@@ -38,7 +41,7 @@ def build_logins(b: Build, password: str | None) -> list[Login]:
     logins: list[Login] = []
     profiles: list[Profile] = []
     plan = [("admin", Role.ADMIN, None)] + [
-        (f"{a.code}-{role}", role, a.code) for a in AREAS for role in ROLES
+        (f"{code}-{role}", role, code) for code in community_codes() for role in ROLES
     ]
     for username, role, code in plan:
         secret = password or secrets.token_urlsafe(12)

@@ -1,12 +1,17 @@
 """Made-up people who take part in commissioning, of every stakeholder role.
 
-Names are obviously invented ("Dr A. Example"), so nobody can take them for real people.
+Names are obviously invented ("Dr A. Example"), so nobody can take them for real people. Each
+community has about forty-five of them: the field study found commissioning done by many people,
+managers and clinicians of providers, GPs and third-sector representatives as well as the
+commissioner's own staff, most of them people over whom commissioners had no managerial
+authority.
 """
 
 from __future__ import annotations
 
-from commissioning.demo.communities import AREAS
+from commissioning.demo.communities import PRESENT
 from commissioning.demo.context import Build
+from commissioning.demo.providers_contracts import community_codes, provider_key
 from commissioning.store.models import Person, RoleType
 
 SURNAMES = [
@@ -14,65 +19,95 @@ SURNAMES = [
     "Dummy", "Invented", "Imaginary", "Fictional", "Notreal", "Testcase", "Prototype", "Standin",
 ]  # fmt: skip
 
-# (role type, how many per community, which organisation they work for, a specialty).
-# Organisation keys name what providers_contracts makes: "pct", "acute", "community", "mh",
-# "voluntary", "la", or "practice" (one of the community's practices).
+RT = RoleType
+# (role type, which organisation they work for, a specialty). Organisation keys: "commissioner"
+# (the PCT, or the ICB), "acute", "community" (who ran community services after April 2011; the
+# community and mental health trust today), "mh", "voluntary", "la", or "practice" (one of the
+# community's practices); None for patients and carers.
 CAST = [
-    (RoleType.COMMISSIONING_MANAGER, "pct", None),
-    (RoleType.COMMISSIONING_MANAGER, "pct", None),
-    (RoleType.COMMISSIONING_MANAGER, "pct", None),
-    (RoleType.FINANCE, "pct", None),
-    (RoleType.FINANCE, "acute", None),
-    (RoleType.CONTRACTS, "pct", None),
-    (RoleType.CONTRACTS, "pct", None),
-    (RoleType.PUBLIC_HEALTH, "pct", None),
-    (RoleType.PUBLIC_HEALTH, "pct", None),
-    (RoleType.GP, "practice", "diabetes"),
-    (RoleType.GP, "practice", "dementia"),
-    (RoleType.GP, "practice", "stroke-tia"),
-    (RoleType.GP, "practice", None),
-    (RoleType.CONSULTANT, "acute", "diabetes"),
-    (RoleType.CONSULTANT, "acute", "stroke-tia"),
-    (RoleType.CONSULTANT, "mh", "dementia"),
-    (RoleType.SPECIALIST_NURSE, "community", "diabetes"),
-    (RoleType.SPECIALIST_NURSE, "community", "stroke-tia"),
-    (RoleType.SPECIALIST_NURSE, "mh", "dementia"),
-    (RoleType.PROVIDER_MANAGER, "acute", None),
-    (RoleType.PROVIDER_MANAGER, "community", None),
-    (RoleType.PROVIDER_MANAGER, "mh", None),
-    (RoleType.THIRD_SECTOR, "voluntary", "dementia"),
-    (RoleType.THIRD_SECTOR, "voluntary", None),
-    (RoleType.PATIENT_REPRESENTATIVE, None, "diabetes"),
-    (RoleType.PATIENT_REPRESENTATIVE, None, "dementia"),
-    (RoleType.PATIENT_REPRESENTATIVE, None, "stroke-tia"),
-    (RoleType.LOCAL_AUTHORITY_OFFICER, "la", "dementia"),
-    (RoleType.LOCAL_AUTHORITY_OFFICER, "la", None),
+    (RT.COMMISSIONING_MANAGER, "commissioner", None),  # director of commissioning
+    (RT.COMMISSIONING_MANAGER, "commissioner", None),  # long-term conditions lead
+    (RT.COMMISSIONING_MANAGER, "commissioner", "diabetes"),
+    (RT.COMMISSIONING_MANAGER, "commissioner", "dementia"),
+    (RT.COMMISSIONING_MANAGER, "commissioner", "stroke-tia"),
+    (RT.FINANCE, "commissioner", None),
+    (RT.FINANCE, "commissioner", None),
+    (RT.FINANCE, "acute", None),
+    (RT.CONTRACTS, "commissioner", None),
+    (RT.CONTRACTS, "commissioner", None),
+    (RT.CONTRACTS, "commissioner", None),
+    (RT.PUBLIC_HEALTH, "commissioner", None),
+    (RT.PUBLIC_HEALTH, "commissioner", None),  # information analyst in public health
+    (RT.GP, "practice", "diabetes"),
+    (RT.GP, "practice", "diabetes"),
+    (RT.GP, "practice", "dementia"),
+    (RT.GP, "practice", "dementia"),
+    (RT.GP, "practice", "stroke-tia"),
+    (RT.GP, "practice", None),  # chair of the professional executive committee (or the board)
+    (RT.GP, "practice", None),
+    (RT.CONSULTANT, "acute", "diabetes"),
+    (RT.CONSULTANT, "acute", "stroke-tia"),
+    (RT.CONSULTANT, "mh", "dementia"),
+    (RT.CONSULTANT, "acute", "dementia"),  # geriatrician
+    (RT.SPECIALIST_NURSE, "community", "diabetes"),
+    (RT.SPECIALIST_NURSE, "community", "diabetes"),
+    (RT.SPECIALIST_NURSE, "community", "stroke-tia"),
+    (RT.SPECIALIST_NURSE, "mh", "dementia"),
+    (RT.SPECIALIST_NURSE, "mh", "dementia"),
+    (RT.PROVIDER_MANAGER, "acute", None),
+    (RT.PROVIDER_MANAGER, "acute", None),
+    (RT.PROVIDER_MANAGER, "community", None),
+    (RT.PROVIDER_MANAGER, "mh", None),
+    (RT.PROVIDER_MANAGER, "mh", "dementia"),
+    (RT.THIRD_SECTOR, "voluntary", "dementia"),
+    (RT.THIRD_SECTOR, "voluntary", "stroke-tia"),
+    (RT.THIRD_SECTOR, "voluntary", None),
+    (RT.PATIENT_REPRESENTATIVE, None, "diabetes"),
+    (RT.PATIENT_REPRESENTATIVE, None, "diabetes"),
+    (RT.PATIENT_REPRESENTATIVE, None, "dementia"),
+    (RT.PATIENT_REPRESENTATIVE, None, "stroke-tia"),
+    (RT.LOCAL_AUTHORITY_OFFICER, "la", "dementia"),
+    (RT.LOCAL_AUTHORITY_OFFICER, "la", "stroke-tia"),
+    (RT.LOCAL_AUTHORITY_OFFICER, "la", None),
 ]
+PRESENT_KEYS = {"commissioner": "icb", "community": "cmh", "mh": "cmh"}
+
+
+def org_key(community: str, key: str | None) -> str | None:
+    """The organisation key (in ``Build.orgs``) a cast member of ``community`` works for."""
+    if key is None or key == "practice":
+        return key
+    if community == PRESENT.code:
+        return PRESENT_KEYS.get(key, key)
+    if key == "commissioner":
+        return "pct"
+    return provider_key(community, key)
 
 
 def build_people(b: Build) -> None:
     made: list[tuple[str, Person, str | None]] = []
     letter = 0
-    for area in AREAS:
-        for n, (role, org_key, specialty) in enumerate(CAST):
-            if org_key == "practice":
-                org = b.practices[area.code][(n * 5) % len(b.practices[area.code])]
-            elif org_key:
-                org = b.orgs[f"{area.code}:{org_key}"]
+    for code in community_codes():
+        for n, (role, key, specialty) in enumerate(CAST):
+            where = org_key(code, key)
+            if where == "practice":
+                org = b.practices[code][(n * 5) % len(b.practices[code])]
+            elif where:
+                org = b.orgs[f"{code}:{where}"]
             else:
                 org = None
             initial = chr(ord("A") + letter % 26)
             surname = SURNAMES[(letter // 26 + n) % len(SURNAMES)]
             letter += 1
-            title = "Dr " if role in (RoleType.GP, RoleType.CONSULTANT) else ""
+            title = "Dr " if role in (RT.GP, RT.CONSULTANT) else ""
             person = Person(
                 name=f"{title}{initial}. {surname}",
                 role_type=role,
-                is_clinician=role in RoleType.clinical(),
+                is_clinician=role in RT.clinical(),
                 organisation=org,
                 synthetic=True,
             )
-            made.append((area.code, person, specialty))
+            made.append((code, person, specialty))
     people = Person.objects.bulk_create([p for _, p, _ in made])
     through = Person.communities.through
     rows = []

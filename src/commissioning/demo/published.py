@@ -6,8 +6,11 @@ commissioner era), monthly GP registration files by quinary age band
 (``gp-reg-pat-prac-quin-age.csv``) and QOF prevalence files (``PREVALENCE_YYYY.csv``, the
 2020-21 layout). They are written to a temporary folder and loaded with
 :func:`commissioning.ingest.import_files`, through the same published-format importers, checks
-and all-or-nothing load as real files, so one path serves the demo and real data. The figures
-are synthetic; the builder marks what was loaded as synthetic afterwards.
+and all-or-nothing load as real files, so one path serves the demo and real data. The
+present-day community's practices also come with an ODS ePCN file (PCN Core Partner Details:
+which practice belongs to which primary care network) and, once the indicator library is loaded,
+QOF achievement files (``ACHIEVEMENT_2122.csv``, then the regional files from 2022-23). The
+figures are synthetic; the builder marks what was loaded as synthetic afterwards.
 """
 
 from __future__ import annotations
@@ -48,6 +51,17 @@ class PracticeRow:
 
 
 @dataclass
+class PcnMember:
+    """One practice's membership of a primary care network (a row of the ePCN file)."""
+
+    practice: str
+    pcn: str
+    pcn_name: str
+    commissioner: str  # the practice's (and the network's) commissioner code
+    start: dt.date
+
+
+@dataclass
 class Published:
     """Everything the demo publishes, collected while it is generated."""
 
@@ -57,6 +71,7 @@ class Published:
     populations: dict[dt.date, list[tuple[str, str, str, int]]] = field(default_factory=dict)
     # year ending 31 March -> (practice, condition slug, register, list size)
     registers: dict[int, list[tuple[str, str, int, int]]] = field(default_factory=dict)
+    pcn_members: list[PcnMember] = field(default_factory=list)
 
 
 def _day(d: dt.date | None) -> str:
@@ -122,6 +137,58 @@ def write_prevalence(path: Path, rows: list[tuple[str, str, int, int]]) -> Path:
     return path
 
 
+def write_epcn(path: Path, rows: list[PcnMember], names: dict[str, str]) -> Path:
+    """ODS ePCN "PCN Core Partner Details": eleven columns, with its header row."""
+    columns = [
+        "Partner Organisation Code", "Partner Name", "Practice Parent Sub ICB Loc Code",
+        "Practice Parent Sub ICB Loc Name", "PCN Code", "PCN Name", "PCN Parent Sub ICB Loc Code",
+        "PCN Parent Sub ICB Loc Name", "Practice to PCN Relationship Start Date",
+        "Practice to PCN Relationship End Date", "Practice Sub ICB Loc and PCN Sub ICB Loc match?",
+    ]  # fmt: skip
+    lines = [
+        [r.practice, names.get(r.practice, ""), r.commissioner, "", r.pcn, r.pcn_name,
+         r.commissioner, "", _day(r.start), "", "TRUE"]
+        for r in rows
+    ]  # fmt: skip
+    write_csv(lines, path, columns, lineterminator="\r\n")
+    return path
+
+
+# The region the made-up present-day community's practices are published under (2022-23 on).
+REGION = ("Y60", "E40000011", "MIDLANDS")
+
+
+def write_achievement(path: Path, rows: list[tuple[str, str, str, float]], regional: bool) -> Path:
+    """``ACHIEVEMENT_YYZZ.csv``: PRACTICE_CODE, INDICATOR_CODE, MEASURE, VALUE (long format);
+    the regional files of 2022-23 on start with the region's codes and name."""
+    columns = ["PRACTICE_CODE", "INDICATOR_CODE", "MEASURE", "VALUE"]
+    lines = [[p, i, m, v] for p, i, m, v in rows]
+    if regional:
+        columns = ["REGION_ODS_CODE", "REGION_ONS_CODE", "REGION_NAME", *columns]
+        lines = [[*REGION, *line] for line in lines]
+    write_csv(lines, path, columns, lineterminator="\r\n")
+    return path
+
+
+def achievement_name(year: int) -> str:
+    """The published name of the QOF achievement file for the QOF year starting in ``year``."""
+    tag = f"{year % 100:02d}{(year + 1) % 100:02d}"
+    return f"ACHIEVEMENT_{REGION[2]}_{tag}.csv" if year >= 2022 else f"ACHIEVEMENT_{tag}.csv"
+
+
+def load_achievement(by_year: dict[int, list[tuple[str, str, str, float]]]) -> list[str]:
+    """Write the QOF achievement files and import them together; the importers' notes."""
+    notes: list[str] = []
+    with tempfile.TemporaryDirectory(prefix="commissioning-demo-") as tmp:
+        folder = Path(tmp)
+        files = [
+            write_achievement(folder / achievement_name(y), rows, regional=y >= 2022)
+            for y, rows in sorted(by_year.items())
+        ]
+        import_files(files, notes=notes)
+    return notes
+
+
 def prevalence_name(year_end: int) -> str:
     """The published name of the QOF file for the year ending March ``year_end``: 2009 ->
     PREVALENCE_0809.csv (2008-09)."""
@@ -148,4 +215,8 @@ def load(published: Published) -> list[str]:
         for year_end, rows in sorted(published.registers.items()):
             files.append(write_prevalence(folder / prevalence_name(year_end), rows))
         import_files(files, notes=notes)
+        if published.pcn_members:
+            names = {r.code: r.name for rows in published.snapshots.values() for r in rows}
+            path = write_epcn(folder / "epcncorepartnerdetails.csv", published.pcn_members, names)
+            import_files([path], format="ods-pcn-members", notes=notes)
     return notes

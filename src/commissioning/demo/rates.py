@@ -112,9 +112,18 @@ _STROKE_SHAPE = np.array(
 STROKE_SEX = {"male": 1.15, "female": 0.87}
 
 # England QOF diabetes prevalence (17+) for the year ending 31 March: 5.1% (2009) and 5.5%
-# (2010/11) are published; the others are interpolated towards 6.4% in 2014/15.
-DIABETES_PREVALENCE_17PLUS = {2009: 5.1, 2010: 5.3, 2011: 5.5, 2012: 5.75, 2013: 6.0}
-STROKE_PREVALENCE = {2009: 1.62, 2010: 1.65, 2011: 1.68, 2012: 1.71, 2013: 1.74}
+# (2010/11) are published; the others are interpolated towards 6.4% in 2014/15. The present-day
+# years (2022-2026) carry the published rise on at about 0.2 points a year: an extrapolation for
+# synthetic data, not a published figure.
+DIABETES_PREVALENCE_17PLUS = {
+    2009: 5.1, 2010: 5.3, 2011: 5.5, 2012: 5.75, 2013: 6.0,
+    2022: 7.1, 2023: 7.3, 2024: 7.5, 2025: 7.65, 2026: 7.8,
+}  # fmt: skip
+# Stroke and TIA: no England figure for 2010-12 was found; QOF STIA is about 1.9% now.
+STROKE_PREVALENCE = {
+    2009: 1.62, 2010: 1.65, 2011: 1.68, 2012: 1.71, 2013: 1.74,
+    2022: 1.85, 2023: 1.87, 2024: 1.89, 2025: 1.9, 2026: 1.91,
+}  # fmt: skip
 
 # Share of the 15-19 band aged 17 or over (QOF diabetes counts patients aged 17+).
 _SHARE_17PLUS = np.array([0, 0, 0, 0.6] + [1.0] * 15)

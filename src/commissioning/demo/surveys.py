@@ -2,7 +2,9 @@
 
 "Who do you go to for advice on diabetes care?", asked of one made-up GP per practice (named
 "Synthetic GP 001" and so on, so nobody can take them for real people) and of the community's
-demo GPs. About 70% answer. Each names one to five sources: mostly GP colleagues (two practices'
+demo GPs. Response follows the field study's questionnaire to GPs: 21% overall, 44% in Calderdale
+and far lower in Somerset and Wirral (:data:`RESPONSE`); exactly that share of the invited, chosen
+at random, answers. Each names one to five sources: mostly GP colleagues (two practices'
 GPs with a special interest are named far more often than the rest), the diabetes specialist
 nurses, sometimes a consultant, rarely a commissioner. Non-responders were reminded once or
 twice. Everything comes from the build's seed, so the same seed gives the same survey.
@@ -14,6 +16,7 @@ import datetime as dt
 
 from django.utils import timezone
 
+from commissioning.demo import workdays
 from commissioning.demo.communities import AREAS
 from commissioning.demo.context import Build
 from commissioning.networks import logic
@@ -21,8 +24,10 @@ from commissioning.networks.models import Survey, SurveyRespondent
 from commissioning.store.models import RoleType
 
 OPENS = dt.date(2011, 3, 1)
-CLOSES = dt.date(2011, 4, 29)
-RESPONSE_RATE = 0.7
+CLOSES = dt.date(2011, 5, 13)  # not 29 April 2011: a bank holiday (the royal wedding)
+# Share of those invited who answer (Calderdale 15 of 35, Somerset 12 of 83, Wirral 11 of 63:
+# 38 of 181, 21% overall).
+RESPONSE = {"calderdale": 0.44, "somerset": 0.145, "wirral": 0.175}
 # The kinds of source named, and how likely each is for one nomination.
 SOURCE_MIX = [
     ("colleague", 0.47),
@@ -71,13 +76,20 @@ def _one(b: Build, code: str) -> None:
         by_role.setdefault(person.role_type, []).append(person)
     kinds = [k for k, _ in SOURCE_MIX]
     odds = [p for _, p in SOURCE_MIX]
-    span = (CLOSES - OPENS).days
+    days = workdays.working_days(OPENS + dt.timedelta(days=1), CLOSES)
+    answering = set(
+        rng.choice(
+            len(respondents), size=round(RESPONSE[code] * len(respondents)), replace=False
+        ).tolist()
+    )
     for n, r in enumerate(respondents):
-        answered = rng.random() < RESPONSE_RATE
+        answered = n in answering
         r.invited_at = _moment(OPENS, 9)
         if not answered:
             r.reminders = [
-                _moment(OPENS + dt.timedelta(days=21 * (k + 1)), 10).isoformat()
+                _moment(
+                    workdays.on_or_after(OPENS + dt.timedelta(days=21 * (k + 1))), 10
+                ).isoformat()
                 for k in range(int(rng.integers(1, 3)))
             ]
             r.save(update_fields=["invited_at", "reminders"])
@@ -106,5 +118,5 @@ def _one(b: Build, code: str) -> None:
             strength = int(rng.choice([1, 2, 3, 4, 5], p=[0.1, 0.2, 0.3, 0.25, 0.15]))
             answers.append(logic.Answer(name, role, org, strength))
         logic.save_answer(r, answers, "web")
-        day = OPENS + dt.timedelta(days=int(rng.integers(0, span)))
+        day = days[int(rng.integers(len(days)))]
         SurveyRespondent.objects.filter(pk=r.pk).update(responded_at=_moment(day, 14))

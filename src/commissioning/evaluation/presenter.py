@@ -35,6 +35,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from commissioning.access.communities import sees_money
 from commissioning.analytics.impact.caveats import (
     ALWAYS,
     attribution_caveats,
@@ -46,7 +47,13 @@ from commissioning.analytics.impact.effort import effort_versus_gain
 from commissioning.analytics.impact.its import fit_its
 from commissioning.analytics.impact.power import detectable_change, noise_before, power_statement
 from commissioning.charts.its import its_chart
-from commissioning.evaluation.records import attribution, comparator_panel, series, subjects
+from commissioning.evaluation.records import (
+    attribution,
+    changing_comparators,
+    comparator_panel,
+    series,
+    subjects,
+)
 from commissioning.store.models import Polarity
 from commissioning.work.presenter import development_split, task_hours
 
@@ -373,14 +380,16 @@ def evaluate(user, development, objective, options: Options) -> Evaluation:
         split = development_split(development)
         no_rate = float(split.loc[split["cost"].isna(), "hours"].sum())
         evg = effort_versus_gain(split[["hours", "cost"]], effect[1], unit=unit)
+        money = sees_money(user)  # viewers see hours, never the labour's cost
         out.effort = {
             "hours": evg.hours,
-            "cost": evg.cost,
+            "money": money,
+            "cost": evg.cost if money else None,
             "effect_label": effect[0],
             "effect": effect_row(effect[0].capitalize(), effect[1], unit, polarity),
-            "cost_per_unit": evg.cost_per_unit,
-            "cost_per_unit_range": evg.cost_per_unit_range,
-            "statement": effort_statement(evg, unit),
+            "cost_per_unit": evg.cost_per_unit if money else None,
+            "cost_per_unit_range": evg.cost_per_unit_range if money else None,
+            "statement": effort_statement(evg, unit, money=money),
             "hours_without_rate": no_rate,
             "task_hours": task_hours(development, split),
         }
@@ -411,8 +420,13 @@ def singular(unit: str) -> str:
     return f"unit ({unit})"
 
 
-def effort_statement(evg, unit: str) -> str:
-    """Plain words for the effort beside the effect, from the engine's figures."""
+def effort_statement(evg, unit: str, *, money: bool = True) -> str:
+    """Plain words for the effort beside the effect, from the engine's figures (hours only for
+    a login that may not see money)."""
+    if not money:
+        return (
+            f"The commissioning work took {evg.hours:,.0f} hours. Its cost is not shown to viewers."
+        )
     text = f"The commissioning work took {evg.hours:,.0f} hours, costing about £{evg.cost:,.0f}. "
     if evg.cost_per_unit is None:
         return text + (
@@ -436,10 +450,22 @@ def _effort_effect(result):
 
 
 def _did(indicator, community, intervention, lag, changes) -> dict | None:
-    """Difference-in-differences against the other communities' commissioner series."""
+    """Difference-in-differences against the other communities' commissioner series, leaving
+    out any community changing the same measure itself while the evaluated series runs."""
     panel = comparator_panel(indicator, community)
-    if panel.empty or panel["unit"].nunique() < 2 or community.name not in set(panel["unit"]):
+    if panel.empty or community.name not in set(panel["unit"]):
         return None
+    own = panel[panel["unit"] == community.name]["date"]
+    changing = changing_comparators(indicator, community, own.min().date(), own.max().date())
+    panel = panel[~panel["unit"].isin(list(changing))]
+    if panel["unit"].nunique() < 2:
+        if not changing:
+            return None
+        return {
+            "message": "No comparison can be made: every other community with this measure "
+            "was changing it at the same time.",
+            "left_out": list(changing.values()),
+        }
     effect_start = pd.Timestamp(add_months(intervention, lag))
     phase_in = (panel["date"] >= pd.Timestamp(intervention)) & (panel["date"] < effect_start)
     panel = panel[~phase_in]
@@ -459,6 +485,7 @@ def _did(indicator, community, intervention, lag, changes) -> dict | None:
             )
         ],
         "comparators": res.comparators,
+        "left_out": list(changing.values()),
         "pre_trend": res.pre_trend_statement,
         "caveats": [
             c

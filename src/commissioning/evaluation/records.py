@@ -3,8 +3,10 @@
 - **Subjects and series**: the monthly observations of the objective's indicator for one
   *subject*: the community's commissioner organisation or one of the development's services.
 - **Comparators** for difference-in-differences: the commissioner series of the same indicator
-  in every other community in the database. Like the England stand-in on the needs pages, these
-  are community-level figures of other areas, used only as a comparison.
+  in every other community in the database, except those changing it themselves at the time (a
+  development of theirs aims at the same indicator and went live while the evaluated series
+  runs). Like the England stand-in on the needs pages, these are community-level figures of
+  other areas, used only as a comparison.
 - **Attribution**: other developments, contract starts and ends and organisational changes
   recorded for the community that touch the same indicator, services or population.
 """
@@ -86,11 +88,38 @@ def series(user, indicator, subject_key: str) -> pd.DataFrame:
     return _shown(indicator, rows)
 
 
-def comparator_panel(indicator, community) -> pd.DataFrame:
-    """``unit, date, value``: the commissioner series of ``indicator`` in every community, as
-    shown (a value resting on a small count is left out)."""
+def changing_comparators(indicator, community, first, last) -> dict[str, str]:
+    """Other communities that cannot serve as comparators because they were changing the same
+    measure themselves: one of their developments has an objective on ``indicator`` and went
+    live (or, with no go-live date, started) between ``first`` and ``last``. Name -> reason."""
+    out: dict[str, str] = {}
+    developments = (
+        ServiceDevelopment.objects.filter(objectives__indicator=indicator)
+        .exclude(community=community)
+        .select_related("community")
+        .distinct()
+        .order_by("community__name", "go_live_date", "pk")
+    )
+    for dev in developments:
+        when = dev.go_live_date or dev.start_date
+        if when is not None and first <= when <= last:
+            out.setdefault(
+                dev.community.name,
+                f"{dev.community.name}: its own development “{dev.title}” aimed at the same "
+                f"measure and went live in {when:%B %Y}",
+            )
+    return out
+
+
+def comparator_panel(indicator, community, leave_out=()) -> pd.DataFrame:
+    """``unit, date, value``: the commissioner series of ``indicator`` in every community (but
+    the names in ``leave_out``), as shown (a value resting on a small count is left out)."""
     frames = []
-    for other in CommissioningCommunity.objects.exclude(commissioner=None).order_by("name"):
+    for other in (
+        CommissioningCommunity.objects.exclude(commissioner=None)
+        .exclude(name__in=list(leave_out))
+        .order_by("name")
+    ):
         rows = (
             Observation.objects.filter(
                 indicator=indicator, organisation_id=other.commissioner_id, value__isnull=False

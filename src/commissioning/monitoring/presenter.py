@@ -2,9 +2,9 @@
 
 The one presenter behind the monitoring pages, the board reports' monitoring section, the report
 across communities and the alerts. One series is one indicator for one subject (an organisation
-or a service) over time. All the series go through the SPC engine
-(:func:`commissioning.analytics.spc.xmr`) in one call, on the values as every surface shows
-them; :func:`build` then shapes the engine's output: a Making Data Count chart (one design,
+or a service) over time. All the series go through the SPC engine in one call, on the values
+as every surface shows them (:mod:`.arrays` works them out and draws pages of charts from the
+result); :func:`build` gives the result: a Making Data Count chart (one design,
 :mod:`commissioning.charts.spc`), the variation and assurance icons, the table beside the chart,
 the summary matrix, the cautions (limits from fewer than 12 points are provisional; a series
 with fewer than two values is not judged) and the data-quality exceptions. Surfaces only choose
@@ -27,13 +27,9 @@ from itertools import pairwise
 
 import numpy as np
 import pandas as pd
-from django.template.loader import render_to_string
 
-from commissioning.analytics.disclosure import configured_policy, shown_values
-from commissioning.analytics.spc import short_periods, summarise, xmr
 from commissioning.charts.spc import DARK_TEXT, MARKS, POINT_STYLES, POINTS, WHITE, spc_chart
-from commissioning.monitoring.models import Decision
-from commissioning.monitoring.rules import Evidence, cannot_be_negative, go_live_evidence
+from commissioning.monitoring.rules import Evidence, cannot_be_negative
 from commissioning.store.models import Frequency, Indicator, Polarity
 
 IMPROVEMENT = {
@@ -87,7 +83,7 @@ class Icon:
     kind: str
 
 
-@dataclass
+@dataclass(eq=False, slots=True)
 class Series:
     key: str
     indicator: Indicator
@@ -101,7 +97,8 @@ class Series:
     trial_limits: bool = False
     annotations: list[dict] = field(default_factory=list)
     suppression: str = ""  # the small-numbers rule, in words, for the note under the table
-    observed: list[dt.date] = field(default_factory=list)  # periods with a value (shown or not)
+    # periods with a value recorded (shown or not), as datetime64[D]: ``observed`` as dates
+    recorded: np.ndarray = field(default_factory=lambda: np.empty(0, "datetime64[D]"), repr=False)
     page: int = 1  # the page of its indicator's charts (``?indicator=CODE&page=N``) it is on
     body_html: str = ""  # its icons, chart, events and table (shown series only), rendered once
     # Confirmed recalculations that start new limits in it: ``period`` (where the new limits
@@ -109,6 +106,11 @@ class Series:
     recalculations: list[dict] = field(default_factory=list)
     from_zero: bool = False  # a measure that cannot be negative: limits and axis from zero
     floored: bool = False  # a lower limit worked out below zero is shown as 0
+
+    @property
+    def observed(self) -> list[dt.date]:
+        """The periods with a value recorded, shown or not (dates, in order)."""
+        return self.recorded.tolist()
 
     @property
     def anchor(self) -> str:
@@ -122,9 +124,9 @@ class Series:
     @property
     def latest(self) -> dict | None:
         """The latest period with a value recorded, and that value as shown (None when hidden)."""
-        if not self.observed:
+        if not len(self.recorded):
             return None
-        period = self.observed[-1]
+        period = self.recorded[-1].item()
         value = next((p for p in reversed(self.points) if p["period"] == period), None)
         return {
             "period": period,
@@ -209,8 +211,8 @@ def shown_count(value) -> str:
 # --- building series ----------------------------------------------------------------------
 
 
-# The observation fields a series is built from; FRAME_COLUMNS are the columns of ``_frame``'s
-# result (and of any ``extra_series`` given to ``build``).
+# The observation fields a series is built from; FRAME_COLUMNS are the columns of a grouping's
+# total series given to ``work_out`` as ``extra_series`` (made by monitoring.records).
 OBSERVATION_FIELDS = (
     "indicator_id",
     "organisation_id",
@@ -225,63 +227,6 @@ OBSERVATION_FIELDS = (
 )
 FRAME_COLUMNS = (*OBSERVATION_FIELDS, "series", "subject", "date")
 NUMBERS = ("value", "numerator", "denominator", "target")
-
-
-def _frame(observations) -> pd.DataFrame:
-    rows = list(observations.values(*OBSERVATION_FIELDS).order_by())
-    df = pd.DataFrame(rows, columns=list(OBSERVATION_FIELDS))
-    if df.empty:
-        return df.assign(series=pd.Series(dtype=str))
-    subject = np.where(
-        df["service_id"].notna(),
-        "svc" + df["service_id"].fillna(0).astype(int).astype(str),
-        "org" + df["organisation_id"].fillna(0).astype(int).astype(str),
-    )
-    df["series"] = "i" + df["indicator_id"].astype(str) + "-" + subject
-    df["subject"] = df["service__name"].where(df["service_id"].notna(), df["organisation__name"])
-    df["date"] = pd.to_datetime(df["period"])
-    for column in NUMBERS:
-        df[column] = pd.to_numeric(df[column], errors="coerce").astype(float)
-    return df.sort_values(["series", "date"], kind="stable").reset_index(drop=True)
-
-
-def _disclosed(
-    df: pd.DataFrame, by_id: dict, members: dict[dt.date, set[int]] | None
-) -> pd.DataFrame:
-    """``df`` with each value, numerator and denominator as every surface shows it.
-
-    The one small-numbers rule (:func:`commissioning.analytics.disclosure.shown_values`): a value
-    resting on a hidden count is hidden (NaN, ``hidden`` True) and the others are worked out
-    from the counts as shown, so the SPC engine, the chart, its table and its text see only
-    what a download shows. ``members`` (a grouping's practices on each period's first day) says
-    which rows are the parts of the grouping's total series: those get secondary suppression.
-    ``recorded`` keeps where a value was stored, shown or not, for the data-quality checks.
-    """
-    counted = {pk: indicator.patient_counts for pk, indicator in by_id.items()}
-    patient_counts = df["indicator_id"].astype(int).map(counted).fillna(True).astype(bool)
-    groups = totals = None
-    if members is not None:
-        totals = df["organisation_id"].isna() & df["service_id"].isna()
-        inside = [
-            bool(total) or (pd.isna(svc) and org in members.get(period, ()))
-            for total, org, svc, period in zip(
-                totals, df["organisation_id"], df["service_id"], df["period"], strict=True
-            )
-        ]
-        key = df["indicator_id"].astype(int).astype(str) + "|" + df["date"].astype(str)
-        groups = key.where(pd.Series(inside, index=df.index))
-    shown = shown_values(df, patient_counts, configured_policy(), groups=groups, totals=totals)
-    return df.assign(
-        recorded=df["value"].notna() | shown["hidden"],
-        value=shown["value"],
-        numerator=shown["numerator"],
-        denominator=shown["denominator"],
-        hidden=shown["hidden"],
-    )
-
-
-def _months_between(earlier: dt.date, later: dt.date) -> int:
-    return (later.year - earlier.year) * 12 + later.month - earlier.month
 
 
 def build(
@@ -301,160 +246,29 @@ def build(
     page_size: int | None = PAGE_SIZE,
     render: bool = True,
 ) -> Monitoring:
-    """Everything a monitoring page shows for these observations.
+    """Everything a monitoring page shows for these observations:
+    :func:`.arrays.work_out` and then :meth:`.arrays.Computed.page` (see both).
 
-    ``indicators`` lists indicators the page is about even if nothing has been observed for them
-    (they become data-quality exceptions). ``annotations`` maps an indicator id (or None for
-    every chart) to dated labels drawn on the time axis. ``latest`` is the latest period in the
-    community's data, against which recency is judged. ``recalculations`` are the community's
-    recorded decisions about limits (:func:`.recalculations.recorded`): each confirmed one starts
-    new limits at its series' first period on or after its date (not the series' first period);
-    any decision stops the same recalculation being proposed again. ``go_lives`` are the
-    series touched by developments with their go-live dates (:func:`.recalculations.go_lives`):
-    those the rule of :mod:`.rules` supports become the result's ``proposals``.
-    ``extra_series`` adds series made elsewhere (a grouping's totals),
-    in the columns ``_frame`` gives; ``total_members`` gives the practices that add up to them
-    in each period.
-
-    Every value, count and statistic is worked out from the values as they may be shown
-    (:func:`_disclosed`): a value resting on a small count is a gap, never plotted, tabled or
-    used for the mean and limits.
-
-    Every series gets its SPC summary, icons and data-quality checks (the matrix and the
-    exceptions cover them all), but only the ``page_size`` series of page ``page`` (counted
-    from 1, kept within the pages there are) get their points, chart and description: those of
-    one indicator when ``indicator`` is the code of one with a series here, and of one cell of
-    the matrix when ``variation`` and ``assurance`` name one (both, from VARIATIONS and
-    ASSURANCES). ``page_size=None`` shows every series (board reports, alerts); with
-    ``render=False`` no page HTML is made for them.
-
-    A series with fewer than :data:`MINIMUM_TO_JUDGE` values shown is not judged: it has no
-    variation (the "No data" row of the matrix), whatever the engine says of its one point.
+    ``recalculations`` are the community's recorded decisions about limits
+    (:func:`.recalculations.recorded`) and ``go_lives`` the series its developments touched with
+    their go-live dates (:func:`.recalculations.go_lives`), from which the result's
+    ``proposals`` come (see :func:`.arrays.work_out`). ``page_size=None`` shows every series
+    (board reports, alerts); with ``render=False`` no page HTML is made for them.
     """
-    annotations = annotations or {}
-    df = _frame(observations)
-    if extra_series is not None and len(extra_series):
-        df = pd.concat([df, extra_series], ignore_index=True) if len(df) else extra_series.copy()
-    by_id = {i.pk: i for i in Indicator.objects.filter(pk__in=set(df["indicator_id"]))}
-    by_id.update({i.pk: i for i in indicators})
-    suppression = configured_policy().describe()
-    series: list[Series] = []
-    exceptions: list[dict] = []
-    if not df.empty:
-        df = _disclosed(df, by_id, total_members if extra_series is not None else None)
-        improvements = df["indicator_id"].map(lambda i: IMPROVEMENT[by_id[i].polarity])
-        engine_input = pd.DataFrame(
-            {
-                "series": df["series"],
-                "date": df["date"],
-                "value": df["value"],
-                "target": df["target"],
-                "improvement": improvements,
-            }
-        )
-        confirmed = [r for r in recalculations if r.decision == Decision.CONFIRMED]
-        engine_input["rebase"], restarts = _rebases(df, confirmed)
-        points = xmr(engine_input)
-        summary = summarise(points).set_index("series")
-        short = short_periods(points)
-        short_series = set(short["series"].astype(str)) if len(short) else set()
-        # Per-series look-ups as plain dictionaries: a dataframe row per series cost most of
-        # the page's time at ICB scale (1,300 series).
-        firsts = df.drop_duplicates("series").set_index("series")
-        firsts.index = firsts.index.astype(str)
-        first_of = firsts[["indicator_id", "subject"]].to_dict("index")
-        summary.index = summary.index.astype(str)
-        summary_of = summary.to_dict("index")
-        valued_points = points[points["value"].notna()]
-        recorded = df[df["recorded"]]
-        observed_of = (
-            recorded["date"].dt.date.groupby(recorded["series"].astype(str), sort=False).agg(list)
-        ).to_dict()
-        last_rows = valued_points.drop_duplicates("series", keep="last")
-        last_of = dict(
-            zip(
-                last_rows["series"].astype(str),
-                last_rows[["point_type", "signal"]].to_dict("records"),
-                strict=True,
-            )
-        )
-        blocks: dict[str, pd.DataFrame] = {}
-        for key, block in points.groupby("series", observed=True, sort=True):
-            key = str(key)
-            first = first_of[key]
-            series_indicator = by_id[int(first["indicator_id"])]
-            s = Series(key=key, indicator=series_indicator, subject=str(first["subject"]))
-            s.suppression = suppression
-            s.from_zero = from_zero(series_indicator)
-            s.recalculations = restarts.get(key, [])
-            s.summary = _summary_row(summary_of[key], s.from_zero)
-            s.trial_limits = key in short_series
-            s.observed = observed_of.get(key, [])
-            last = last_of.get(key)
-            if s.summary["points"] < MINIMUM_TO_JUDGE:
-                last = None
-                s.summary["variation"] = None
-            s.variation = variation_icon(
-                None if last is None else _text(last["point_type"]),
-                None if last is None else _text(last["signal"]),
-            )
-            s.assurance = assurance_icon(s.summary["assurance"])
-            series.append(s)
-            blocks[key] = block
-            problem = recency_problem(s, latest)
-            if problem:
-                exceptions.append({"series": s, "indicator": series_indicator, "reason": problem})
-    proposals = _proposals(df, series, recalculations, go_lives) if go_lives and series else []
-    seen = {s.indicator.pk for s in series}
-    for missing in indicators:
-        if missing.pk not in seen:
-            exceptions.append(
-                {"series": None, "indicator": missing, "reason": "No observations recorded."}
-            )
-    series.sort(key=lambda s: (s.indicator.code, s.subject))
-    if page_size is None:
-        page_size = max(1, len(series))
-    present = list({s.indicator.code: s.indicator for s in series}.values())
-    chosen = next((i for i in present if i.code == indicator), None)
-    within: dict[int, int] = {}
-    for s in series:  # each series' page among its own indicator's charts
-        within[s.indicator.pk] = within.get(s.indicator.pk, 0) + 1
-        s.page = (within[s.indicator.pk] - 1) // page_size + 1
-    listed = [s for s in series if chosen is None or s.indicator.pk == chosen.pk]
-    cell = None
-    if variation in dict(VARIATIONS) and assurance in dict(ASSURANCES):
-        listed = [s for s in listed if _cell_of(s) == (variation, assurance)]
-        cell = {"variation": dict(VARIATIONS)[variation], "assurance": dict(ASSURANCES)[assurance]}
-    pages = max(1, math.ceil(len(listed) / page_size))
-    page = min(max(1, page), pages)
-    shown = listed[(page - 1) * page_size : page * page_size]
-    extra = df.set_index(["series", "date"]) if shown else None
-    for s in shown:  # only these get points, a chart and a table
-        s.points = _point_rows(blocks[s.key], extra.loc[s.key], s.from_zero)
-        s.floored = any(p["floored"] for p in s.points)
-        s.annotations = _dated(
-            annotations.get(None, []) + annotations.get(s.indicator.pk, []), s.points
-        )
-        s.description = describe(s)
-        s.chart = spc_spec(s)
-        if render:
-            s.body_html = render_to_string("web/_monitoring_series_body.html", {"s": s})
-    return Monitoring(
-        series,
-        matrix(series),
-        exceptions,
-        latest,
-        shown=shown,
-        page=page,
-        pages=pages,
+    from commissioning.monitoring.arrays import work_out  # it lays series out with this module
+
+    computed = work_out(
+        observations,
+        indicators=indicators,
+        annotations=annotations,
+        latest=latest,
+        recalculations=recalculations,
+        go_lives=go_lives,
+        extra_series=extra_series,
+        total_members=total_members,
         page_size=page_size,
-        indicator=chosen,
-        indicators=present,
-        first=(page - 1) * page_size + 1 if shown else 0,
-        total=len(listed),
-        cell=cell,
-        proposals=proposals,
     )
+    return computed.page(page, indicator, variation, assurance, render=render)
 
 
 def from_zero(indicator: Indicator) -> bool:
@@ -462,79 +276,6 @@ def from_zero(indicator: Indicator) -> bool:
     return cannot_be_negative(
         indicator.unit, indicator.domain, bool((indicator.denominator or "").strip())
     )
-
-
-def _rebases(df: pd.DataFrame, confirmed) -> tuple[pd.Series, dict[str, list[dict]]]:
-    """The engine's ``rebase`` column for the confirmed recalculations, and for each series the
-    recalculations that start new limits in it (where, and what was recorded).
-
-    A recalculation starts new limits at its series' first row dated on or after its date,
-    unless that is the series' first row (nothing to recalculate) or there is none.
-    """
-    column = np.zeros(len(df), dtype=np.int8)
-    restarts: dict[str, list[dict]] = {}
-    if not confirmed:
-        return pd.Series(column, index=df.index), restarts
-    wanted: dict[str, list] = {}
-    for r in confirmed:
-        wanted.setdefault(r.series, []).append(r)
-    rows = df[df["series"].isin(list(wanted))]
-    for key, block in rows.groupby("series", sort=False):
-        block = block.sort_values("date", kind="stable")
-        dates = block["date"].to_numpy()
-        for r in sorted(wanted[str(key)], key=lambda r: r.starts):
-            at = int(np.searchsorted(dates, np.datetime64(pd.Timestamp(r.starts))))
-            if at == 0 or at >= len(dates):
-                continue
-            column[df.index.get_loc(block.index[at])] = 1
-            restarts.setdefault(str(key), []).append(
-                {
-                    "period": pd.Timestamp(dates[at]).date(),
-                    "starts": r.starts,
-                    "reason": r.reason,
-                    "development": r.development.title if r.development_id else "",
-                    "by": r.decided_by_name,
-                    "when": r.decided_at,
-                }
-            )
-    return pd.Series(column, index=df.index), restarts
-
-
-def _proposals(df: pd.DataFrame, series: list[Series], recalculations, go_lives) -> list:
-    """The recalculations the rule of :mod:`.rules` supports among ``go_lives`` (series touched
-    by a development, with its go-live date) that nobody has decided yet, judged on the values
-    as shown, within the period (between confirmed recalculations) the go-live falls in."""
-    by_key = {s.key: s for s in series}
-    decided = {(r.series, r.starts) for r in recalculations}
-    cuts: dict[str, list[dt.date]] = {}
-    for r in recalculations:
-        if r.decision == Decision.CONFIRMED:
-            cuts.setdefault(r.series, []).append(r.starts)
-    values = {
-        str(key): (block["date"].dt.date.to_numpy(), block["value"].to_numpy(dtype=float))
-        for key, block in df[df["series"].isin([g.series for g in go_lives])]
-        .sort_values(["series", "date"], kind="stable")
-        .groupby("series", sort=False)
-    }
-    found, seen = [], set()
-    for g in go_lives:
-        if g.series not in by_key or g.series not in values or (g.series, g.date) in decided:
-            continue
-        if (g.series, g.date) in seen:
-            continue
-        seen.add((g.series, g.date))
-        dates, shown = values[g.series]
-        earlier = [c for c in cuts.get(g.series, []) if c < g.date]
-        later = [c for c in cuts.get(g.series, []) if c > g.date]
-        since = max(earlier) if earlier else dt.date.min
-        until = min(later) if later else dt.date.max
-        before = shown[(dates >= since) & (dates < g.date)]
-        after = shown[(dates >= g.date) & (dates < until)]
-        evidence = go_live_evidence(list(before), list(after))
-        if evidence is not None:
-            found.append(Proposal(by_key[g.series], g, evidence))
-    found.sort(key=lambda p: (p.go_live.date, p.series.indicator.code, p.series.subject))
-    return found
 
 
 def _text(value) -> str | None:
@@ -552,57 +293,6 @@ def _floor(value: float | None, from_zero: bool) -> float | None:
     return max(0.0, value) if from_zero and value is not None else value
 
 
-def _point_rows(block: pd.DataFrame, meta: pd.DataFrame, from_zero: bool = False) -> list[dict]:
-    rows = []
-    previous_period = None
-    for row in block.itertuples(index=False):
-        date = pd.Timestamp(row.date)
-        raw = meta.loc[date]
-        period = int(row.period)
-        point_type = None if pd.isna(row.point_type) else str(row.point_type)
-        hidden = bool(raw["hidden"])
-        if point_type:
-            point_label = POINT_STYLES[point_type][0]
-        else:
-            point_label = "Hidden: it rests on small numbers" if hidden else "No value"
-        lpl = _number(row.lpl)
-        rows.append(
-            {
-                "period": date.date(),
-                "value": _number(row.value),
-                "hidden": hidden,
-                "mean": _number(row.mean),
-                "lpl": _floor(lpl, from_zero),
-                "floored": lpl is not None and _floor(lpl, from_zero) != lpl,
-                "upl": _number(row.upl),
-                "target": _number(row.target),
-                "point_type": point_type,
-                "point_label": point_label,
-                "signal": None if pd.isna(row.signal) else str(row.signal),
-                "rule": None if pd.isna(row.rule) else str(row.rule).replace("_", " "),
-                "limits_period": period,
-                "rebase": previous_period is not None and period != previous_period,
-                "numerator": shown_count(raw["numerator"]),
-                "denominator": shown_count(raw["denominator"]),
-            }
-        )
-        previous_period = period
-    return rows
-
-
-def _summary_row(row, from_zero: bool = False) -> dict:
-    return {
-        "points": int(row["points"]),
-        "mean": _number(row["mean"]),
-        "lpl": _floor(_number(row["lpl"]), from_zero),
-        "upl": _number(row["upl"]),
-        "target": _number(row["target"]),
-        "variation": None if pd.isna(row["variation"]) else str(row["variation"]),
-        "assurance": None if pd.isna(row["assurance"]) else str(row["assurance"]),
-        "improvement": str(row["improvement"]),
-    }
-
-
 def _dated(annotations: list[dict], points: list[dict]) -> list[dict]:
     """The annotations that fall within the series' time span, numbered in date order."""
     if not points:
@@ -618,23 +308,33 @@ def _dated(annotations: list[dict], points: list[dict]) -> list[dict]:
 def recency_problem(s: Series, latest: dt.date | None) -> str:
     """Why a series' data is out of date or patchy, or "" when it is not."""
     observed = s.observed
-    if not observed:
+    every = FREQUENCY_MONTHS.get(s.indicator.frequency, 1)
+    missed = sum(max(0, _months_between(a, b) // every - 1) for a, b in pairwise(observed))
+    return _recency_text(s.indicator, observed[-1] if observed else None, missed, latest)
+
+
+def _recency_text(indicator, last: dt.date | None, missed: int, latest: dt.date | None) -> str:
+    """``recency_problem`` from a series' latest recorded period and the values it misses."""
+    if last is None:
         return "No values recorded."
     problems = []
-    every = FREQUENCY_MONTHS.get(s.indicator.frequency, 1)
+    every = FREQUENCY_MONTHS.get(indicator.frequency, 1)
     allowed = max(RECENT_MONTHS, every)
     if latest is not None:
-        behind = _months_between(observed[-1], latest)
+        behind = _months_between(last, latest)
         if behind >= allowed:
             problems.append(
-                f"Latest value is for {observed[-1]:%B %Y}, {behind} months before the latest "
+                f"Latest value is for {last:%B %Y}, {behind} months before the latest "
                 f"period in the community's data ({latest:%B %Y})."
             )
-    missed = sum(max(0, _months_between(a, b) // every - 1) for a, b in pairwise(observed))
     if missed:
-        label = s.indicator.get_frequency_display().lower()
+        label = indicator.get_frequency_display().lower()
         problems.append(f"{missed} {label} value{'s' if missed != 1 else ''} missing.")
     return " ".join(problems)
+
+
+def _months_between(earlier: dt.date, later: dt.date) -> int:
+    return (later.year - earlier.year) * 12 + later.month - earlier.month
 
 
 def _cell_of(s: Series) -> tuple[str, str]:

@@ -4,7 +4,9 @@ Areas are each commissioning community (its commissioner and its member practice
 :func:`commissioning.store.communities.community_practices`) and each commissioner
 organisation holding registers of its own. An area's variables (:data:`PEER_VARIABLES`) are the
 shares of its registered patients aged 65 and over and under 15 at its latest list extract, and
-the latest ``AREA_IMD`` and ``AREA_RURAL`` observations for its organisation. Among the areas
+the latest ``AREA_IMD`` and ``AREA_RURAL`` observations for its organisation, all as they stood
+at the anchor area's own latest extract: areas are compared at one time, so an area of 2013 is
+not matched with today's figures of another (nor an area with no data yet by then). Among the areas
 with all four, each variable is turned into a z-score and the :data:`PEERS` nearest areas by
 Euclidean distance are the peers (:func:`commissioning.analytics.needs.peer_groups`).
 :func:`choose_and_store_peers` stores them as the peer group of the community's commissioner
@@ -115,12 +117,13 @@ def populations_at(org_ids, on_or_before=None) -> pd.DataFrame:
 # ---------------------------------------------------------------------------------- peers
 
 
-def area_profiles(areas: dict[int, Area]) -> pd.DataFrame:
+def area_profiles(areas: dict[int, Area], as_of: dt.date | None = None) -> pd.DataFrame:
     """The peer-group variables of every area: area, name, share_65, share_under_15 (of the
     registered patients at the area's latest extract), imd and rural (latest observations of
-    AREA_IMD and AREA_RURAL for the area's organisation; missing when not stored)."""
+    AREA_IMD and AREA_RURAL for the area's organisation; missing when not stored); with
+    ``as_of``, the latest on or before that date."""
     pairs = area_pairs(areas)
-    pop = populations_at(pairs["organisation_id"].unique())
+    pop = populations_at(pairs["organisation_id"].unique(), on_or_before=as_of)
     out = pd.DataFrame({"area": list(areas), "name": [a.name for a in areas.values()]})
     if not pop.empty:
         pop = pairs.merge(pop, on="organisation_id")
@@ -142,13 +145,24 @@ def area_profiles(areas: dict[int, Area]) -> pd.DataFrame:
     else:
         out = out.assign(share_65=np.nan, share_under_15=np.nan)
     for column, code in (("imd", IMD_INDICATOR), ("rural", RURAL_INDICATOR)):
-        rows = Observation.objects.filter(
+        found = Observation.objects.filter(
             indicator__code=code, organisation_id__in=list(areas), value__isnull=False
-        ).values_list("organisation_id", "period", "value")
+        )
+        if as_of is not None:
+            found = found.filter(period__lte=as_of)
+        rows = found.values_list("organisation_id", "period", "value")
         obs = pd.DataFrame(list(rows), columns=["area", "period", column])
         obs = obs.sort_values("period").drop_duplicates("area", keep="last")
         out = out.merge(obs[["area", column]], on="area", how="left")
     return out
+
+
+def latest_extract(area: Area) -> dt.date | None:
+    """The date of the area's latest registered-population extract (None without one)."""
+    found = PracticePopulation.objects.filter(organisation_id__in=area.units).aggregate(
+        latest=Max("date")
+    )
+    return found["latest"]
 
 
 def choose_peers(anchor_id: int, areas: dict[int, Area], k: int = PEERS):
@@ -158,7 +172,8 @@ def choose_peers(anchor_id: int, areas: dict[int, Area], k: int = PEERS):
     Returns (peers, method): peers a dataframe of area, name, rank, distance; or (None, reason)
     when they cannot be chosen.
     """
-    profiles = area_profiles(areas)
+    as_of = latest_extract(areas[anchor_id]) if anchor_id in areas else None
+    profiles = area_profiles(areas, as_of)
     variables = list(PEER_VARIABLES)
     usable = profiles.dropna(subset=variables).reset_index(drop=True)
     anchor = areas[anchor_id].name if anchor_id in areas else "this area"
@@ -185,7 +200,9 @@ def choose_peers(anchor_id: int, areas: dict[int, Area], k: int = PEERS):
         + ". Each is turned into a z-score across those areas and areas are compared by "
         "Euclidean distance (in standard deviations). Ages are from each area's latest list "
         f"extract; deprivation and rurality from the latest {IMD_INDICATOR} and "
-        f"{RURAL_INDICATOR} observations. Nearest first, with distances: {listed}."
+        f"{RURAL_INDICATOR} observations"
+        + (f", all as they stood on {as_of:%d %B %Y}" if as_of else "")
+        + f". Nearest first, with distances: {listed}."
     )
     mine = mine.drop(columns="area").rename(columns={"peer": "area"})
     return mine[["area", "name", "rank", "distance"]].reset_index(drop=True), method

@@ -29,7 +29,11 @@ from commissioning.provider_selection.models import (
     ProviderConsidered,
 )
 from commissioning.provider_selection.rules import CRITERIA
-from commissioning.provider_selection.standstill import standstill, working_day_after
+from commissioning.provider_selection.standstill import (
+    is_working_day,
+    standstill,
+    working_day_after,
+)
 from commissioning.store.models import (
     Activity,
     Contract,
@@ -78,6 +82,9 @@ def _assess(record, provider, scores: dict[str, int], summary: str) -> None:
 
 
 def _effort(record, community, people, date: dt.date, hours: list[str]) -> None:
+    """A procurement activity with hours, on the working day on or before ``date``."""
+    while not is_working_day(date):
+        date -= dt.timedelta(days=1)
     activity = Activity.objects.create(
         community=community,
         date=date,

@@ -79,9 +79,15 @@ def development_labour(development, *, money: bool, stages: dict[str, str]) -> d
         "task_hours": task_hours(development, split),
         "fte_years": float(total["fte_years"].sum()) if len(total) else 0.0,
         "cost": cell(total["cost"].iloc[0], "cost") if money and len(total) else None,
+        # the same cost as a number of pounds (None where not shown, or not costed), for the API
+        "cost_pounds": _pounds(total["cost"].iloc[0]) if money and len(total) else None,
         "by_stage": table(by_stage, money=money),
         "by_role": table(by_role, money=money),
     }
+
+
+def _pounds(value) -> float | None:
+    return None if pd.isna(value) else float(value)
 
 
 #: The scorecard's statuses in the order every surface lists them.

@@ -27,9 +27,15 @@ pytestmark = pytest.mark.usefixtures("demo", "db")
 
 
 def counts() -> dict[str, int]:
+    from commissioning.evidence.models import Evidence, Passage
+    from commissioning.provider_selection.models import DecisionRecord
+
     return {
         model.__name__: model.objects.count()
         for model in (
+            Evidence,
+            Passage,
+            DecisionRecord,
             CommissioningCommunity,
             Organisation,
             Person,
@@ -54,7 +60,7 @@ def test_the_same_seed_gives_the_same_data_and_another_seed_does_not(demo):
 
     build_demo(seed=demo.seed + 1, password="another-Pa55word")
     assert content_digest() != first
-    assert counts()["CommissioningCommunity"] == 3
+    assert counts()["CommissioningCommunity"] == 4
 
 
 def test_without_a_password_each_login_gets_its_own_random_one_and_progress_is_told(client):
@@ -63,7 +69,7 @@ def test_without_a_password_each_login_gets_its_own_random_one_and_progress_is_t
     assert len(said) >= 5
     assert any("practices" in s.lower() for s in said)
     passwords = [x.password for x in result.logins]
-    assert len(set(passwords)) == len(passwords) == 10
+    assert len(set(passwords)) == len(passwords) == 13  # an administrator, 3 for each community
     assert all(len(p) >= 16 for p in passwords)
     chosen = result.logins[1]
     signed = client.post("/login/", {"username": chosen.username, "password": chosen.password})

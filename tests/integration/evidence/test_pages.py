@@ -56,6 +56,14 @@ def test_commissioner_sees_confidential_evidence(client, town, stored):
     assert "<mark>block</mark> <mark>contract</mark>" in found
 
 
+def test_the_file_link_is_a_download(client, town, stored):
+    """The file is sent as an attachment; the link says so (the accessibility crawler, which
+    skips downloads, stopped on it once the demo had evidence)."""
+    client.force_login(town["commissioner"])
+    html = client.get(f"{LIST}{stored['open'].pk}/").content.decode()
+    assert f'href="{LIST}{stored["open"].pk}/file" download>open.txt</a>' in html
+
+
 def test_viewer_never_sees_confidential_evidence(client, town, stored):
     client.force_login(town["viewer"])
     assert "Secret interview" not in text(client.get(LIST))

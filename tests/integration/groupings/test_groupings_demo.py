@@ -1,4 +1,6 @@
-"""The demo's groupings: three localities that split each community's practices, and a network."""
+"""The demo's groupings: three localities that split each study community's practices, and a
+diabetes network in every community (the present-day community has networks and places instead
+of localities)."""
 
 from __future__ import annotations
 
@@ -14,7 +16,9 @@ pytestmark = pytest.mark.django_db
 
 def test_each_demo_community_has_localities_splitting_its_practices(demo):
     on = dt.date(2011, 6, 1)
-    for community in CommissioningCommunity.objects.filter(synthetic=True):
+    for community in CommissioningCommunity.objects.filter(
+        synthetic=True, commissioner__kind="pct"
+    ):
         practices = set(
             community.members.filter(kind="gp_practice").values_list("ods_code", flat=True)
         )
@@ -32,8 +36,12 @@ def test_each_demo_community_has_localities_splitting_its_practices(demo):
         assert sizes[-1] - sizes[0] <= 1  # nearly equal thirds
         network = Grouping.objects.get(community=community, kind="clinical_network")
         kinds = set(network.members.values_list("kind", flat=True))
-        assert {"acute_trust", "community_trust", "gp_practice"} <= kinds
+        # the acute trust, whoever ran community services after 2011, and practices
+        assert {"acute_trust", "gp_practice"} <= kinds and len(kinds) >= 2
         assert network.valid_from == dt.date(2010, 4, 1)
+    today = Grouping.objects.get(community__code="mereshire", kind="clinical_network")
+    assert today.valid_from == dt.date(2022, 4, 1)
+    assert not Grouping.objects.filter(community__code="mereshire", kind="locality").exists()
 
 
 def test_demo_grouping_pages_answer(demo, client):

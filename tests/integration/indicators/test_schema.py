@@ -91,7 +91,9 @@ def test_the_shipped_files_validate_and_cover_the_issue():
         "acsc.toml",
         "dementia.toml",
         "diabetes.toml",
+        "pct_era.toml",
         "population.toml",
+        "quality_and_experience.toml",
         "stroke.toml",
     ]
     library = read_files()
@@ -115,6 +117,12 @@ def test_the_shipped_files_validate_and_cover_the_issue():
     for d in library.definitions:  # every definition is complete and names its driver
         assert all(str(getattr(d, f)).strip() for f in FIELDS if f != "denominator"), d.code
         assert d.library == Path(d.file).stem
+    # The definitions of 2008-2013 (issue 24): all ages against Dementia UK, an annual audit.
+    assert codes["PCT_DEM_DX"].frequency == "monthly" and "65" not in codes["PCT_DEM_DX"].name
+    assert "Dementia UK" in codes["PCT_DEM_DX"].denominator
+    assert codes["PCT_NDA_8CP"].frequency == "annual"
+    era = [d for d in library.definitions if d.library == "pct_era"]
+    assert era and all(d.code.startswith("PCT_") for d in era)
 
 
 def test_the_schema_is_valid_json_schema_and_names_every_field():
@@ -243,7 +251,7 @@ def test_cli_validate_and_list(tmp_path, capsys):
     from commissioning.cli import main
 
     assert main(["indicators", "validate"]) == 0
-    assert "indicators in 5 files: all valid" in capsys.readouterr().out
+    assert "indicators in 7 files: all valid" in capsys.readouterr().out
     assert main(["indicators", "list", str(write(tmp_path, GOOD))]) == 0
     out = capsys.readouterr().out.splitlines()
     assert [line.split()[0] for line in out] == ["T_ONE", "T_TWO"]

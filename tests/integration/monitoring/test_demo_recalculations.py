@@ -44,13 +44,13 @@ def test_the_wirral_dementia_chart_reads_true_after_the_memory_service(client, d
     )
 
     wirral = CommissioningCommunity.objects.get(code="wirral")
-    indicator = Indicator.objects.get(code="DEM_DX")
+    indicator = Indicator.objects.get(code="PCT_DEM_DX")
     go_live = ServiceDevelopment.objects.get(
         community=wirral, slug="memory-assessment-service"
     ).go_live_date
     anchor = f"series-i{indicator.pk}-org{wirral.commissioner_id}"
     client.force_login(get_user_model().objects.get(username="wirral-commissioner"))
-    html = client.get("/communities/wirral/monitoring/?indicator=DEM_DX").content.decode()
+    html = client.get("/communities/wirral/monitoring/?indicator=PCT_DEM_DX").content.decode()
     rows, chart = _rows(html, anchor)
     judged = [r for r in rows if r["type"]]
     special = [r for r in judged if r["type"] != "common_cause"]
@@ -86,7 +86,7 @@ def test_the_demo_records_the_confirmations_where_developments_went_live(demo, d
         for r in Recalculation.objects.select_related("community", "indicator", "development")
     }
     wirral = {(c, i) for c, i, d in found if d == "memory-assessment-service"}
-    assert wirral == {("wirral", "DEM_DX"), ("wirral", "MEM_WAIT")}
+    assert wirral == {("wirral", "PCT_DEM_DX"), ("wirral", "PCT_MEM_WAIT")}
     # the other communities' developments with objectives have theirs too
     assert {c for c, _, _ in found} >= {"calderdale", "somerset", "wirral"}
     for r in Recalculation.objects.select_related("development"):

@@ -24,6 +24,22 @@ def test_demo_records_are_finalised_sealed_and_in_the_contract_register(awards):
     assert not awards["records"]["psr-msp-1"].is_final
 
 
+@pytest.mark.django_db
+def test_the_procurement_work_behind_demo_records_falls_on_working_days():
+    """On a Sunday the direct award's notice of intention is published on a Friday, and the
+    work 20 days before it fell on a Saturday (issue 24: no activity on a weekend or bank
+    holiday)."""
+    from commissioning.provider_selection.standstill import is_working_day
+    from commissioning.store.models import Activity
+
+    from .world import build
+
+    build(today=dt.date(2025, 6, 8))
+    dates = list(Activity.objects.values_list("date", flat=True))
+    assert len(dates) == 2
+    assert all(is_working_day(d) for d in dates), dates
+
+
 def test_a_finalised_record_is_never_changed_in_place(awards):
     dac = DecisionRecord.objects.get(pk=awards["records"]["psr-dac-1"].pk)
     dac.reasons = "Changed afterwards"

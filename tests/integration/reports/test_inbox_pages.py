@@ -64,7 +64,7 @@ def wirral(demo):
 
 @pytest.fixture
 def dementia_dx(demo):
-    return Indicator.objects.get(code="DEM_DX")
+    return Indicator.objects.get(code="PCT_DEM_DX")  # Wirral's diagnosis rate, 2008-2013
 
 
 @pytest.fixture

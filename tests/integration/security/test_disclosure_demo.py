@@ -37,7 +37,7 @@ def download(client: Client, community: str, kind: str) -> list[dict]:
     return list(csv.DictReader(io.StringIO(response.content.decode("utf-8-sig"))))
 
 
-@pytest.mark.parametrize("code", ["DM_AMPUT", "STROKE_ESD", "MEM_REFERRALS"])
+@pytest.mark.parametrize("code", ["PCT_DM_AMPUT", "PCT_STROKE_ESD", "MEM_REFERRALS"])
 def test_monitoring_page_shows_exactly_what_the_download_shows(demo, code):
     from commissioning.store.models import Indicator, Organisation
 
@@ -61,7 +61,7 @@ def test_monitoring_page_shows_exactly_what_the_download_shows(demo, code):
             assert page[period] is None, period
         else:
             assert page[period] == pytest.approx(float(row["value"])), period
-    if code == "DM_AMPUT":
+    if code == "PCT_DM_AMPUT":
         assert "2008-04-01" in hidden
     if code == "MEM_REFERRALS":  # a count: its value is the count as shown, rounded to 5
         assert all(v % 5 == 0 for v in page.values() if v is not None)

@@ -149,6 +149,10 @@ ROUTES: dict[str, Expect] = {
     "api/indicators/<indicator_id>": Expect(OK, others=SHARED, api=True),
     "api/observations": Expect(OK, others=OK, api=True),
     "api/observations/<observation_id>": Expect(roles(provider=MISSING), api=True),
+    # headline figures, guarded as their pages are
+    "api/communities/<code>/monitoring": Expect(OK, api=True),
+    "api/communities/<code>/scorecard": Expect(COMMISSIONING, api=True),
+    "api/developments/<development_id>/evaluation": Expect(COMMISSIONING, api=True),
     # evidence
     "evidence/<slug:code>/": Expect(OK),
     "evidence/<slug:code>/add/": Expect(roles(provider=FORBIDDEN, viewer=FORBIDDEN)),

@@ -79,12 +79,12 @@ def test_anonymous_user_is_sent_to_sign_in_from_every_page(client, memory):
         assert response["Location"].startswith("/login/?next="), url
 
 
-def test_admin_sees_the_three_demo_communities(client, demo):
+def test_admin_sees_the_demo_communities_of_both_eras(client, demo):
     from commissioning.store.models import CommissioningCommunity, ServiceDevelopment
 
     page = text(login(client, "admin").get("/"))
     communities = CommissioningCommunity.objects.order_by("name")
-    assert [c.name for c in communities] == ["Calderdale", "Somerset", "Wirral"]
+    assert [c.name for c in communities] == ["Calderdale", "Mereshire", "Somerset", "Wirral"]
     for c in communities:
         developments = ServiceDevelopment.objects.filter(community=c).count()
         row = (
@@ -93,6 +93,30 @@ def test_admin_sees_the_three_demo_communities(client, demo):
         )
         assert row in page
     assert "Synthetic data" in page
+    # The study's primary care trusts first, then today's integrated care board.
+    study = page.index("2008-2013: primary care trusts Communities led")
+    today = page.index("Today: integrated care boards Communities led")
+    assert study < page.index("Calderdale Synthetic") < page.index("Wirral Synthetic") < today
+    assert today < page.index("Mereshire Synthetic")
+
+
+def test_a_visitor_picks_one_era(client, demo):
+    login(client, "admin")
+    study = client.get("/", {"era": "pct"})
+    assert [c.code for g in study.context["groups"] for c in g["communities"]] == [
+        "calderdale",
+        "somerset",
+        "wirral",
+    ]
+    assert 'href="/?era=icb"' in study.content.decode()
+    assert '<strong aria-current="page">2008-2013: primary care trusts</strong>' in (
+        study.content.decode()
+    )
+    today = client.get("/", {"era": "icb"})
+    assert [c.code for g in today.context["groups"] for c in g["communities"]] == ["mereshire"]
+    assert "Calderdale" not in text(today).split("Show the communities of:")[1].split("Every")[0]
+    every = client.get("/", {"era": "nonsense"})
+    assert len(every.context["groups"]) == 2
 
 
 def test_community_commissioner_sees_only_their_community(client, demo):

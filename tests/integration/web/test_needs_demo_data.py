@@ -19,8 +19,10 @@ def test_registers_by_age_and_sex_add_up_to_every_all_age_register(demo):
     parts = pd.DataFrame(list(AgeSexRegister.objects.values(*keys, "register_size")))
     added = parts.groupby(keys, as_index=False)["register_size"].sum()
     both = whole.merge(added, on=keys, how="left", suffixes=("", "_bands")).fillna(0)
-    # every register of every practice and comparator area, every year and condition
-    assert len(whole) == 3 * 5 * (159 + 12) + 3 * 3  # the closed practice has 3 years
+    # every register of every practice and comparator area, every year and condition: the
+    # study's 159 practices (one closes, with 3 years) and today's 72 (one closes, with 2), and
+    # the comparator areas in both eras
+    assert len(whole) == 3 * 5 * (159 + 12) + 3 * 3 + 3 * 5 * (71 + 12) + 3 * 2
     assert (both["register_size"] == both["register_size_bands"]).all()
 
 
@@ -64,7 +66,9 @@ def test_twelve_synthetic_comparator_areas_with_deprivation_and_rurality(demo):
         indicator = Indicator.objects.get(code=code)
         assert indicator.patient_counts is False
         values = Observation.objects.filter(indicator=indicator).values_list("value", flat=True)
-        assert len(values) == 15  # 12 comparators and the 3 communities' commissioners
+        # 12 comparators and the 3 study communities' PCTs (IMD 2010, 2011 rurality), and
+        # for today the ICB (IMD 2019 and rurality) and the comparators again (IMD 2019)
+        assert len(values) == {"AREA_IMD": 28, "AREA_RURAL": 16}[code]
         assert min(values) >= 0 and max(values) <= 100
         assert len(set(values)) > 10  # the areas differ
 

@@ -148,10 +148,15 @@ def test_demo_peers_are_stored_nearest_neighbours_on_age_deprivation_and_ruralit
     stored = Grouping.objects.get(kind="peer_group", anchor=wirral.commissioner)
     assert stored.community == wirral
     assert "AREA_IMD" in stored.method and "AREA_RURAL" in stored.method
-    # the stored members are the five nearest on the four standardised variables
-    profiles = area_profiles(all_areas())
+    # the stored members are the five nearest on the four standardised variables, as they stood
+    # at Wirral's latest list extract (1 January 2013): the present-day ICB, with no list before
+    # 2022, is not compared, and the comparator areas are taken as they were in 2013 (issue 24)
+    profiles = area_profiles(all_areas(), dt.date(2013, 1, 1))
     variables = ["share_65", "share_under_15", "imd", "rural"]
-    assert profiles[variables].notna().all(axis=None) and len(profiles) == 15
+    usable = profiles.dropna(subset=variables)
+    assert len(usable) == 15 and "Mereshire" not in set(usable["name"])
+    assert "as they stood on 01 January 2013" in stored.method
+    profiles = usable
     peers = peer_groups(profiles, variables, unit="area", k=5)
     nearest = set(peers[peers["area"] == wirral.commissioner_id]["peer"])
     assert set(stored.members.values_list("pk", flat=True)) == nearest
@@ -197,8 +202,18 @@ def test_dementia_page_shows_an_illustrative_diagnosis_gap_and_projection(client
     page = text(response)
     assert "reference rates are illustrative" in page
     assert "Diagnosis rate" in page
-    assert "no births, deaths or moves" in page
+    assert "people die at England and Wales rates" in page
     assert 'data-chart-spec="projection-spec"' in response.content.decode()
+
+
+def test_the_dementia_projection_lets_people_die(client, demo):
+    """Issue 24: with nobody dying, Wirral's expected dementia grew from about 4,200 to 11,400
+    in ten years. With deaths, an ageing list still grows, but by a fraction of that."""
+    response = login(client, "wirral-commissioner").get(WIRRAL_DEMENTIA)
+    rows = response.context["projection"]["rows"]
+    first, last = (int(r["expected"].replace(",", "")) for r in (rows[0], rows[-1]))
+    assert len(rows) == 11
+    assert 1.0 < last / first < 1.6
 
 
 def test_other_community_and_provider_are_not_found(client, demo):
@@ -447,3 +462,23 @@ def test_registers_by_age_for_only_some_practices_give_no_rate_and_are_not_a_ref
     ratio = re.search(r'data-cell="isr">(.*?)</dd>', response.content.decode(), re.S).group(1)
     assert ratio.startswith(f"{878 / 860:.2f} ")
     assert "of the 1 area held here" in text(response)
+
+
+def test_a_closed_cohort_of_the_very_old_shrinks_each_year():
+    """What was wrong before (issue 24): projected people never died, so a projection's oldest
+    band only grew."""
+    from commissioning.analytics.needs import mortality
+    from commissioning.web.views.needs import age_forward
+
+    pop = pd.DataFrame(
+        {
+            "unit": "x",
+            "age_band": ["85-89", "90+"],
+            "sex": ["male", "male"],
+            "population": [0.0, 1000.0],
+        }
+    )
+    aged = age_forward(pop, 3)
+    top = aged[aged["age_band"] == "90+"].sort_values("offset")["population"].tolist()
+    survival = mortality.band_survival(90, None, "male")
+    assert top == pytest.approx([1000 * survival**k for k in range(4)])

@@ -12,6 +12,8 @@ from commissioning.analytics.disclosure import (
     SuppressionPolicy,
     disclose_observation,
     disclose_observations,
+    shown_numbers,
+    shown_values,
     suppress,
 )
 from commissioning.analytics.pseudonyms import (
@@ -123,6 +125,48 @@ def test_one_observation_is_disclosed_as_a_table_of_them_is(rows, policy):
         expected = table.loc[i, ["numerator", "denominator", "value", "suppressed"]].tolist()
         assert [_cell(x) for x in one[:3]] == [_cell(x) for x in expected[:3]], (rows[i], one)
         assert one[3] == bool(expected[3])
+
+
+@given(
+    st.lists(
+        st.tuples(_counts, _counts, _values, st.booleans(), st.sampled_from([None, "a", "b"])),
+        min_size=1,
+        max_size=40,
+    ),
+    st.sampled_from([SuppressionPolicy(), SuppressionPolicy(10, 10), SuppressionPolicy(0, 1)]),
+    st.booleans(),
+)
+def test_shown_numbers_are_the_shown_values(rows, policy, grouped):
+    """The arrays of numbers the monitoring pages work on (600,000 observations at once) show
+    what the data-frame rule shows: the same cells hidden, the same numbers otherwise, for rows
+    that count patients and rows that do not, with and without a grouping's total beside its
+    parts (the first row of each group its total)."""
+    frame = pd.DataFrame(
+        [r[:3] for r in rows], columns=["numerator", "denominator", "value"], dtype=float
+    )
+    counted = pd.Series([r[3] for r in rows])
+    groups = totals = None
+    if grouped:
+        groups = pd.Series([r[4] for r in rows], dtype=object)
+        totals = pd.Series(~groups.duplicated() & groups.notna())
+    table = shown_values(frame, counted, policy, groups=groups, totals=totals)
+    arrays = shown_numbers(
+        frame["numerator"].to_numpy(),
+        frame["denominator"].to_numpy(),
+        frame["value"].to_numpy(),
+        counted.to_numpy(),
+        policy,
+        groups=groups,
+        totals=totals,
+    )
+    for i in range(len(rows)):
+        expected = table.loc[i]
+        assert bool(arrays.hidden[i]) == bool(expected["hidden"]), rows[i]
+        assert _cell(arrays.value[i]) == _cell(expected["value"]), rows[i]
+        for name in ("numerator", "denominator"):
+            star = bool(getattr(arrays, f"{name}_hidden")[i])
+            shown = SUPPRESSED if star else getattr(arrays, name)[i]
+            assert _cell(shown) == _cell(expected[name]), (rows[i], name)
 
 
 def test_one_observation_worked_by_hand():

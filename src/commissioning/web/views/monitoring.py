@@ -14,6 +14,7 @@ from django.utils.safestring import mark_safe
 
 from commissioning.access.communities import community_or_404
 from commissioning.access.policy import scope_of, visible, visible_or_404
+from commissioning.monitoring.arrays import work_out
 from commissioning.monitoring.presenter import (
     ASSURANCES,
     VARIATIONS,
@@ -228,6 +229,7 @@ def community_monitoring(request, code: str):
     community = community_or_404(request.user, code)
     asked_grouping = request.GET.get("grouping")
     paging = _paging(request)
+    scope = repr(scope_of(request.user))
 
     def work():
         observations = community_observations(request.user, community)
@@ -238,7 +240,7 @@ def community_monitoring(request, code: str):
             observations = observations.filter(
                 organisation_id__in=practice_ids, service__isnull=True
             )
-        monitoring = build(
+        computed = work_out(
             observations,
             annotations=_go_lives(request.user, community),
             latest=latest_period(request.user, community),
@@ -246,22 +248,28 @@ def community_monitoring(request, code: str):
             go_lives=go_lives(request.user, community),
             extra_series=totals,
             total_members=members,
-            **paging,
         )
-        return monitoring, grouping
+        return computed, grouping
 
-    # Kept until a record changes (store.computed): what the login may see, the community,
-    # the grouping and the page make the key.
-    monitoring, grouping = remembered(
-        "community monitoring",
-        (repr(scope_of(request.user)), community.code, asked_grouping, sorted(paging.items())),
-        work,
-        shared=True,  # read, never changed, by the requests that get it (_page_context)
+    # Every series worked out once, kept until a record changes (store.computed): what the login
+    # may see, the community and the grouping make the key. Each page of charts (a page, an
+    # indicator, a cell of the matrix) is then drawn from it and kept as well: only its charts
+    # cost anything. Both are read, never changed, by the requests that get them.
+    computed, grouping = remembered(
+        "community monitoring", (scope, community.code, asked_grouping), work, shared=True
+    )
+    monitoring = remembered(
+        "community monitoring page",
+        # the kept result's id ties a page to that very result (one worked out before a change
+        # never lends a page to one worked out after)
+        (id(computed), scope, community.code, asked_grouping, sorted(paging.items())),
+        lambda: computed.page(**paging),
+        shared=True,
     )
     wanted = request.GET.get("series")  # a link to one chart (from an alert): go to its page
     if wanted and "page" not in request.GET:
         target = next((s for s in monitoring.series if s.anchor == wanted), None)
-        if target is not None and target not in monitoring.shown:
+        if target is not None and target.key not in {s.key for s in monitoring.shown}:
             query = _query(
                 request, keep_cell=False, indicator=target.indicator.code, page=target.page
             )
@@ -271,7 +279,7 @@ def community_monitoring(request, code: str):
     # result (one worked out before a change never lends its links to one worked out after).
     links = remembered(
         "community monitoring links",
-        (id(monitoring), repr(scope_of(request.user)), community.code, sorted(request.GET.lists())),
+        (id(monitoring), scope, community.code, sorted(request.GET.lists())),
         lambda: _page_context(request, monitoring),
         shared=True,
     )

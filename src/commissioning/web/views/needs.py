@@ -22,6 +22,7 @@ about the whole community's practices, which they do not see.
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import altair as alt
 import numpy as np
@@ -50,6 +51,7 @@ from commissioning.analytics.needs import (
     expected_prevalence,
     funnel,
     isr,
+    mortality,
     project_prevalence,
 )
 from commissioning.analytics.needs.funnel import LEVELS, proportion_limits
@@ -340,21 +342,37 @@ def _older_bands(pop: pd.DataFrame, reference: pd.DataFrame) -> pd.DataFrame:
     return pop[keep].copy()
 
 
-def age_forward(pop: pd.DataFrame, years: int) -> pd.DataFrame:
-    """The population aged forward a year at a time, with no births, deaths or migration.
+def _band_bounds(band: str) -> tuple[int, int | None]:
+    """(first, last) ages of a band label such as 65-69; (90, None) for 90+."""
+    numbers = [int(n) for n in re.findall(r"\d+", str(band))]
+    first = numbers[0] if numbers else 0
+    return first, (numbers[1] if len(numbers) > 1 else None)
 
-    Each year a fifth of every five-year band moves up to the next band (the top band keeps its
-    people). ``pop`` has unit, age_band, sex, population; returns the same with ``year`` offsets
-    0 (the base) to ``years``.
+
+def age_forward(pop: pd.DataFrame, years: int) -> pd.DataFrame:
+    """The population aged forward a year at a time: each year people die at England and Wales
+    rates for their age and sex (:mod:`commissioning.analytics.needs.mortality`), then a fifth
+    of every five-year band moves up to the next band (the top band keeps its people). No births
+    or migration. ``pop`` has unit, age_band, sex, population; returns the same with ``year``
+    offsets 0 (the base) to ``years``.
     """
     order = sorted(set(pop["age_band"]), key=age_from)
+    bounds = [_band_bounds(b) for b in order]
     frames = []
     for sex, part in pop.groupby("sex"):
+        if sex in mortality.GOMPERTZ:
+            alive = mortality.survival_by_band(bounds, sex)
+        else:  # persons: the average of the two
+            alive = (
+                mortality.survival_by_band(bounds, "male")
+                + mortality.survival_by_band(bounds, "female")
+            ) / 2
         counts = part.set_index("age_band")["population"].reindex(order).fillna(0).to_numpy(float)
         for y in range(years + 1):
             frames.append(
                 pd.DataFrame({"age_band": order, "sex": sex, "population": counts, "offset": y})
             )
+            counts = counts * alive
             moving = counts / 5
             moving[-1] = 0.0
             counts = counts - moving
@@ -629,7 +647,8 @@ def _projection_section(pop: pd.DataFrame, reference, diagnosis: dict | None, co
     description = (
         f"Projected number of people with {condition.name}: {shown_count(first.cases)} in "
         f"{int(first.year)} and {shown_count(last.cases)} in {int(last.year)}, holding the "
-        "reference age-sex rates constant."
+        "reference age-sex rates constant and letting people die at England and Wales rates "
+        "for their age and sex (ONS life tables, 2010-2012)."
     )
     return {
         "rows": rows,
