@@ -291,6 +291,27 @@ def test_the_alerts_use_the_confirmed_recalculation(town):
     assert [i.kind for i in digest.items] == []
 
 
+def test_the_api_uses_the_confirmed_recalculation(town, client_for):
+    viewer = client_for("viewer")
+
+    def dx():
+        response = viewer.get("/api/communities/recalctown/monitoring", {"page_size": 100})
+        assert response.status_code == 200
+        return next(s for s in response.json()["items"] if s["key"] == dx_key(town))
+
+    before = dx()
+    assert before["mean"] == pytest.approx(44.0333, abs=1e-4)
+    assert before["assurance_kind"] == "inconsistent"
+    assert before["limits_recalculated"] == []
+    _confirmed(town)
+    after = dx()  # as the page draws it, with the recalculation and its reason
+    assert after["mean"] == pytest.approx(48.0333, abs=1e-4)
+    assert after["lower_limit"] == pytest.approx(46.8242, abs=1e-4)
+    assert after["upper_limit"] == pytest.approx(49.2424, abs=1e-4)
+    assert (after["variation_kind"], after["assurance_kind"]) == ("common_cause", "consistent_pass")
+    assert after["limits_recalculated"] == [{"period": "2011-01-01", "reason": REASON}]
+
+
 # --- limits from zero --------------------------------------------------------------------
 
 
