@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "commissioning.provider_selection",
     "commissioning.contracts",
     "commissioning.work",
+    "commissioning.monitoring",
 ]
 
 MIDDLEWARE = [

@@ -29,7 +29,9 @@ def test_wirral_monitoring_charts_draw(demo_server, page):
 
     charts = page.locator(".app-spc-series .app-chart__canvas")
     assert charts.count() >= 10
-    first = page.locator(".app-spc-series").first
+    # the first chart of at least 12 values (the demo's context indicators, deprivation and
+    # rurality, have one value each and come first)
+    first = page.locator(".app-spc-series:has(tbody tr[data-period]:nth-child(12))").first
     drawn = first.locator("[data-chart-drawn='true']")
     drawn.wait_for(timeout=60_000)
     assert drawn.locator("svg .mark-symbol path").count() >= 12  # one point per month at least

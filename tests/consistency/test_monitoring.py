@@ -56,6 +56,7 @@ def _page_series(client, code: str) -> dict[str, dict]:
                 "assurance": assurance.replace("&#x27;", "'"),
                 "caution": caution.group(1) if caution else "",
                 "latest": _latest(body),
+                "recalculated": re.findall(r'data-recalculated="([\d-]+)"', body),
             }
         if not sections or f"?page={page + 1}" not in html:
             return found
@@ -72,6 +73,11 @@ def test_each_series_has_one_judgement_on_the_page_in_the_report_and_in_the_api(
     assert len(rows) == len(on_page), code
     api = api_items(admin_client, f"/api/communities/{code}/monitoring")
     assert {f"series-{s['key']}" for s in api} == set(on_page), code
+    # the limits recalculated where a commissioner confirmed it: the same on the page and in the
+    # API (the demo confirms what the app proposes at its developments' go-lives)
+    for s in api:
+        dates = [r["period"] for r in s["limits_recalculated"]]
+        assert dates == on_page[f"series-{s['key']}"]["recalculated"], s
     # the report lists the series in the API's order
     assert [r["Series"] for r in rows] == [
         f"{s['indicator_name']} ({s['unit']}) — {s['subject']}" for s in api
@@ -115,6 +121,11 @@ def test_each_series_has_one_judgement_on_the_page_in_the_report_and_in_the_api(
             and s["caution"] == (row["Caution"] or "")
             for s in matches
         ), (row, matches)
+
+
+def test_the_demo_has_recalculated_limits_for_the_api_and_page_to_agree_on(admin_client):
+    api = api_items(admin_client, "/api/communities/wirral/monitoring")
+    assert any(s["limits_recalculated"] for s in api)
 
 
 def test_a_series_too_short_to_judge_is_not_called_common_cause(admin_client):

@@ -4,8 +4,10 @@ judges it.
 Everything comes from :func:`commissioning.monitoring.presenter.build`, run on the community's
 observations that the login may read (:func:`commissioning.monitoring.records
 .community_observations`), as the page runs it: the same series, in the same order, with the
-same latest value as shown, variation and assurance words and caution. A value resting on a
-small count is hidden (null, ``latest_hidden`` true), as on the page.
+same latest value as shown, variation and assurance words and caution, and the same limits:
+recalculated where a commissioner confirmed it (each such recalculation is listed with its
+reason, as the chart marks it). A value resting on a small count is hidden (null,
+``latest_hidden`` true), as on the page.
 """
 
 from __future__ import annotations
@@ -18,9 +20,15 @@ from commissioning.access.communities import community_or_404
 from commissioning.api.communities import CODE_PATTERN
 from commissioning.api.paging import PageQuery, paged
 from commissioning.monitoring.presenter import build
+from commissioning.monitoring.recalculations import recorded
 from commissioning.monitoring.records import community_observations, latest_period
 
 router = Router(tags=["monitoring"])
+
+
+class RecalculationOut(Schema):
+    period: date = Field(description="The first period of the new limits")
+    reason: str = Field(description="Why the limits were recalculated, as the commissioner gave it")
 
 
 class SeriesOut(Schema):
@@ -51,6 +59,10 @@ class SeriesOut(Schema):
         description="consistent_pass, consistent_fail, inconsistent, or none"
     )
     caution: str = Field(description="What to know before trusting the limits; empty when none")
+    limits_recalculated: list[RecalculationOut] = Field(
+        description="Where the limits were recalculated (confirmed by a commissioner at a "
+        "development's go-live), oldest first; the limits given are those of the latest period"
+    )
 
 
 def series_out(s) -> dict:
@@ -75,6 +87,9 @@ def series_out(s) -> dict:
         "assurance": s.assurance.label,
         "assurance_kind": s.assurance.kind,
         "caution": s.caution,
+        "limits_recalculated": [
+            {"period": r["period"], "reason": r["reason"]} for r in s.recalculations
+        ],
     }
 
 
@@ -96,6 +111,7 @@ def list_series(
     found = build(
         community_observations(request.user, community),
         latest=latest_period(request.user, community),
+        recalculations=recorded(request.user, community),
         page=query.page,
         page_size=query.page_size,
         render=False,

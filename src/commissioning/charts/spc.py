@@ -31,13 +31,17 @@ MARKS = "marks"
 
 
 @functools.lru_cache(maxsize=64)
-def spc_chart(y_title: str, has_target: bool, has_marks: bool) -> dict:
-    """The design of a Making Data Count chart (Altair), its data left to named datasets."""
+def spc_chart(y_title: str, has_target: bool, has_marks: bool, from_zero: bool = False) -> dict:
+    """The design of a Making Data Count chart (Altair), its data left to named datasets.
+
+    ``from_zero``: the measure cannot be negative, so the y axis starts at 0 (its lower limit
+    is never below 0 either: the presenter shows it from zero)."""
     x = alt.X("Period:T", title="Period", axis=alt.Axis(format="%b %Y", labelAngle=0))
     base = alt.Chart(alt.Data(name=POINTS)).encode(x=x)
+    scale = alt.Scale(zero=True, domainMin=0) if from_zero else alt.Scale(zero=False)
     layers = [
         base.mark_line(color=NHS_DARK_GREY, strokeDash=[6, 4], strokeWidth=1.5).encode(
-            y=alt.Y("Upper limit:Q", title=y_title, scale=alt.Scale(zero=False)),
+            y=alt.Y("Upper limit:Q", title=y_title, scale=scale),
             detail="Limits:N",
         ),
         base.mark_line(color=NHS_DARK_GREY, strokeDash=[6, 4], strokeWidth=1.5).encode(

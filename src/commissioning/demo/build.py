@@ -37,6 +37,7 @@ from commissioning.demo.providers_contracts import (
 )
 from commissioning.demo.surveys import build_surveys
 from commissioning.errors import UserError
+from commissioning.monitoring.demo import confirm_go_live_recalculations
 from commissioning.provider_selection.demo import add_award_records
 from commissioning.store import models as m
 from commissioning.store.audit import acting_as
@@ -236,6 +237,8 @@ def build_demo(
         say("Service developments, activities and who took part")
         build_activities(b)
         build_groupings(b)  # localities and a clinical network (commissioning.demo.groupings)
+        for community in b.communities.values():  # limits recalculated where developments went live
+            confirm_go_live_recalculations(community)
         say("Interviews, meeting notes and documents, coded to the seven themes")
         build_evidence(b)
         say("Provider selection decision records")

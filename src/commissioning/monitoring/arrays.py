@@ -19,6 +19,7 @@ import datetime as dt
 import functools
 import io
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -46,6 +47,7 @@ from commissioning.analytics.spc.engine import (
 from commissioning.analytics.spc.groups import Groups, last_present
 from commissioning.analytics.spc.point_type import POINT_TYPES
 from commissioning.charts.spc import POINT_STYLES
+from commissioning.monitoring.models import Decision
 from commissioning.monitoring.presenter import (
     ASSURANCES,
     FREQUENCY_MONTHS,
@@ -56,19 +58,23 @@ from commissioning.monitoring.presenter import (
     VARIATIONS,
     Icon,
     Monitoring,
+    Proposal,
     Series,
     _cell_of,
     _dated,
+    _floor,
     _number,
     _recency_text,
     _text,
     assurance_icon,
     describe,
+    from_zero,
     matrix,
     shown_count,
     spc_spec,
     variation_icon,
 )
+from commissioning.monitoring.rules import go_live_evidence
 from commissioning.store.models import Indicator, Organisation, Service
 
 # What is read of each observation (names come apart: one row per subject, not per value).
@@ -198,6 +204,7 @@ class Computed:
     numerator_hidden: np.ndarray | None = None
     denominator_hidden: np.ndarray | None = None
     hidden: np.ndarray | None = None  # the value is hidden
+    proposals: list[Proposal] = field(default_factory=list)  # recalculations to decide
 
     def page(
         self,
@@ -226,6 +233,10 @@ class Computed:
         page = min(max(1, page), pages)
         shown = self._drawn(listed[(page - 1) * size : page * size], render)
         drawn = {s.key: s for s in shown}
+        proposals = [
+            dataclasses.replace(p, series=drawn[p.series.key]) if p.series.key in drawn else p
+            for p in self.proposals
+        ]
         return Monitoring(
             [drawn.get(s.key, s) for s in self.series] if drawn else self.series,
             self.matrix,
@@ -240,6 +251,7 @@ class Computed:
             first=(page - 1) * size + 1 if shown else 0,
             total=len(listed),
             cell=cell,
+            proposals=proposals,
         )
 
     def _drawn(self, chosen: list[Series], render: bool) -> list[Series]:
@@ -254,7 +266,10 @@ class Computed:
         for s, (a, b) in zip(chosen, spans, strict=True):
             span = slice(at, at + b - a)
             at = span.stop
-            drawn = dataclasses.replace(s, points=self._point_rows(points, span, rows[span]))
+            drawn = dataclasses.replace(
+                s, points=self._point_rows(points, span, rows[span], s.from_zero)
+            )
+            drawn.floored = any(p["floored"] for p in drawn.points)
             drawn.annotations = _dated(
                 self.annotations.get(None, []) + self.annotations.get(s.indicator.pk, []),
                 drawn.points,
@@ -271,9 +286,12 @@ class Computed:
             out.append(drawn)
         return out
 
-    def _point_rows(self, points: pd.DataFrame, span: slice, rows: np.ndarray) -> list[dict]:
+    def _point_rows(
+        self, points: pd.DataFrame, span: slice, rows: np.ndarray, from_zero: bool = False
+    ) -> list[dict]:
         """One series' rows of the chart's table: its points (from the engine) and counts as
-        shown."""
+        shown; the lower limit of a measure that cannot be negative (``from_zero``) never below
+        zero (``floored`` where it was)."""
         block = points.iloc[span]
         dates = block["date"].tolist()
         columns = {name: block[name].tolist() for name in ("value", "mean", "lpl", "upl", "target")}
@@ -303,13 +321,15 @@ class Computed:
                 point_label = "Hidden: it rests on small numbers"
             else:
                 point_label = "No value"
+            lpl = _number(columns["lpl"][i])
             out.append(
                 {
                     "period": pd.Timestamp(date).date(),
                     "value": _number(columns["value"][i]),
                     "hidden": bool(hidden[i]),
                     "mean": _number(columns["mean"][i]),
-                    "lpl": _number(columns["lpl"][i]),
+                    "lpl": _floor(lpl, from_zero),
+                    "floored": lpl is not None and _floor(lpl, from_zero) != lpl,
                     "upl": _number(columns["upl"][i]),
                     "target": _number(columns["target"][i]),
                     "point_type": point_type,
@@ -405,7 +425,8 @@ def work_out(
     indicators: list[Indicator] = (),
     annotations: dict[int | None, list[dict]] | None = None,
     latest: dt.date | None = None,
-    rebase_from: dt.date | None = None,
+    recalculations: Sequence = (),
+    go_lives: Sequence = (),
     extra_series: pd.DataFrame | None = None,
     total_members: dict[dt.date, set[int]] | None = None,
     page_size: int | None = PAGE_SIZE,
@@ -416,11 +437,16 @@ def work_out(
     ``indicators`` lists indicators the page is about even if nothing has been observed for them
     (they become data-quality exceptions). ``annotations`` maps an indicator id (or None for
     every chart) to dated labels drawn on the time axis. ``latest`` is the latest period in the
-    community's data, against which recency is judged. ``rebase_from`` starts new limits at
-    each series' first period on or after that date (a known change to the process, such as a
-    development's go-live). ``extra_series`` adds series made elsewhere (a grouping's totals),
-    in ``FRAME_COLUMNS``; ``total_members`` gives the practices that add up to them in each
-    period. ``page_size`` charts make a page (None: every series on one).
+    community's data, against which recency is judged. ``recalculations`` are the community's
+    recorded decisions about limits (:func:`.recalculations.recorded`): each confirmed one starts
+    new limits at its series' first period on or after its date (not the series' first period);
+    any decision stops the same recalculation being proposed again. ``go_lives`` are the series
+    touched by developments with their go-live dates (:func:`.recalculations.go_lives`): those
+    the rule of :mod:`.rules` supports become ``proposals``. The lower limit of a measure that
+    cannot be negative (:func:`.presenter.from_zero`) is shown from zero.
+    ``extra_series`` adds series made elsewhere (a grouping's totals), in ``FRAME_COLUMNS``;
+    ``total_members`` gives the practices that add up to them in each period. ``page_size``
+    charts make a page (None: every series on one).
 
     Every value, count and statistic is worked out from the values as they may be shown (the
     one small-numbers rule, :func:`commissioning.analytics.disclosure.shown_numbers`): a value
@@ -464,7 +490,14 @@ def work_out(
         # a grouping's practices get secondary suppression beside its total (as before any total)
         members = total_members if extra_series is not None else None
         _work_out_series(
-            computed, data, kind, by_id, extra_keys, extra_subjects, rebase_from, members
+            computed,
+            data,
+            kind,
+            by_id,
+            extra_keys,
+            extra_subjects,
+            (recalculations, go_lives),
+            members,
         )
         for s in series:
             s.suppression = suppression
@@ -492,11 +525,11 @@ def _work_out_series(
     by_id: dict,
     extra_keys: list[str],
     extra_subjects: list[str],
-    rebase_from: dt.date | None,
+    decided: tuple[Sequence, Sequence],
     members: dict[dt.date, set[int]] | None,
 ) -> None:
-    """``work_out`` for at least one observation: fills in ``computed``'s series, exceptions
-    and arrays."""
+    """``work_out`` for at least one observation: fills in ``computed``'s series, exceptions,
+    arrays and proposals. ``decided`` is ``work_out``'s recalculations and go-lives."""
     indicator_of = data["indicator_id"]
     key = (indicator_of << 34) | (kind << 32) | data["subject_id"]
     unique, codes = np.unique(key, return_inverse=True)
@@ -532,13 +565,10 @@ def _work_out_series(
     improvement = np.array(
         [_IMPROVEMENT_CODE[IMPROVEMENT[i.polarity]] for i in series_indicator], dtype=np.int8
     )[codes]
-    rebase = np.zeros(len(codes), dtype=np.int8)
-    if rebase_from is not None:
-        after = dates >= np.datetime64(rebase_from, "D")
-        first_row = np.zeros(len(codes), dtype=bool)
-        first_row[starts] = True
-        earlier_after = np.r_[False, after[:-1]] & ~first_row
-        rebase = (after & ~earlier_after & ~first_row).astype(np.int8)
+    keys = _series_keys(first_ind, first_kind, first_subject, extra_keys)
+    recalculations, go_lives = decided
+    confirmed = [r for r in recalculations if r.decision == Decision.CONFIRMED]
+    rebase, restarts = _rebases(keys, dates, starts, stops, confirmed)
     result = charts(
         prepare_arrays(
             series_codes=codes,
@@ -579,18 +609,13 @@ def _work_out_series(
     # one Series for each, in the order of their keys (the exceptions' order)
     organisation_names = _names(Organisation, arrays["organisation_id"])
     service_names = _names(Service, arrays["service_id"])
-    keys, subjects = [], []
-    for ind, what, subject in zip(
-        first_ind.tolist(), first_kind.tolist(), first_subject.tolist(), strict=True
-    ):
+    subjects = []
+    for what, subject in zip(first_kind.tolist(), first_subject.tolist(), strict=True):
         if what == _GROUPING:  # a grouping's total, keyed as records.grouping_totals says
-            keys.append(extra_keys[subject])
             subjects.append(extra_subjects[subject])
         elif what == _SERVICE:
-            keys.append(f"i{ind}-svc{subject}")
             subjects.append(str(service_names.get(subject)))
         else:
-            keys.append(f"i{ind}-org{subject}")
             subjects.append(str(organisation_names.get(subject)))
     columns = {name: summary[name].tolist() for name in ("points", "mean", "lpl", "upl", "target")}
     labels = {
@@ -598,12 +623,15 @@ def _work_out_series(
         for name in ("variation", "assurance", "improvement")
     }
     latest = computed.latest
+    zero_of = {i.pk: from_zero(i) for i in by_id.values()}  # limits shown from zero
     for code in sorted(range(count), key=keys.__getitem__):
         s = Series(key=keys[code], indicator=series_indicator[code], subject=subjects[code])
+        s.from_zero = zero_of[s.indicator.pk]
+        s.recalculations = restarts.get(s.key, [])
         s.summary = {
             "points": int(columns["points"][code]),
             "mean": _number(columns["mean"][code]),
-            "lpl": _number(columns["lpl"][code]),
+            "lpl": _floor(_number(columns["lpl"][code]), s.from_zero),
             "upl": _number(columns["upl"][code]),
             "target": _number(columns["target"][code]),
             "variation": _text(labels["variation"][code]),
@@ -631,6 +659,98 @@ def _work_out_series(
     computed.numerator, computed.denominator = shown.numerator, shown.denominator
     computed.numerator_hidden = shown.numerator_hidden
     computed.denominator_hidden = shown.denominator_hidden
+    if go_lives:
+        computed.proposals = _proposals(computed, dates, shown.value, recalculations, go_lives)
+
+
+def _series_keys(
+    first_ind: np.ndarray, first_kind: np.ndarray, first_subject: np.ndarray, extra_keys: list[str]
+) -> list[str]:
+    """Each series' key (:attr:`.presenter.Series.key`), in the order of their codes."""
+    keys = []
+    for ind, what, subject in zip(
+        first_ind.tolist(), first_kind.tolist(), first_subject.tolist(), strict=True
+    ):
+        if what == _GROUPING:  # a grouping's total, keyed as records.grouping_totals says
+            keys.append(extra_keys[subject])
+        elif what == _SERVICE:
+            keys.append(f"i{ind}-svc{subject}")
+        else:
+            keys.append(f"i{ind}-org{subject}")
+    return keys
+
+
+def _rebases(
+    keys: list[str], dates: np.ndarray, starts: np.ndarray, stops: np.ndarray, confirmed
+) -> tuple[np.ndarray, dict[str, list[dict]]]:
+    """The engine's ``rebase`` array for the confirmed recalculations (rows sorted by series
+    and date; series ``i`` in rows ``starts[i]:stops[i]``), and for each series the
+    recalculations that start new limits in it (where, and what was recorded).
+
+    A recalculation starts new limits at its series' first row dated on or after its date,
+    unless that is the series' first row (nothing to recalculate) or there is none.
+    """
+    rebase = np.zeros(len(dates), dtype=np.int8)
+    restarts: dict[str, list[dict]] = {}
+    if not confirmed:
+        return rebase, restarts
+    code_of = {key: code for code, key in enumerate(keys)}
+    for r in sorted(confirmed, key=lambda r: r.starts):
+        code = code_of.get(r.series)
+        if code is None:
+            continue
+        first, stop = int(starts[code]), int(stops[code])
+        at = first + int(np.searchsorted(dates[first:stop], np.datetime64(r.starts, "D")))
+        if at == first or at >= stop:
+            continue
+        rebase[at] = 1
+        restarts.setdefault(r.series, []).append(
+            {
+                "period": dates[at].item(),
+                "starts": r.starts,
+                "reason": r.reason,
+                "development": r.development.title if r.development_id else "",
+                "by": r.decided_by_name,
+                "when": r.decided_at,
+            }
+        )
+    return rebase, restarts
+
+
+def _proposals(
+    computed: Computed, dates: np.ndarray, values: np.ndarray, recalculations, go_lives
+) -> list[Proposal]:
+    """The recalculations the rule of :mod:`.rules` supports among ``go_lives`` (series touched
+    by a development, with its go-live date) that nobody has decided yet, judged on the values
+    as shown (``values``: NaN where hidden), within the period (between confirmed
+    recalculations) the go-live falls in."""
+    by_key = {s.key: s for s in computed.series}
+    decided = {(r.series, r.starts) for r in recalculations}
+    cuts: dict[str, list[dt.date]] = {}
+    for r in recalculations:
+        if r.decision == Decision.CONFIRMED:
+            cuts.setdefault(r.series, []).append(r.starts)
+    found, seen = [], set()
+    for g in go_lives:
+        if g.series not in by_key or (g.series, g.date) in decided or (g.series, g.date) in seen:
+            continue
+        seen.add((g.series, g.date))
+        first, stop = computed.rows[g.series]
+        here, shown = dates[first:stop], values[first:stop]
+        earlier = [c for c in cuts.get(g.series, []) if c < g.date]
+        later = [c for c in cuts.get(g.series, []) if c > g.date]
+        day = np.datetime64(g.date, "D")
+        before = here < day
+        after = here >= day
+        if earlier:
+            before &= here >= np.datetime64(max(earlier), "D")
+        if later:
+            after &= here < np.datetime64(min(later), "D")
+        evidence = go_live_evidence(shown[before].tolist(), shown[after].tolist())
+        if evidence is not None:
+            found.append(Proposal(by_key[g.series], g, evidence))
+    found.sort(key=lambda p: (p.go_live.date, p.series.indicator.code, p.series.subject))
+    return found
 
 
 SIGNAL_NAMES = {1: "high", -1: "low"}

@@ -9,12 +9,19 @@ result); :func:`build` gives the result: a Making Data Count chart (one design,
 the summary matrix, the cautions (limits from fewer than 12 points are provisional; a series
 with fewer than two values is not judged) and the data-quality exceptions. Surfaces only choose
 which observations they cover (:mod:`.records`) and lay out what comes back.
+
+Limits are recalculated where a commissioner confirmed it (:mod:`.recalculations`): every
+surface passes the community's recorded decisions, so a series has the same limits on the
+pages, in the board reports and in the alerts. Given the series each development touched and
+its go-live date, :func:`build` also lists the recalculations the rule of :mod:`.rules` proposes.
+The lower limit of a measure that cannot be negative is shown from zero (:mod:`.rules`).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from itertools import pairwise
 
@@ -22,6 +29,7 @@ import numpy as np
 import pandas as pd
 
 from commissioning.charts.spc import DARK_TEXT, MARKS, POINT_STYLES, POINTS, WHITE, spc_chart
+from commissioning.monitoring.rules import Evidence, cannot_be_negative
 from commissioning.store.models import Frequency, Indicator, Polarity
 
 IMPROVEMENT = {
@@ -93,6 +101,11 @@ class Series:
     recorded: np.ndarray = field(default_factory=lambda: np.empty(0, "datetime64[D]"), repr=False)
     page: int = 1  # the page of its indicator's charts (``?indicator=CODE&page=N``) it is on
     body_html: str = ""  # its icons, chart, events and table (shown series only), rendered once
+    # Confirmed recalculations that start new limits in it: ``period`` (where the new limits
+    # start), ``starts`` (the date confirmed), ``reason``, ``development``, ``by``, ``when``.
+    recalculations: list[dict] = field(default_factory=list)
+    from_zero: bool = False  # a measure that cannot be negative: limits and axis from zero
+    floored: bool = False  # a lower limit worked out below zero is shown as 0
 
     @property
     def observed(self) -> list[dt.date]:
@@ -142,6 +155,17 @@ class Monitoring:
     first: int = 0  # the number of the first chart shown (from 1), 0 when none
     total: int = 0  # the charts there are to page through
     cell: dict | None = None  # the matrix cell the charts are narrowed to: its two labels
+    proposals: list[Proposal] = field(default_factory=list)  # recalculations to decide
+
+
+@dataclass(frozen=True)
+class Proposal:
+    """A recalculation the app proposes: a series, the go-live that changed it (a
+    :class:`.recalculations.GoLive`) and the evidence that the change lasted."""
+
+    series: Series
+    go_live: object
+    evidence: Evidence
 
 
 # --- icons --------------------------------------------------------------------------------
@@ -211,7 +235,8 @@ def build(
     indicators: list[Indicator] = (),
     annotations: dict[int | None, list[dict]] | None = None,
     latest: dt.date | None = None,
-    rebase_from: dt.date | None = None,
+    recalculations: Sequence = (),
+    go_lives: Sequence = (),
     extra_series: pd.DataFrame | None = None,
     total_members: dict[dt.date, set[int]] | None = None,
     page: int = 1,
@@ -224,8 +249,11 @@ def build(
     """Everything a monitoring page shows for these observations:
     :func:`.arrays.work_out` and then :meth:`.arrays.Computed.page` (see both).
 
-    ``page_size=None`` shows every series (board reports, alerts); with ``render=False`` no page
-    HTML is made for them.
+    ``recalculations`` are the community's recorded decisions about limits
+    (:func:`.recalculations.recorded`) and ``go_lives`` the series its developments touched with
+    their go-live dates (:func:`.recalculations.go_lives`), from which the result's
+    ``proposals`` come (see :func:`.arrays.work_out`). ``page_size=None`` shows every series
+    (board reports, alerts); with ``render=False`` no page HTML is made for them.
     """
     from commissioning.monitoring.arrays import work_out  # it lays series out with this module
 
@@ -234,12 +262,20 @@ def build(
         indicators=indicators,
         annotations=annotations,
         latest=latest,
-        rebase_from=rebase_from,
+        recalculations=recalculations,
+        go_lives=go_lives,
         extra_series=extra_series,
         total_members=total_members,
         page_size=page_size,
     )
     return computed.page(page, indicator, variation, assurance, render=render)
+
+
+def from_zero(indicator: Indicator) -> bool:
+    """Whether the indicator's measure cannot be negative (:func:`.rules.cannot_be_negative`)."""
+    return cannot_be_negative(
+        indicator.unit, indicator.domain, bool((indicator.denominator or "").strip())
+    )
 
 
 def _text(value) -> str | None:
@@ -250,6 +286,11 @@ def _number(value) -> float | None:
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return None
     return float(value)
+
+
+def _floor(value: float | None, from_zero: bool) -> float | None:
+    """A lower limit as shown: never below zero for a measure that cannot be negative."""
+    return max(0.0, value) if from_zero and value is not None else value
 
 
 def _dated(annotations: list[dict], points: list[dict]) -> list[dict]:
@@ -368,9 +409,10 @@ def describe(s: Series) -> str:
             "line) because it rests on small numbers; the mean and limits leave "
             f"{'them' if len(hidden) != 1 else 'it'} out."
         )
-    rebases = [p["period"] for p in s.points if p["rebase"]]
-    if rebases:
-        text += " Limits recalculated from " + ", ".join(f"{d:%B %Y}" for d in rebases) + "."
+    for r in s.recalculations:
+        text += f" Limits recalculated from {r['period']:%B %Y}: {r['reason'].rstrip('.')}."
+    if s.floored:
+        text += " The lower limit is shown as 0, below which this measure cannot go."
     if s.assurance.kind != "none":
         text += f" Assurance: {s.assurance.label.lower()}."
     return text
@@ -378,12 +420,14 @@ def describe(s: Series) -> str:
 
 def spc_spec(s: Series) -> dict:
     """The Making Data Count chart of one series as a Vega-Lite specification: values, mean,
-    process limits, target and annotations.
+    process limits, target, annotations and the confirmed recalculations of its limits (R,
+    with the reason). A measure that cannot be negative has its y axis from zero.
 
-    The chart's design (:func:`spc_chart`, built with Altair) depends only on the unit and on
-    whether there is a target and are annotations; it is built once for each and the series'
-    figures are given as the specification's named datasets. Building an Altair chart for each
-    series cost about 0.2 s of processor time, most of a monitoring page's.
+    The chart's design (:func:`spc_chart`, built with Altair) depends only on the unit, on
+    whether there is a target and are annotations, and on whether the axis starts at zero; it
+    is built once for each and the series' figures are given as the specification's named
+    datasets. Building an Altair chart for each series cost about 0.2 s of processor time, most
+    of a monitoring page's.
     """
     points = [
         {
@@ -398,16 +442,31 @@ def spc_spec(s: Series) -> dict:
         }
         for p in s.points
     ]
-    marks = [
-        {"Date": p["period"].isoformat(), "Label": "Limits recalculated", "Number": "R"}
+    reasons = {r["period"]: r["reason"] for r in s.recalculations}
+    dated = [
+        (
+            p["period"],
+            "R",
+            f"Limits recalculated: {reasons[p['period']]}"
+            if p["period"] in reasons
+            else "Limits recalculated",
+        )
         for p in s.points
         if p["rebase"]
-    ] + [
-        {"Date": a["date"].isoformat(), "Label": a["label"], "Number": str(a["number"])}
-        for a in s.annotations
+    ] + [(a["date"], str(a["number"]), a["label"]) for a in s.annotations]
+    by_date: dict[dt.date, list[tuple[str, str]]] = {}
+    for day, number, label in dated:  # one mark a day: labels on one date would overprint
+        by_date.setdefault(day, []).append((number, label))
+    marks = [
+        {
+            "Date": day.isoformat(),
+            "Label": "; ".join(label for _, label in found),
+            "Number": ", ".join(number for number, _ in found),
+        }
+        for day, found in sorted(by_date.items())
     ]
     has_target = any(p["Target"] is not None for p in points)
-    design = spc_chart(s.indicator.unit or "Value", has_target, bool(marks))
+    design = spc_chart(s.indicator.unit or "Value", has_target, bool(marks), s.from_zero)
     datasets = {POINTS: points}
     if marks:
         datasets[MARKS] = marks

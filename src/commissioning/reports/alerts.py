@@ -47,6 +47,7 @@ from django.utils import timezone
 
 from commissioning.document import label
 from commissioning.monitoring.presenter import build
+from commissioning.monitoring.recalculations import recorded
 from commissioning.monitoring.records import community_observations
 from commissioning.store import models as m
 
@@ -349,7 +350,12 @@ def digest_for(user, subscriptions) -> tuple[Digest, dict]:
             observations = community_observations(user, community)
             if ids is not None:
                 observations = observations.filter(indicator_id__in=list(ids))
-            found = build(observations, page_size=None, render=False)
+            found = build(
+                observations,
+                recalculations=recorded(user, community),
+                page_size=None,
+                render=False,
+            )
             _series_items(community, found, state, items)
             as_of = reference_date(community)
             if ids is None or dev is not None:

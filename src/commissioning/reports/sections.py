@@ -12,6 +12,7 @@ def monitoring_section(user, community, indicator_ids=None, *, charts: bool = Tr
     assurance matrix, one row per series with its latest value, limits, icons' meanings and
     cautions, and the same SPC charts as the page."""
     from commissioning.monitoring.presenter import ASSURANCES, build
+    from commissioning.monitoring.recalculations import recorded
     from commissioning.monitoring.records import community_observations, latest_period
 
     section = Section("monitoring", "Monitoring: indicators as statistical process control")
@@ -21,6 +22,7 @@ def monitoring_section(user, community, indicator_ids=None, *, charts: bool = Tr
     found = build(
         observations,
         latest=latest_period(user, community),
+        recalculations=recorded(user, community),
         page_size=None,
         render=False,
     )
@@ -94,7 +96,10 @@ def monitoring_section(user, community, indicator_ids=None, *, charts: bool = Tr
             },
             note=f"Values resting on counts of 1 to {configured_policy().threshold} patients, "
             "or recorded without their counts, are shown as *; the others are worked out from "
-            "the counts as shown, and the mean and limits from the values shown.",
+            "the counts as shown, and the mean and limits from the values shown. Limits are "
+            "those of the latest period: after a recalculation confirmed at a go-live, those "
+            "worked out from it on (the chart's description gives the reason). A measure that "
+            "cannot be negative has a lower limit below 0 shown as 0.",
         )
     )
     if charts:

@@ -29,7 +29,15 @@ class Actor:
 
 _actor: contextvars.ContextVar[Actor | None] = contextvars.ContextVar("audit_actor", default=None)
 _PREVIOUS = "_audit_before"
-AUDITED_APPS = {"store", "evidence", "surveys", "provider_selection", "contracts", "work"}
+AUDITED_APPS = {
+    "store",
+    "evidence",
+    "surveys",
+    "provider_selection",
+    "contracts",
+    "work",
+    "monitoring",
+}
 # Imports keep their own history (store.models.imports), written in bulk.
 EXCLUDED = {"auditrecord", "stage", "loginfailure", "import", "importchange"}
 # Large fields left out of audit snapshots (the audit keeps who changed what, not file bodies).

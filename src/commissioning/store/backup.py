@@ -23,9 +23,9 @@ VERSION = 1
 DATA = "data.jsonl"
 MANIFEST = "manifest.json"
 #: Apps whose records a backup holds: the domain model, then evidence, reports' subscriptions and
-#: inboxes, network surveys, contract performance and the work of commissioning (partners,
-#: decisions, risks, benefits). A community's backup holds only the domain model and its
-#: contracts' performance (see below).
+#: inboxes, network surveys, contract performance, the work of commissioning (partners,
+#: decisions, risks, benefits) and monitoring's recalculations of limits. A community's backup
+#: holds only the domain model and its contracts' performance (see below).
 BACKED_UP_APPS = (
     "store",
     "evidence",
@@ -34,6 +34,7 @@ BACKED_UP_APPS = (
     "contracts",
     "provider_selection",
     "work",
+    "monitoring",
 )
 SEEDED = {"store.stage"}  # created by a migration: present in every "empty" database
 #: Models that older backups may hold and this version no longer has: their records are left out

@@ -111,6 +111,11 @@ urlpatterns = [
         name="community-monitoring",
     ),
     path(
+        "communities/<slug:code>/monitoring/recalculate/",
+        monitoring_views.recalculation,
+        name="monitoring-recalculation",
+    ),
+    path(
         "communities/<slug:code>/developments/<slug:slug>/monitoring/",
         monitoring_views.development_monitoring,
         name="development-monitoring",

@@ -10,7 +10,10 @@ A benefit is measured by its objective: the objective's indicator, target value 
   (:func:`commissioning.analytics.spc.xmr`, improvement from the indicator's polarity) with the
   objective's target: the latest point's variation and the assurance of the latest limits
   against the target. These are the points, mean and limits the monitoring page draws for that
-  series (its assurance there is against the target recorded with the observations).
+  series (its assurance there is against the target recorded with the observations), limits
+  recalculated where a commissioner confirmed it
+  (:func:`commissioning.monitoring.recalculations.confirmed_starts`) and a lower limit below 0
+  shown as 0 for a measure that cannot be negative.
 - **Evaluation**: the level change of the objective's evaluation page with its default choices
   (:func:`commissioning.evaluation.presenter.objective_summary`), with its 95% interval.
 
@@ -20,8 +23,10 @@ A benefit is measured by its objective: the objective's indicator, target value 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass
 
+import numpy as np
 import pandas as pd
 
 from commissioning.analytics.spc import summarise, xmr
@@ -61,16 +66,26 @@ class Spc:
     assurance: str | None
 
 
-def spc_summary(data: pd.DataFrame, *, target: float, polarity: str) -> dict | None:
-    """The SPC summary of a ``date``, ``value`` series against ``target``, or None if empty."""
+def spc_summary(
+    data: pd.DataFrame, *, target: float, polarity: str, rebase: Sequence[dt.date] = ()
+) -> dict | None:
+    """The SPC summary of a ``date``, ``value`` series against ``target``, or None if empty;
+    new limits start at the first value on or after each date of ``rebase``."""
     data = data.dropna(subset=["value"])
     if data.empty:
         return None
+    dates = pd.to_datetime(data["date"]).to_numpy()
+    restarts = np.zeros(len(dates), dtype=np.int8)
+    for day in rebase:
+        at = int(np.searchsorted(dates, np.datetime64(pd.Timestamp(day))))
+        if 0 < at < len(dates):
+            restarts[at] = 1
     engine_input = pd.DataFrame(
         {
-            "date": pd.to_datetime(data["date"]).to_numpy(),
+            "date": dates,
             "value": data["value"].astype(float).to_numpy(),
             "target": float(target),
+            "rebase": restarts,
         }
     )
     points = xmr(engine_input, improvement=IMPROVEMENT.get(polarity, "neutral"))
@@ -98,10 +113,20 @@ def monitored(user, development, objective) -> Spc | None:
     options = evaluation.default_options(user, development, indicator)
     if options is None:
         return None
+    from commissioning.monitoring.presenter import from_zero
+    from commissioning.monitoring.recalculations import confirmed_starts
+
     found = series(user, indicator, options.subject)
-    summary = spc_summary(found, target=objective.target_value, polarity=indicator.polarity)
+    kind, _, pk = options.subject.partition("-")
+    subject = {"organisation_id": int(pk)} if kind == "org" else {"service_id": int(pk)}
+    starts = confirmed_starts(user, development.community, indicator.pk, **subject)
+    summary = spc_summary(
+        found, target=objective.target_value, polarity=indicator.polarity, rebase=starts
+    )
     if summary is None:
         return None
+    if from_zero(indicator) and summary["lpl"] < 0:
+        summary["lpl"] = 0.0
     label = next(
         s["label"] for s in subjects(user, development, indicator) if s["key"] == options.subject
     )

@@ -184,6 +184,9 @@ ROUTES: dict[str, Expect] = {
     "communities/<slug:code>/practice/": Expect(MOVED, others=MOVED),
     "communities/<slug:code>/scorecard/<slug:measure_id>/": Expect(COMMISSIONING),
     "communities/<slug:code>/monitoring/": Expect(OK),
+    # Reviewing a proposed recalculation of limits: the proposal is named in the address, so
+    # without one nothing is found (tests/integration/monitoring checks who may decide a real one).
+    "communities/<slug:code>/monitoring/recalculate/": Expect(MISSING),
     "communities/<slug:code>/developments/<slug:slug>/monitoring/": Expect(COMMISSIONING),
     # recording the work: commissioners change; viewers read but may not; provider_a takes no
     # part in the north development, so it is not found for them

@@ -393,23 +393,38 @@ def test_demo_provider_sees_only_their_own_series(client, demo, db):
     )
 
 
-def test_limits_can_be_recalculated_from_go_live(client, world):
+def test_a_confirmed_recalculation_starts_new_limits_on_every_page(client, world):
+    from commissioning.monitoring.models import Recalculation
+
     client.force_login(world["commissioner"])
     plain = client.get(DEVELOPMENT).content.decode()
     assert "Limits recalculated" not in section(plain, rise_key(world))
-    assert 'href="?limits=go-live"' in plain
-    html = client.get(DEVELOPMENT + "?limits=go-live").content.decode()
-    rise = section(html, rise_key(world))
-    # Go-live 15 September 2020: new limits from October 2020, the first period after it.
-    rows = re.findall(r'data-period="([\d-]+)".*?data-mean="([^"]*)"', rise, flags=re.S)
-    means = {period: float(mean) for period, mean in rows}
-    # January to September: 10, 11, 10, 11, 10, 11, 10, 11, 10.
-    assert means["2020-09-01"] == pytest.approx((5 * 10 + 4 * 11) / 9)
-    assert means["2020-10-01"] == pytest.approx((11 + 10 + 11 + 20) / 4)
-    tag = '<strong class="nhsuk-tag nhsuk-tag--grey">Limits recalculated</strong>'
-    assert rise.count(tag) == 1
-    assert tag in rise[rise.index('data-period="2020-10-01"') :]
-    assert "Limits recalculated from October 2020." in text_of(rise)
+    assert "limits=go-live" not in plain  # a recorded decision, not a view option
+    Recalculation.objects.create(
+        community=world["community"],
+        indicator=world["rise"],
+        organisation=world["ccg"],
+        starts=world["development"].go_live_date,
+        decision="confirmed",
+        reason="Checks moved to the new pathway",
+        development=world["development"],
+        decided_by_name="spc-commissioner",
+    )
+    for page in (DEVELOPMENT, COMMUNITY):
+        html = client.get(page).content.decode()
+        rise = section(html, rise_key(world))
+        # Go-live 15 September 2020: new limits from October 2020, the first period after it.
+        rows = re.findall(r'data-period="([\d-]+)".*?data-mean="([^"]*)"', rise, flags=re.S)
+        means = {period: float(mean) for period, mean in rows}
+        # January to September: 10, 11, 10, 11, 10, 11, 10, 11, 10.
+        assert means["2020-09-01"] == pytest.approx((5 * 10 + 4 * 11) / 9)
+        assert means["2020-10-01"] == pytest.approx((11 + 10 + 11 + 20) / 4)
+        tag = '<strong class="nhsuk-tag nhsuk-tag--grey">Limits recalculated</strong>'
+        assert rise.count(tag) == 1
+        assert tag in rise[rise.index('data-period="2020-10-01"') :]
+        assert "Limits recalculated from October 2020: Checks moved to the new pathway." in text_of(
+            rise
+        )
 
 
 def test_series_without_values_is_an_exception_not_an_error(client, world):

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from urllib.parse import urlencode
 
 from django.db.models import Q
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
@@ -19,12 +21,22 @@ from commissioning.monitoring.presenter import (
     build,
     development_annotations,
 )
+from commissioning.monitoring.recalculations import (
+    AlreadyDecided,
+    decide,
+    go_lives,
+    may_decide,
+    parse_series,
+    reason_problems,
+    recorded,
+)
 from commissioning.monitoring.records import (
     community_observations,
     grouping_for_monitoring,
     grouping_totals,
     latest_period,
 )
+from commissioning.monitoring.rules import MINIMUM_VALUES, SHIFT_RUN
 from commissioning.store.computed import remembered
 from commissioning.store.models import Activity, Contract, Indicator, ServiceDevelopment
 
@@ -232,6 +244,8 @@ def community_monitoring(request, code: str):
             observations,
             annotations=_go_lives(request.user, community),
             latest=latest_period(request.user, community),
+            recalculations=recorded(request.user, community),
+            go_lives=go_lives(request.user, community),
             extra_series=totals,
             total_members=members,
         )
@@ -271,6 +285,7 @@ def community_monitoring(request, code: str):
     )
     context = {
         **links,
+        **_proposals_context(request, community, monitoring),
         "community": community,
         "monitoring": monitoring,
         "caption": f"Monitoring in {community.name}",
@@ -297,17 +312,18 @@ def development_monitoring(request, code: str, slug: str):
         Q(indicator__in=indicators) | Q(service__in=dev.services.all())
     )
     activities = visible(user, Activity).filter(development=dev).order_by("date", "id")
-    rebased = bool(dev.go_live_date) and request.GET.get("limits") == "go-live"
     monitoring = build(
         observations,
         indicators=indicators,
         annotations={None: development_annotations(dev, activities)},
         latest=latest_period(user, community),
-        rebase_from=dev.go_live_date if rebased else None,
+        recalculations=recorded(user, community),
+        go_lives=go_lives(user, community, dev),
         **_paging(request),
     )
     context = {
         **_page_context(request, monitoring),
+        **_proposals_context(request, community, monitoring, dev),
         "community": community,
         "development": dev,
         "monitoring": monitoring,
@@ -318,7 +334,6 @@ def development_monitoring(request, code: str, slug: str):
             {"label": dev.title, "url": reverse("development", args=[community.code, dev.slug])},
         ),
         "scope": "the indicators of this development's objectives and of its services",
-        "rebase": {"date": dev.go_live_date, "active": rebased} if dev.go_live_date else None,
     }
     return render(request, "web/monitoring.html", context)
 
@@ -342,6 +357,7 @@ def contract_monitoring(request, code: str, reference: str):
         observations,
         annotations={None: marks},
         latest=latest_period(user, community),
+        recalculations=recorded(user, community),
         **_paging(request),
     )
     context = {
@@ -356,3 +372,153 @@ def contract_monitoring(request, code: str, reference: str):
         "performance_url": reverse("contract", args=[community.code, contract.reference]),
     }
     return render(request, "web/monitoring.html", context)
+
+
+# --- recalculating limits at a go-live ---------------------------------------------------
+
+
+def _review_url(community, proposal, development=None) -> str:
+    g = proposal.go_live
+    query = {"series": g.series, "from": g.date.isoformat(), "development": g.slug}
+    if development is not None:
+        query["back"] = "development"
+    return f"{reverse('monitoring-recalculation', args=[community.code])}?{urlencode(query)}"
+
+
+def _proposals_context(request, community, monitoring, development=None) -> dict:
+    """What the page says of the recalculations proposed here: to the community's commissioners
+    (and administrators) each with a link to confirm or dismiss it; to anyone else, only that
+    there are some, as a note."""
+    proposals = monitoring.proposals
+    if not proposals:
+        return {"proposals": [], "may_decide": False}
+    if not may_decide(request.user, community):
+        return {"proposals": [], "proposals_waiting": len(proposals), "may_decide": False}
+    return {
+        "may_decide": True,
+        "proposals": [
+            {"proposal": p, "url": _review_url(community, p, development)} for p in proposals
+        ],
+    }
+
+
+def _asked_proposal(request, community):
+    """The proposal a review page is about (its series, go-live date and development, in the
+    address), as the monitoring presenter proposes it now; "not found" when it is not
+    proposed (or never was, or is decided), or the login may not decide."""
+    user = request.user
+    if not may_decide(user, community):
+        raise Http404("Not found")
+    ids = parse_series(request.GET.get("series", ""))
+    try:
+        when = dt.date.fromisoformat(request.GET.get("from", ""))
+    except ValueError:
+        when = None
+    if ids is None or when is None:
+        raise Http404("Not found")
+    indicator_id, organisation_id, service_id = ids
+    candidates = [
+        g
+        for g in go_lives(user, community)
+        if g.series == request.GET["series"]
+        and g.date == when
+        and g.slug == request.GET.get("development")
+    ]
+    if not candidates:
+        raise Http404("Not found")
+    subject = {"service_id": service_id} if service_id else {"organisation_id": organisation_id}
+    observations = community_observations(user, community).filter(
+        indicator_id=indicator_id, **subject
+    )
+    decisions = recorded(user, community)
+    found = build(
+        observations,
+        latest=latest_period(user, community),
+        recalculations=decisions,
+        go_lives=candidates,
+        page_size=None,
+        render=False,
+    )
+    if not found.proposals:
+        raise Http404("Not found")
+    return found.proposals[0], observations, decisions
+
+
+def recalculation(request, code: str):
+    """Review a proposed recalculation of a series' limits at a go-live: confirm it with the
+    reason, or dismiss it. Only the community's commissioners and administrators."""
+    community = community_or_404(request.user, code)
+    proposal, observations, decisions = _asked_proposal(request, community)
+    g = proposal.go_live
+    back_to_development = request.GET.get("back") == "development"
+    if back_to_development:
+        page = reverse("development-monitoring", args=[community.code, g.slug])
+    else:
+        page = reverse("community-monitoring", args=[community.code])
+    errors: list[dict] = []
+    reason = ""
+    if request.method == "POST":
+        reason = request.POST.get("reason", "").strip()
+        decision = request.POST.get("decision")
+        if decision not in ("confirmed", "dismissed"):
+            errors.append({"field": "decision", "message": "Choose to confirm or dismiss it"})
+        elif decision == "confirmed" or reason:  # a reason given to dismiss is checked too
+            errors += [
+                {"field": "reason", "message": f"Why the limits change: {problem}"}
+                for problem in reason_problems(reason)
+            ]
+        if not errors:
+            try:
+                decide(request.user, community, g, decision, reason)
+            except AlreadyDecided:
+                errors.append(
+                    {
+                        "field": "decision",
+                        "message": "Someone has already confirmed or dismissed this "
+                        "recalculation: go back to the charts to see it",
+                    }
+                )
+            else:
+                anchor = proposal.series.anchor
+                return redirect(f"{page}?{urlencode({'series': anchor})}#{anchor}")
+    now = proposal.series
+    preview = build(
+        observations,
+        recalculations=[*decisions, _Preview(g)],
+        page_size=None,
+        render=False,
+    ).series[0]
+    context = {
+        "community": community,
+        "proposal": proposal,
+        "go_live": g,
+        "now": now,
+        "after": preview,
+        "start": preview.recalculations[0]["period"] if preview.recalculations else g.date,
+        "evidence": proposal.evidence,
+        "minimum": MINIMUM_VALUES,
+        "shift_run": SHIFT_RUN,
+        "errors": errors,
+        "reason": reason,
+        "back": f"{page}?{urlencode({'series': now.anchor})}#{now.anchor}",
+        "crumbs": _crumbs(
+            community, {"label": "Monitoring", "url": reverse("community-monitoring", args=[code])}
+        ),
+    }
+    return render(
+        request, "web/monitoring_recalculation.html", context, status=400 if errors else 200
+    )
+
+
+class _Preview:
+    """A recalculation as it would be if confirmed (never saved): for the review page."""
+
+    decision = "confirmed"
+    reason = "Proposed"
+    development_id = None
+    decided_by_name = ""
+    decided_at = None
+
+    def __init__(self, go_live):
+        self.series = go_live.series
+        self.starts = go_live.date
