@@ -214,8 +214,11 @@ def test_wirrals_dementia_diagnosis_rates_are_named_and_the_recorded_one_is_the_
     assert recorded == f"{dx['rate']:.1f}%"
     # the monitoring page's latest value of the same series is the same figure
     monitoring = page_text(admin_client.get("/communities/wirral/monitoring/").content.decode())
+    from commissioning.store.models import Indicator
+
+    name = Indicator.objects.get(code=dx["indicator"]).name  # the series' heading names it
     latest = re.search(
-        rf"Dementia diagnosis rate \(aged 65 and over\) for {dx['subject']}: .*?"
+        rf"{re.escape(name)} for {re.escape(dx['subject'])}: .*?"
         r"Latest value ([0-9.]+) % for ([A-Z][a-z]+ \d{4})",
         monitoring,
     )

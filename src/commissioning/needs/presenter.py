@@ -312,7 +312,9 @@ def _condition_needs(user, community, condition) -> dict | None:
         "diagnosis": modelled,
         "published_diagnosis": [
             *recorded,
-            *_recorded_rates(records.england_diagnosis(condition)),
+            *_recorded_rates(
+                records.england_diagnosis(condition, [r["indicator"] for r in recorded])
+            ),
         ],
         "baselines": [
             {
@@ -929,12 +931,12 @@ def _recorded_rates(observations: pd.DataFrame) -> list[dict]:
 def _recorded_for_condition(user, community, condition) -> list[dict]:
     """The recorded diagnosis rate of the condition's published indicator (e.g. DEM_DX) for the
     community's commissioner: the row of the board report's diagnosis table for it."""
-    code = records.PUBLISHED_DIAGNOSIS.get(condition.slug)
-    if code is None:
+    codes = records.PUBLISHED_DIAGNOSIS.get(condition.slug)
+    if not codes:
         return []
     found = records.diagnosis_observations(user, community)
     mine = found[
-        (found["indicator"] == code) & (found["subject"] == community.commissioner.name)
+        found["indicator"].isin(codes) & (found["subject"] == community.commissioner.name)
     ].copy()
     mine["kind"] = "commissioner"
     return _recorded_rates(mine)

@@ -44,9 +44,11 @@ FINGERTIPS_PREVALENCE = {
     "dementia": "FINGERTIPS-247",
     "stroke-tia": "FINGERTIPS-212",
 }
-#: Published diagnosis rates (monthly, by organisation), by condition slug: Primary Care
-#: Dementia Data / Recorded Dementia Diagnoses, as the dementia-diagnosis importer stores them.
-PUBLISHED_DIAGNOSIS = {"dementia": "DEM_DX"}
+#: Recorded diagnosis rates (monthly, by organisation), by condition slug, newest definition
+#: first: Primary Care Dementia Data / Recorded Dementia Diagnoses (people aged 65 and over
+#: against CFAS II, from 2017), as the dementia-diagnosis importer stores them, and the PCT era's
+#: rate (all ages, against the Dementia UK estimate) where a community's data are of that time.
+PUBLISHED_DIAGNOSIS = {"dementia": ("DEM_DX", "PCT_DEM_DX")}
 #: Indicators whose name says this are diagnosis rates (recorded against an expected number).
 DIAGNOSIS_RATE_WORDS = "diagnosis rate"
 REFERENCE_RATES = {"dementia": "dementia"}  # condition slug -> set in reference_rates.csv
@@ -272,12 +274,13 @@ def diagnosis_observations(user, community) -> pd.DataFrame:
     ).reset_index(drop=True)
 
 
-def england_diagnosis(condition) -> pd.DataFrame:
+def england_diagnosis(condition, codes=None) -> pd.DataFrame:
     """England's latest published diagnosis rate for the condition (e.g. DEM_DX), with its
-    counts: national reference data, read without a user's scope."""
-    code = PUBLISHED_DIAGNOSIS.get(condition.slug)
+    counts: national reference data, read without a user's scope. ``codes``: the indicators to
+    look for, in order (the commissioner's own, so both rows follow one definition); by default
+    the condition's, newest definition first."""
     obs = None
-    if code is not None:
+    for code in codes or PUBLISHED_DIAGNOSIS.get(condition.slug, ()):
         obs = (
             Observation.objects.filter(
                 indicator__code=code,
@@ -289,6 +292,8 @@ def england_diagnosis(condition) -> pd.DataFrame:
             .order_by("-period")
             .first()
         )
+        if obs is not None:
+            break
     if obs is None:
         return pd.DataFrame(columns=DIAGNOSIS_COLUMNS)
     return pd.DataFrame(

@@ -112,13 +112,14 @@ def test_template_and_export_verbs(tmp_path, samples):
     r = run("export", "registers", "--db", f"sqlite:///{db}", folder=tmp_path)
     header, row = r.stdout.splitlines()
     assert (
-        header == "ods_code,condition,period_end,register_size,list_size,small_numbers,suppressed"
+        header == "ods_code,condition,period_end,register_size,list_size,list_type,"
+        "small_numbers,suppressed"
     )
-    assert row.startswith("N85001,diabetes,2012-03-31,510,7650,") and row.endswith(",no")
+    assert row.startswith("N85001,diabetes,2012-03-31,510,7650,,") and row.endswith(",no")
     r = run("export", "registers", "--full", "--db", f"sqlite:///{db}", folder=tmp_path)
     assert r.stdout.splitlines() == [
-        "ods_code,condition,period_end,register_size,list_size",
-        "N85001,diabetes,2012-03-31,512,7650",
+        "ods_code,condition,period_end,register_size,list_size,list_type",
+        "N85001,diabetes,2012-03-31,512,7650,",
     ]
 
 

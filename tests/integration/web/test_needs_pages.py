@@ -468,7 +468,7 @@ def test_a_closed_cohort_of_the_very_old_shrinks_each_year():
     """What was wrong before (issue 24): projected people never died, so a projection's oldest
     band only grew."""
     from commissioning.analytics.needs import mortality
-    from commissioning.web.views.needs import age_forward
+    from commissioning.needs.presenter import age_forward
 
     pop = pd.DataFrame(
         {
