@@ -10,7 +10,6 @@ from __future__ import annotations
 import datetime as dt
 import importlib.util
 import json
-import os
 import re
 import subprocess
 import sys
@@ -31,24 +30,9 @@ _spec.loader.exec_module(accessibility)
 
 
 @pytest.fixture(scope="module")
-def world(tmp_path_factory):
-    folder = tmp_path_factory.mktemp("provider-selection")
-    db = f"sqlite:///{folder / 'awards.sqlite3'}"
-    env = {**os.environ, "COMMISSIONING_DATA": str(folder)}
-    env.pop("DATABASE_URL", None)
-    env["PYTHONPATH"] = os.pathsep.join(
-        p for p in (env.get("PYTHONPATH"), str(WORLD.parents[3] / "src")) if p
-    )
-    done = subprocess.run(
-        [sys.executable, str(WORLD), db, PASSWORD],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=600,
-        check=True,
-    )
-    ids = json.loads(done.stdout.strip().splitlines()[-1])
-    return {"db": db, "env": env, "ids": ids}
+def world(build_world):
+    built = build_world(WORLD, PASSWORD, "awards")
+    return {**built, "ids": json.loads(built["stdout"].strip().splitlines()[-1])}
 
 
 @pytest.fixture

@@ -15,9 +15,7 @@ The app is served from the small SQLite world of tests/integration/work/world.py
 from __future__ import annotations
 
 import importlib.util
-import os
 import re
-import subprocess
 import sys
 from pathlib import Path
 
@@ -37,23 +35,8 @@ _spec.loader.exec_module(accessibility)
 
 
 @pytest.fixture(scope="module")
-def world(tmp_path_factory):
-    folder = tmp_path_factory.mktemp("recording")
-    db = f"sqlite:///{folder / 'recording.sqlite3'}"
-    env = {**os.environ, "COMMISSIONING_DATA": str(folder)}
-    env.pop("DATABASE_URL", None)
-    env["PYTHONPATH"] = os.pathsep.join(
-        p for p in (env.get("PYTHONPATH"), str(WORLD.parents[3] / "src")) if p
-    )
-    subprocess.run(
-        [sys.executable, str(WORLD), db, PASSWORD],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=600,
-        check=True,
-    )
-    return {"db": db, "env": env}
+def world(build_world):
+    return build_world(WORLD, PASSWORD, "recording")
 
 
 @pytest.fixture
