@@ -13,6 +13,7 @@ report all count it this way, and say so. A task's own page counts the task alon
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 
 import pandas as pd
@@ -94,10 +95,41 @@ def _pounds(value) -> float | None:
 STATUSES = (scorecard.MET, scorecard.PARTLY, scorecard.NOT_MET, scorecard.NO_DATA)
 
 
+def with_decisions(frames: CommunityFrames) -> CommunityFrames:
+    """``frames`` with the community's decision log and what each decision cites (the store
+    does not read the work app): the scorecard's "monitoring that feeds review" reads them."""
+    from commissioning.store.frames import frame
+    from commissioning.work.models import Decision, EvidenceLink
+
+    decisions = Decision.objects.filter(development__community__code=frames.code)
+    rows = [
+        {"decision_id": d["id"], "development_id": d["development_id"], "date": d["date"],
+         "title": d["title"]}
+        for d in decisions.values("id", "development_id", "date", "title")
+    ]  # fmt: skip
+    links = EvidenceLink.objects.filter(decision__development__community__code=frames.code)
+    link_rows = [
+        {"decision_id": x["decision_id"], "kind": x["kind"], "indicator_id": x["indicator_id"]}
+        for x in links.values("decision_id", "kind", "indicator_id")
+    ]
+    return dataclasses.replace(
+        frames,
+        decisions=frame("decisions", rows),
+        decision_links=frame("decision_links", link_rows),
+    )
+
+
 def community_scorecard(frames: CommunityFrames):
     """The effective-commissioning scorecard of a community, as of its latest dated record:
     the one card its page, its report and the report across communities show."""
+    frames = with_decisions(frames)
     return scorecard.scorecard(frames, as_of=scorecard.default_as_of(frames))
+
+
+def community_scorecard_by_year(frames: CommunityFrames) -> pd.DataFrame:
+    """The scorecard of each financial year of a community's records (April to March), one row
+    per year and measure: how each measure moved over time."""
+    return scorecard.by_year(with_decisions(frames))
 
 
 def status_counts(card) -> dict[str, int]:

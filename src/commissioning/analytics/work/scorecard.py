@@ -39,22 +39,25 @@ MEASURES = [
     {
         "id": "convening",
         "name": "Convening stakeholders",
-        "definition": "Share of developments worked on in the period whose activities brought in "
-        "people from at least {convening_groups} stakeholder groups besides the commissioner "
-        "(clinicians, providers, third sector, patients or carers, local authority).",
-        "numerator_definition": "Developments with activities in the period involving at least "
+        "definition": "Share of development-years (a development and a financial year in which "
+        "work on it is recorded) whose activities that year brought in people from at least "
+        "{convening_groups} stakeholder groups besides the commissioner (clinicians, "
+        "providers, third sector, patients or carers, local authority).",
+        "numerator_definition": "Development-years whose activities involved at least "
         "{convening_groups} stakeholder groups besides the commissioner",
-        "denominator_definition": "Developments with at least one activity in the period",
+        "denominator_definition": "Development-years with at least one activity in the period",
     },
     {
         "id": "whole_budget",
         "name": "Whole-budget priority setting",
-        "definition": "Share of the latest financial year's spend that went on services covered "
-        "by a development with needs-assessment or planning work in the period: how much of "
-        "the budget, not just the margin, was looked at when setting priorities.",
+        "definition": "Share of the community's whole commissioned spend in the latest financial "
+        "year (every contract running in the year at its annual value, and the spend on "
+        "services no contract covers) that went on services covered by a development with "
+        "needs-assessment or planning work in the period: how much of the budget, not just "
+        "the margin, was looked at when setting priorities.",
         "numerator_definition": "Spend (latest financial year) on services linked to a "
         "development with needs-assessment or planning work in the period",
-        "denominator_definition": "All spend in the latest financial year",
+        "denominator_definition": "The whole commissioned spend of the latest financial year",
     },
     {
         "id": "relational_balance",
@@ -69,11 +72,12 @@ MEASURES = [
     {
         "id": "monitoring_feeds_review",
         "name": "Monitoring that feeds review",
-        "definition": "Share of developments reviewed in the period where monitoring work on the "
-        "same development came first (on or before the review).",
-        "numerator_definition": "Developments with review-stage work in the period preceded by "
-        "monitoring-stage work on the same development",
-        "denominator_definition": "Developments with review-stage work in the period",
+        "definition": "Share of the review decisions recorded in the period (decisions on a "
+        "development on or after its go-live: to continue, change, re-commission or "
+        "decommission a service) that cite a monitoring chart of one of its indicators.",
+        "numerator_definition": "Review decisions citing a monitoring chart",
+        "denominator_definition": "Decisions recorded in the period on developments on or "
+        "after their go-live date",
     },
     {
         "id": "shared_risk",
@@ -90,20 +94,20 @@ MEASURES = [
     {
         "id": "manager_support",
         "name": "Support for commissioning managers",
-        "definition": "Share of developments in which commissioning managers worked in the "
-        "period where finance, contracts or public health specialists also took part.",
-        "numerator_definition": "Developments with a commissioning manager and a finance, "
-        "contracts or public health specialist taking part in the period",
-        "denominator_definition": "Developments with a commissioning manager taking part in "
-        "the period",
+        "definition": "Share of development-years in which a commissioning manager worked where "
+        "a finance, contracts or public health specialist also took part that year.",
+        "numerator_definition": "Development-years with a commissioning manager and a finance, "
+        "contracts or public health specialist taking part",
+        "denominator_definition": "Development-years with a commissioning manager taking part",
     },
     {
         "id": "clinical_involvement",
         "name": "Clinical involvement",
-        "definition": "Share of developments worked on in the period in which a clinician (GP, "
-        "hospital consultant, specialist nurse or anyone flagged a clinician) took part.",
-        "numerator_definition": "Developments with a clinician taking part in the period",
-        "denominator_definition": "Developments with at least one activity in the period",
+        "definition": "Share of development-years (a development and a financial year in which "
+        "work on it is recorded) in which a clinician (GP, hospital consultant, specialist "
+        "nurse or anyone flagged a clinician) took part.",
+        "numerator_definition": "Development-years with a clinician taking part",
+        "denominator_definition": "Development-years with at least one activity in the period",
     },
     {
         "id": "measurable_objectives",
@@ -298,28 +302,72 @@ def _devs_with_work(work: pd.DataFrame) -> pd.DataFrame:
     return work[work["development_id"].notna()]
 
 
+def _fy(dates: pd.Series) -> pd.Series:
+    """The financial year (April to March, named by the year it starts) of each date."""
+    return (dates.dt.year - (dates.dt.month < 4)).astype(int)
+
+
+def _development_years(frames, acts, work) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Each development-year with work (a development and a financial year in which an activity
+    on it is dated), and the participations of the period with their financial year."""
+    a = _devs_with_work(acts).drop_duplicates("activity_id")
+    years = pd.DataFrame(
+        {"development_id": a["development_id"], "financial_year": _fy(a["date"])}
+    ).drop_duplicates()
+    w = _devs_with_work(work)
+    w = w.assign(financial_year=_fy(w["date"])) if len(w) else w.assign(financial_year=None)
+    return years, w
+
+
+def _per_development_year(frames, years, rows, columns) -> pd.DataFrame:
+    dd = years.merge(pd.DataFrame(rows, columns=columns), on=["development_id", "financial_year"])
+    dd = _titles(frames).merge(dd, on="development_id")
+    return dd.sort_values(["title", "financial_year"], ignore_index=True)
+
+
 def m_convening(frames, work, acts, config, **_):
     need = int(config["settings"]["convening_groups"])
-    devs = _devs_with_work(acts)["development_id"].dropna().unique()
-    w = _devs_with_work(work)
+    years, w = _development_years(frames, acts, work)
     rows = []
-    for dev in devs:
-        groups = set(w.loc[w["development_id"] == dev, "group"]) & set(OUTSIDE_COMMISSIONER)
-        rows.append(
-            {
-                "development_id": dev,
-                "groups": ", ".join(sorted(groups)),
-                "counted": len(groups) >= need,
-            }
-        )
-    dd = pd.DataFrame(rows, columns=["development_id", "groups", "counted"])
-    dd = _titles(frames).merge(dd, on="development_id").sort_values("title", ignore_index=True)
+    for dev, fy in zip(years["development_id"], years["financial_year"], strict=True):
+        part = w[(w["development_id"] == dev) & (w["financial_year"] == fy)]
+        groups = set(part["group"]) & set(OUTSIDE_COMMISSIONER)
+        rows.append((dev, fy, ", ".join(sorted(groups)), len(groups) >= need))
+    dd = _per_development_year(
+        frames, years, rows, ["development_id", "financial_year", "groups", "counted"]
+    )
     return float(dd["counted"].sum()), float(len(dd)), dd
 
 
 def _year_upto(spend: pd.DataFrame, as_of) -> int | None:
     """The latest financial year with spend that has begun by ``as_of``."""
     return latest_year(spend[spend["financial_year"] <= financial_year(as_of)])
+
+
+def whole_spend(frames, year: int | None) -> pd.DataFrame:
+    """The community's whole commissioned spend in financial ``year``: every contract running
+    at some time in the year at its annual value, and the recorded spend on each service that
+    no contract running in the year covers. One row per contract or uncovered service."""
+    cols = ["contract_id", "reference", "service_id", "service", "provider", "amount"]
+    if year is None:
+        return pd.DataFrame(columns=cols)
+    begin, end = pd.Timestamp(year, 4, 1), pd.Timestamp(year + 1, 3, 31)
+    c = frames.contracts
+    running = c[(c["start_date"] <= end) & (c["end_date"] >= begin)]
+    rows = running.assign(service_id=pd.NA, service=None, amount=running["annual_value"])
+    under = set(
+        frames.contract_services.loc[
+            frames.contract_services["contract_id"].isin(running["contract_id"]), "service_id"
+        ]
+    )
+    spend = frames.spend[frames.spend["financial_year"] == year]
+    alone = spend[~spend["service_id"].isin(under)].groupby("service_id")["amount"].sum()
+    alone = alone.reset_index().merge(
+        frames.services[["service_id", "name", "provider"]], on="service_id", how="left"
+    )
+    alone = alone.rename(columns={"name": "service"}).assign(contract_id=pd.NA, reference=None)
+    parts = [p[cols] for p in (rows, alone) if len(p)]
+    return pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=cols)
 
 
 def m_whole_budget(frames, work, acts, config, as_of, **_):
@@ -337,7 +385,11 @@ def m_whole_budget(frames, work, acts, config, as_of, **_):
     dd["counted"] = dd["service_id"].isin(covered)
     dd = dd.sort_values(["amount", "service"], ascending=[False, True], ignore_index=True)
     num = float(dd.loc[dd["counted"], "amount"].sum())
-    return num, float(dd["amount"].sum()), dd
+    recorded = float(dd["amount"].sum())
+    if recorded == 0:  # no spend recorded in the year: nothing to measure
+        return num, 0.0, dd
+    # The whole is never less than the spend recorded on services (records can disagree).
+    return num, max(float(whole_spend(frames, year)["amount"].sum()), recorded), dd
 
 
 def m_relational_balance(frames, work, acts, config, **_):
@@ -350,18 +402,21 @@ def m_relational_balance(frames, work, acts, config, **_):
     return float(dd.loc[dd["counted"], "hours"].sum()), float(dd["hours"].sum()), dd
 
 
-def m_monitoring_feeds_review(frames, work, acts, config, **_):
-    reviews = acts[(acts["stage"] == "review") & acts["development_id"].notna()]
-    every = frames.activities.merge(frames.activity_stages, on="activity_id")
-    monitoring = every[(every["stage"] == "monitoring") & every["development_id"].notna()]
-    first_monitoring = monitoring.groupby("development_id")["date"].min()
-    last_review = reviews.groupby("development_id")["date"].max()
-    dd = last_review.rename("review_date").reset_index()
-    dd = dd.merge(
-        first_monitoring.rename("first_monitoring").reset_index(), on="development_id", how="left"
-    )
-    dd["counted"] = dd["first_monitoring"].notna() & (dd["first_monitoring"] <= dd["review_date"])
-    dd = _titles(frames).merge(dd, on="development_id").sort_values("title", ignore_index=True)
+def m_monitoring_feeds_review(frames, work, acts, config, start, as_of, **_):
+    d = frames.developments[["development_id", "title", "go_live_date"]]
+    d = d.rename(columns={"title": "development"})
+    dec = frames.decisions.merge(d, on="development_id", how="inner")
+    keep = dec["go_live_date"].notna() & (dec["date"] >= dec["go_live_date"])
+    keep &= dec["date"] <= as_of
+    if start is not None:
+        keep &= dec["date"] >= start
+    dd = dec[keep].copy()
+    links = frames.decision_links
+    cites = set(links.loc[links["kind"] == "monitoring", "decision_id"])
+    dd["cites_monitoring"] = dd["decision_id"].isin(cites)
+    dd["counted"] = dd["cites_monitoring"]
+    dd = dd[["decision_id", "development", "date", "title", "cites_monitoring", "counted"]]
+    dd = dd.sort_values(["date", "decision_id"], ignore_index=True)
     return float(dd["counted"].sum()), float(len(dd)), dd
 
 
@@ -401,28 +456,30 @@ def m_shared_risk(frames, work, acts, config, as_of, **_):
 
 
 def m_manager_support(frames, work, acts, config, **_):
-    w = _devs_with_work(work)
+    years, w = _development_years(frames, acts, work)
     rows = []
-    for dev, part in w.groupby("development_id"):
+    for (dev, fy), part in w.groupby(["development_id", "financial_year"]):
         roles = set(part["role_type"])
         if "commissioning_manager" not in roles:
             continue
         support = roles & SUPPORT_ROLES
-        rows.append(
-            {"development_id": dev, "support": ", ".join(sorted(support)), "counted": bool(support)}
-        )
-    dd = pd.DataFrame(rows, columns=["development_id", "support", "counted"])
-    dd = _titles(frames).merge(dd, on="development_id").sort_values("title", ignore_index=True)
+        rows.append((dev, fy, ", ".join(sorted(support)), bool(support)))
+    dd = _per_development_year(
+        frames, years, rows, ["development_id", "financial_year", "support", "counted"]
+    )
     return float(dd["counted"].sum()), float(len(dd)), dd
 
 
 def m_clinical_involvement(frames, work, acts, config, **_):
-    devs = _devs_with_work(acts)["development_id"].dropna().unique()
-    w = _devs_with_work(work)
-    clinical = w.groupby("development_id")["clinical"].any() if not w.empty else pd.Series()
-    dd = pd.DataFrame({"development_id": devs})
-    dd["counted"] = dd["development_id"].isin(clinical[clinical.astype(bool)].index)
-    dd = _titles(frames).merge(dd, on="development_id").sort_values("title", ignore_index=True)
+    years, w = _development_years(frames, acts, work)
+    rows = []
+    for dev, fy in zip(years["development_id"], years["financial_year"], strict=True):
+        part = w[(w["development_id"] == dev) & (w["financial_year"] == fy)]
+        clinicians = sorted(set(part.loc[part["clinical"].astype(bool), "role_type"]))
+        rows.append((dev, fy, ", ".join(clinicians), bool(clinicians)))
+    dd = _per_development_year(
+        frames, years, rows, ["development_id", "financial_year", "clinicians", "counted"]
+    )
     return float(dd["counted"].sum()), float(len(dd)), dd
 
 
@@ -513,3 +570,22 @@ def scorecard(frames, *, config: dict | None = None, start=None, as_of=None) -> 
         measures=measures,
         changes=changes.reset_index(drop=True),
     )
+
+
+def by_year(frames, *, config: dict | None = None, as_of=None) -> pd.DataFrame:
+    """The scorecard of each financial year (April to March) from the year of the first activity
+    to the year of ``as_of`` (default: :func:`default_as_of`): one row per year and measure,
+    each year's card over that year alone (its last year ends at ``as_of``)."""
+    config = config or load_thresholds()
+    as_of = default_as_of(frames) if as_of is None else pd.Timestamp(as_of)
+    columns = ["financial_year", "id", "name", "numerator", "denominator", "value", "status"]
+    dates = frames.activities["date"].dropna()
+    if dates.empty:
+        return pd.DataFrame(columns=columns)
+    first, last = financial_year(dates.min()), financial_year(as_of)
+    rows = []
+    for year in range(first, last + 1):
+        end = min(pd.Timestamp(year + 1, 3, 31), as_of)
+        card = scorecard(frames, config=config, start=pd.Timestamp(year, 4, 1), as_of=end)
+        rows += [{"financial_year": year, **m.as_dict()} for m in card.measures]
+    return pd.DataFrame(rows)[columns]
