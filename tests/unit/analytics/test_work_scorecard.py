@@ -69,10 +69,9 @@ def test_the_nine_measures_in_order_with_definitions(card):
 
 def test_every_figure_matches_the_hand_count(card):
     assert values(card) == {
-        # Development-years: D1 2011/12 (A1-A3), D2 2011/12 (A4), D2 2012/13 (A5, A7).
-        # D1 2011/12 brought in a GP only; D2 2011/12 provider and patient; D2 2012/13 a
-        # nurse. Over its whole life D2 brought in three groups, but never in one year.
-        "convening": (0, 3, 0.0, "not met"),
+        # Meetings on developments: A1 (D1) brought in a GP only, A4 (D2) a provider and a
+        # patient; neither three groups. (A6 is on no development; A7 is a decision.)
+        "convening": (0, 2, 0.0, "not met"),
         # Spend 2012/13 on services of developments with needs or planning work: memory
         # 200,000 (D1) + podiatry 60,000 (D2), of the whole commissioned spend: the five
         # contracts running in 2012/13, 700,000.
@@ -84,14 +83,14 @@ def test_every_figure_matches_the_hand_count(card):
         # before go-live. (The old measure counted D2 as monitoring fed its review because
         # one activity was tagged both monitoring and review: true by construction.)
         "monitoring_feeds_review": (1, 2, 0.5, "partly met"),
-        # Running on 31 March 2013: MH-1 200,000 (3 years, risk shared), COM-1 60,000,
-        # ACU-1 300,000, ACU-2 100,000 (VOL-1 ended).
-        "shared_risk": (200_000, 660_000, round(200 / 660, 4), "partly met"),
-        # D1 2011/12 had finance and contracts beside the manager; D2 had neither, in
-        # either year.
-        "manager_support": (1, 3, round(1 / 3, 4), "not met"),
-        # D1 2011/12 a GP, D2 2012/13 a specialist nurse; D2 2011/12 no clinician.
-        "clinical_involvement": (2, 3, round(2 / 3, 4), "partly met"),
+        # Running on 31 March 2013: MH-1 (3 years, risk shared), COM-1, ACU-1, ACU-2
+        # (VOL-1 ended): 1 of 4 contracts.
+        "shared_risk": (1, 4, 0.25, "partly met"),
+        # The manager took part in all six activities on developments (A1-A5, A7): finance
+        # beside them in A2, contracts in A3.
+        "manager_support": (2, 6, round(2 / 6, 4), "not met"),
+        # A GP in A1, a specialist nurse in A7: 2 of the 6.
+        "clinical_involvement": (2, 6, round(2 / 6, 4), "not met"),
         # New or re-commissioned: D1 (went live, procured) and D2 (went live); only D1 has a
         # measurable objective. D2 has no objectives at all.
         "measurable_objectives": (1, 2, 0.5, "not met"),
@@ -101,10 +100,21 @@ def test_every_figure_matches_the_hand_count(card):
 
 
 def test_drill_downs_list_the_records_behind_each_measure(card):
-    conv = card.measure("convening").drilldown.set_index(["title", "financial_year"])
-    assert conv.loc[("Diabetic podiatry review", 2011), "groups"] == "patient_or_carer, provider"
-    assert conv.loc[("Diabetic podiatry review", 2012), "groups"] == "clinician"
-    assert not conv.loc[("Memory assessment service", 2011), "counted"]
+    conv = card.measure("convening").drilldown.set_index("title")
+    assert conv.loc["Podiatry workshop", "groups"] == "patient_or_carer, provider"
+    assert conv.loc["Podiatry workshop", "development"] == "Diabetic podiatry review"
+    assert conv.loc["Scoping meeting", "groups"] == "clinician"
+    # With the specialist nurse at the workshop it brings in three groups.
+    f = with_decisions(northfield())
+    nurse = f.participations[f.participations["person_id"] == 7].iloc[[0]].assign(activity_id=4)
+    f.participations = pd.concat([f.participations, nurse], ignore_index=True)
+    m = sc.scorecard(f, as_of=AS_OF).measure("convening")
+    assert (m.numerator, m.denominator) == (1, 2)
+    support = card.measure("manager_support").drilldown.set_index("title")["support"]
+    assert support.to_dict() == {
+        "Scoping meeting": "", "Needs analysis": "finance", "Tender evaluation": "contracts",
+        "Podiatry workshop": "", "Quarterly monitoring": "", "Decision to re-commission": "",
+    }  # fmt: skip
     objectives = card.measure("measurable_objectives").drilldown.set_index("title")
     assert objectives.loc["Diabetic podiatry review", "objectives"] == 0
     assert objectives["counted"].tolist() == [False, True]  # by title: podiatry, memory
@@ -119,8 +129,6 @@ def test_drill_downs_list_the_records_behind_each_measure(card):
             assert dd.loc[dd["counted"], "amount"].sum() == m.numerator
         elif m.id == "relational_balance":
             assert dd.loc[dd["counted"], "hours"].sum() == m.numerator
-        elif m.id == "shared_risk":
-            assert dd.loc[dd["counted"], "annual_value"].sum() == m.numerator
         else:
             assert dd["counted"].sum() == m.numerator and len(dd) == m.denominator
 
@@ -149,7 +157,7 @@ def test_zero_spend_gives_no_data_for_the_money_measures():
     assert card.measure("whole_budget").status == "no data"
     assert card.measure("whole_budget").value is None
     assert card.measure("costliest_reviewed").status == "no data"
-    assert card.measure("clinical_involvement").status == "partly met"  # the rest still counts
+    assert card.measure("clinical_involvement").value == 2 / 6  # the rest still counts
 
 
 @pytest.mark.parametrize(
@@ -220,7 +228,7 @@ def test_which_contracts_share_risk():
     assert risk["long_horizon"].to_dict() == {
         "ACU-1": True, "MH-1": True, "ACU-2": False, "COM-1": True,
     }  # fmt: skip
-    assert card.measure("shared_risk").numerator == 200_000 + 60_000
+    assert card.measure("shared_risk").numerator == 2  # MH-1 and COM-1
 
 
 def test_an_earlier_period_uses_the_spend_of_its_own_latest_year():
@@ -260,10 +268,10 @@ def test_each_measure_year_by_year():
     assert sorted(set(years["financial_year"])) == [2011, 2012]
     assert len(years) == 2 * 9
     got = years.set_index(["financial_year", "id"])
-    # 2011/12: D1's work (GP) and D2's workshop (no clinician): 1 of 2 development-years.
-    assert tuple(got.loc[(2011, "clinical_involvement"), ["numerator", "denominator"]]) == (1, 2)
-    # 2012/13: D2 alone, with its nurse.
-    assert tuple(got.loc[(2012, "clinical_involvement"), ["numerator", "denominator"]]) == (1, 1)
+    # 2011/12: A1 (a GP), A2, A3, A4: 1 of 4.
+    assert tuple(got.loc[(2011, "clinical_involvement"), ["numerator", "denominator"]]) == (1, 4)
+    # 2012/13: A5 and A7 (a nurse): 1 of 2.
+    assert tuple(got.loc[(2012, "clinical_involvement"), ["numerator", "denominator"]]) == (1, 2)
     # Review decisions: none in 2011/12 (D1's June 2011 decision came before go-live), 1 of 2
     # in 2012/13.
     assert got.loc[(2011, "monitoring_feeds_review"), "status"] == "no data"

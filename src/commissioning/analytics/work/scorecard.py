@@ -39,13 +39,13 @@ MEASURES = [
     {
         "id": "convening",
         "name": "Convening stakeholders",
-        "definition": "Share of development-years (a development and a financial year in which "
-        "work on it is recorded) whose activities that year brought in people from at least "
-        "{convening_groups} stakeholder groups besides the commissioner (clinicians, "
-        "providers, third sector, patients or carers, local authority).",
-        "numerator_definition": "Development-years whose activities involved at least "
+        "definition": "Share of the meetings and engagement events on developments in the "
+        "period that brought in people from at least {convening_groups} stakeholder groups "
+        "besides the commissioner (clinicians, providers, third sector, patients or carers, "
+        "local authority).",
+        "numerator_definition": "Meetings and engagement events with people from at least "
         "{convening_groups} stakeholder groups besides the commissioner",
-        "denominator_definition": "Development-years with at least one activity in the period",
+        "denominator_definition": "Meetings and engagement events on developments in the period",
     },
     {
         "id": "whole_budget",
@@ -82,32 +82,34 @@ MEASURES = [
     {
         "id": "shared_risk",
         "name": "Shared risk and long horizons",
-        "definition": "Share of the annual value of contracts running at the end of the period "
-        "that sits in contracts that share financial risk between commissioner and provider "
+        "definition": "Share of the contracts running at the end of the period that share "
+        "financial risk between commissioner and provider "
         "(a cost-and-volume or aligned payment and incentive contract, or a recorded "
         "arrangement that shares or pools risk, gains or losses) and run for at least "
         "{long_horizon_years} years.",
-        "numerator_definition": "Annual value of running contracts that share risk and run for "
+        "numerator_definition": "Running contracts that share risk and run for "
         "{long_horizon_years} years or more",
-        "denominator_definition": "Annual value of all contracts running at the end of the period",
+        "denominator_definition": "Contracts running at the end of the period",
     },
     {
         "id": "manager_support",
         "name": "Support for commissioning managers",
-        "definition": "Share of development-years in which a commissioning manager worked where "
-        "a finance, contracts or public health specialist also took part that year.",
-        "numerator_definition": "Development-years with a commissioning manager and a finance, "
-        "contracts or public health specialist taking part",
-        "denominator_definition": "Development-years with a commissioning manager taking part",
+        "definition": "Share of the activities on developments in the period in which a "
+        "commissioning manager took part where a finance, contracts or public health "
+        "specialist took part too.",
+        "numerator_definition": "Those activities with a finance, contracts or public health "
+        "specialist taking part",
+        "denominator_definition": "Activities on developments in the period in which a "
+        "commissioning manager took part",
     },
     {
         "id": "clinical_involvement",
         "name": "Clinical involvement",
-        "definition": "Share of development-years (a development and a financial year in which "
-        "work on it is recorded) in which a clinician (GP, hospital consultant, specialist "
-        "nurse or anyone flagged a clinician) took part.",
-        "numerator_definition": "Development-years with a clinician taking part",
-        "denominator_definition": "Development-years with at least one activity in the period",
+        "definition": "Share of the activities on developments in the period in which a "
+        "clinician (GP, hospital consultant, specialist nurse or anyone flagged a clinician) "
+        "took part.",
+        "numerator_definition": "Activities on developments with a clinician taking part",
+        "denominator_definition": "Activities on developments in the period",
     },
     {
         "id": "measurable_objectives",
@@ -302,40 +304,43 @@ def _devs_with_work(work: pd.DataFrame) -> pd.DataFrame:
     return work[work["development_id"].notna()]
 
 
-def _fy(dates: pd.Series) -> pd.Series:
-    """The financial year (April to March, named by the year it starts) of each date."""
-    return (dates.dt.year - (dates.dt.month < 4)).astype(int)
+CONVENING_KINDS = ("meeting", "engagement")
 
 
-def _development_years(frames, acts, work) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Each development-year with work (a development and a financial year in which an activity
-    on it is dated), and the participations of the period with their financial year."""
+def _per_activity(frames, acts) -> pd.DataFrame:
+    """The activities on developments dated in the period, one row each, with the title of
+    their development."""
     a = _devs_with_work(acts).drop_duplicates("activity_id")
-    years = pd.DataFrame(
-        {"development_id": a["development_id"], "financial_year": _fy(a["date"])}
-    ).drop_duplicates()
+    a = a[["activity_id", "development_id", "date", "title", "kind"]]
+    d = frames.developments[["development_id", "title"]].rename(columns={"title": "development"})
+    a = a.merge(d, on="development_id", how="left")
+    return a.sort_values(["date", "activity_id"], ignore_index=True)
+
+
+def _who(work: pd.DataFrame, column: str, keep=None) -> dict:
+    """For each activity, the set of ``column`` values of those taking part (``keep`` filters
+    the participations)."""
     w = _devs_with_work(work)
-    w = w.assign(financial_year=_fy(w["date"])) if len(w) else w.assign(financial_year=None)
-    return years, w
+    if keep is not None and len(w):
+        w = w[keep(w)]
+    found: dict = {}
+    for activity, value in zip(w["activity_id"], w[column], strict=True):
+        found.setdefault(activity, set()).add(value)
+    return found
 
 
-def _per_development_year(frames, years, rows, columns) -> pd.DataFrame:
-    dd = years.merge(pd.DataFrame(rows, columns=columns), on=["development_id", "financial_year"])
-    dd = _titles(frames).merge(dd, on="development_id")
-    return dd.sort_values(["title", "financial_year"], ignore_index=True)
+def _listed(values) -> str:
+    return ", ".join(sorted(values))
 
 
 def m_convening(frames, work, acts, config, **_):
     need = int(config["settings"]["convening_groups"])
-    years, w = _development_years(frames, acts, work)
-    rows = []
-    for dev, fy in zip(years["development_id"], years["financial_year"], strict=True):
-        part = w[(w["development_id"] == dev) & (w["financial_year"] == fy)]
-        groups = set(part["group"]) & set(OUTSIDE_COMMISSIONER)
-        rows.append((dev, fy, ", ".join(sorted(groups)), len(groups) >= need))
-    dd = _per_development_year(
-        frames, years, rows, ["development_id", "financial_year", "groups", "counted"]
-    )
+    dd = _per_activity(frames, acts)
+    dd = dd[dd["kind"].isin(CONVENING_KINDS)].reset_index(drop=True)
+    groups = _who(work, "group")
+    outside = [groups.get(a, set()) & set(OUTSIDE_COMMISSIONER) for a in dd["activity_id"]]
+    dd["groups"] = pd.Series([_listed(g) for g in outside], index=dd.index, dtype=object)
+    dd["counted"] = pd.Series([len(g) >= need for g in outside], index=dd.index, dtype=bool)
     return float(dd["counted"].sum()), float(len(dd)), dd
 
 
@@ -451,35 +456,26 @@ def m_shared_risk(frames, work, acts, config, as_of, **_):
             "counted",
         ]
     ].sort_values(["annual_value", "reference"], ascending=[False, True], ignore_index=True)
-    num = float(dd.loc[dd["counted"], "annual_value"].sum())
-    return num, float(dd["annual_value"].sum()), dd
+    return float(dd["counted"].sum()), float(len(dd)), dd
 
 
 def m_manager_support(frames, work, acts, config, **_):
-    years, w = _development_years(frames, acts, work)
-    rows = []
-    for (dev, fy), part in w.groupby(["development_id", "financial_year"]):
-        roles = set(part["role_type"])
-        if "commissioning_manager" not in roles:
-            continue
-        support = roles & SUPPORT_ROLES
-        rows.append((dev, fy, ", ".join(sorted(support)), bool(support)))
-    dd = _per_development_year(
-        frames, years, rows, ["development_id", "financial_year", "support", "counted"]
-    )
+    dd = _per_activity(frames, acts)
+    roles = _who(work, "role_type")
+    led = [("commissioning_manager" in roles.get(a, set())) for a in dd["activity_id"]]
+    dd = dd[pd.Series(led, index=dd.index, dtype=bool)].reset_index(drop=True)
+    support = [roles[a] & SUPPORT_ROLES for a in dd["activity_id"]]
+    dd["support"] = pd.Series([_listed(s) for s in support], index=dd.index, dtype=object)
+    dd["counted"] = pd.Series([bool(s) for s in support], index=dd.index, dtype=bool)
     return float(dd["counted"].sum()), float(len(dd)), dd
 
 
 def m_clinical_involvement(frames, work, acts, config, **_):
-    years, w = _development_years(frames, acts, work)
-    rows = []
-    for dev, fy in zip(years["development_id"], years["financial_year"], strict=True):
-        part = w[(w["development_id"] == dev) & (w["financial_year"] == fy)]
-        clinicians = sorted(set(part.loc[part["clinical"].astype(bool), "role_type"]))
-        rows.append((dev, fy, ", ".join(clinicians), bool(clinicians)))
-    dd = _per_development_year(
-        frames, years, rows, ["development_id", "financial_year", "clinicians", "counted"]
-    )
+    dd = _per_activity(frames, acts)
+    clin = _who(work, "role_type", keep=lambda w: w["clinical"].astype(bool))
+    found = [clin.get(a, set()) for a in dd["activity_id"]]
+    dd["clinicians"] = pd.Series([_listed(c) for c in found], index=dd.index, dtype=object)
+    dd["counted"] = pd.Series([bool(c) for c in found], index=dd.index, dtype=bool)
     return float(dd["counted"].sum()), float(len(dd)), dd
 
 
