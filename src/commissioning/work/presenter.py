@@ -126,10 +126,24 @@ def community_scorecard(frames: CommunityFrames):
     return scorecard.scorecard(frames, as_of=scorecard.default_as_of(frames))
 
 
-def community_scorecard_by_year(frames: CommunityFrames) -> pd.DataFrame:
-    """The scorecard of each financial year of a community's records (April to March), one row
-    per year and measure: how each measure moved over time."""
-    return scorecard.by_year(with_decisions(frames))
+def scorecard_years(frames: CommunityFrames) -> dict:
+    """Each measure's value in each financial year of the community's records (April to March,
+    the last year ending at the card's date): how each moved over time. ``years`` are the
+    financial years; each row has the measure's id, name and one value (a share, or None for
+    no data) per year."""
+    frames = with_decisions(frames)
+    found = scorecard.by_year(frames, as_of=scorecard.default_as_of(frames))
+    years = sorted(set(found["financial_year"])) if len(found) else []
+    rows = []
+    for spec in scorecard.MEASURES:
+        mine = found[found["id"] == spec["id"]].set_index("financial_year")["value"]
+        values = [None if pd.isna(mine.get(y)) else float(mine.get(y)) for y in years]
+        rows.append({"id": spec["id"], "name": spec["name"], "values": values})
+    return {"years": years, "rows": rows}
+
+
+def year_label(year: int) -> str:
+    return f"{year}/{str(year + 1)[-2:]}"
 
 
 def status_counts(card) -> dict[str, int]:
