@@ -96,3 +96,37 @@ def test_each_measures_figures_are_the_same_on_the_page_in_the_report_and_in_the
             else:
                 assert seen["value"] == f"{measure['value']:.0%}", measure
                 assert row["Value"] == pytest.approx(measure["value"] * 100, abs=1e-9), measure
+
+
+def test_each_measures_spread_across_communities_and_over_years_is_one_answer(admin_client):
+    spread = xlsx_sheet(render_xlsx(across_report()), "scorecard_spread")
+    spread = {r["Measure"]: r for r in spread if r["Measure"]}
+    for code in DEMO_CODES:
+        api = api_json(admin_client, f"/api/communities/{code}/scorecard")["measures"]
+        for m in api:
+            shown = spread[m["name"]][code]
+            if m["value"] is None:
+                assert shown is None, (code, m["id"])
+            else:
+                assert shown == pytest.approx(m["value"] * 100, abs=1e-9), (code, m["id"])
+        # Year by year: the page's table and the report's are the same figures.
+        years = xlsx_sheet(render_xlsx(community_report(code, charts=False)), "scorecard_years")
+        names = {m["name"] for m in api}
+        years = [r for r in years if r["Measure"] in names]  # not the note under the table
+        html = admin_client.get(f"/communities/{code}/work/").content.decode()
+        table = re.search(r'id="scorecard-years-table">(.*?)</table>', html, flags=re.S).group(1)
+        heads = [page_text(h).strip() for h in re.findall(r"<th.*?</th>", table, flags=re.S)]
+        rows = re.findall(r"<tr class=\"nhsuk-table__row\">(.*?)</tr>", table, flags=re.S)[1:]
+        assert len(rows) == len(years) == 9, code
+        assert len(heads) > 2, code  # more than one year
+        for row, reported in zip(rows, years, strict=True):
+            cells = [page_text(c).strip() for c in re.findall(r"<td.*?</td>", row, flags=re.S)]
+            assert cells[0] == reported["Measure"]
+            for year, text in zip(heads[1:], cells[1:], strict=True):
+                value = reported[year]
+                assert text == ("No data" if value is None else f"{value / 100:.0%}"), (
+                    code,
+                    year,
+                )
+        lows = [spread[m["name"]]["Lowest"] for m in api]
+        assert all(v is None or 0 <= v <= 100 for v in lows)

@@ -54,9 +54,12 @@ def run(args) -> int:
     config = load_thresholds(args.thresholds)
     if args.drilldown and args.drilldown not in CALCULATORS:
         raise BadOption(f"no measure '{args.drilldown}' (measures: {', '.join(CALCULATORS)})")
+    communities = load_communities(args.community, args.db)
+    from commissioning.work.presenter import with_decisions  # needs Django set up
+
     cards = [
-        scorecard(f, config=config, start=args.start, as_of=args.as_of)
-        for f in load_communities(args.community, args.db)
+        scorecard(with_decisions(f), config=config, start=args.start, as_of=args.as_of)
+        for f in communities
     ]
     if args.drilldown:
         table = stack([c.measure(args.drilldown).drilldown for c in cards], args.community)

@@ -35,6 +35,7 @@ from commissioning.demo.providers_contracts import (
     build_providers,
     build_services_and_contracts,
 )
+from commissioning.demo.reviews import build_review_decisions
 from commissioning.demo.surveys import build_surveys
 from commissioning.errors import UserError
 from commissioning.monitoring.demo import confirm_go_live_recalculations
@@ -98,6 +99,7 @@ def remove_demo() -> None:
     """
     from commissioning.evidence import models as ev
     from commissioning.provider_selection import models as ps
+    from commissioning.work import models as wk
 
     User = get_user_model()
     User.objects.filter(
@@ -126,6 +128,9 @@ def remove_demo() -> None:
         ev.Passage.codes.through.objects.filter(passage__evidence__community__in=communities),
         ev.Passage.objects.filter(evidence__community__in=communities),
         ev.Evidence.objects.filter(**in_demo),
+        wk.EvidenceLink.objects.filter(decision__development__community__in=communities),
+        wk.DecisionOption.objects.filter(decision__development__community__in=communities),
+        wk.Decision.objects.filter(development__community__in=communities),
         m.Participation.objects.filter(activity__community__in=communities),
         m.Activity.stages.through.objects.filter(activity__community__in=communities),
         m.Activity.objects.filter(**in_demo),
@@ -236,6 +241,7 @@ def build_demo(
             add_contract_performance(b.communities[area.code], b.rng(f"contracts:{area.code}"))
         say("Service developments, activities and who took part")
         build_activities(b)
+        build_review_decisions(b)  # the live services' reviews (commissioning.demo.reviews)
         build_groupings(b)  # localities and a clinical network (commissioning.demo.groupings)
         for community in b.communities.values():  # limits recalculated where developments went live
             confirm_go_live_recalculations(community)

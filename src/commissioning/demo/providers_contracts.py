@@ -146,10 +146,12 @@ SERVICES = {
                     S.MENTAL_HEALTH, "", None, None, D(2009, 9, 1), 2200),
         "dementia_beds": ("Older people's mental health assessment beds", "mh", ["dementia"],
                           S.MENTAL_HEALTH, "specialist", None, None, D(2010, 9, 1), 3200),
+        # Somerset's formal contracting reviews its costliest acute services at the contract
+        # round (the annual service reviews of 2011).
         "stroke_unit": ("Acute stroke unit, Taunton", "acute", ["stroke-tia"], S.ACUTE, "",
-                        None, None, D(2010, 3, 1), 2600),
+                        None, None, D(2011, 10, 3), 2600),
         "stroke_unit2": ("Acute stroke unit, Yeovil", "acute2", ["stroke-tia"], S.ACUTE, "",
-                         None, None, D(2010, 3, 1), 1700),
+                         None, None, D(2011, 11, 1), 1700),
         "esd": ("Stroke early supported discharge", "community", ["stroke-tia"], S.HOME, "",
                 D(2011, 4, 1), None, D(2012, 1, 10), 650),
         "stroke_rehab": ("Community stroke rehabilitation", "community", ["stroke-tia"],
@@ -274,7 +276,8 @@ CONTRACTS = {
          60_000, TCS_RISK),
         ("Nurse-led intermediate diabetes service", "community", ["dm_intermediate"], P.BLOCK,
          R.TENDERED, D(2011, 7, 1), D(2014, 6, 30), 700,
-         "Block, with 2% withheld against the agreed care-process outcomes"),
+         "Block, with 2% withheld against the agreed care-process outcomes; gains and losses "
+         "against the activity plan shared equally"),
         ("Stroke early supported discharge", "community", ["esd"], P.COST_AND_VOLUME,
          R.DIRECT_AWARD, D(2011, 4, 1), END, 650,
          "Price for 250 to 330 patients a year; outside the band, paid at 80% of the unit "

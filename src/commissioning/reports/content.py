@@ -19,7 +19,8 @@ import pandas as pd
 from django.utils import timezone
 
 from commissioning.access.policy import reader
-from commissioning.analytics.disclosure import configured_policy
+from commissioning.analytics.disclosure import configured_policy, disclosed_count
+from commissioning.analytics.work.scorecard import MEASURES
 from commissioning.document import (
     COUNT,
     DATE,
@@ -338,6 +339,19 @@ def across_report(user=None) -> Report:
             "communities against each other."
         ],
     )
+    codes = [c.code for c, *_ in per_community]
+    spread_rows = []
+    for i, spec in enumerate(MEASURES):
+        values = [card.measures[i].value for *_, card in per_community]
+        known = [v * 100 for v in values if v is not None]
+        spread_rows.append(
+            [
+                spec["name"],
+                *[None if v is None else v * 100 for v in values],
+                min(known) if known else None,
+                max(known) if known else None,
+            ]
+        )
     scores = Section(
         "scorecard",
         "Effective-commissioning scorecard across communities",
@@ -348,7 +362,16 @@ def across_report(user=None) -> Report:
                 ["Community", "Met", "Partly met", "Not met", "No data"],
                 score_rows,
                 {k: COUNT for k in ("Met", "Partly met", "Not met", "No data")},
-            )
+            ),
+            Table(
+                "scorecard_spread",
+                "Each measure's value in each community, and its spread",
+                ["Measure", *codes, "Lowest", "Highest"],
+                spread_rows,
+                {k: PERCENT for k in (*codes, "Lowest", "Highest")},
+                note="Each community's card runs to its own latest record; a blank is a "
+                "measure with nothing to measure.",
+            ),
         ],
     )
     sources = [

@@ -21,7 +21,9 @@ from commissioning.work.presenter import (
     community_scorecard,
     community_split,
     development_ids,
+    scorecard_years,
     status_counts,
+    year_label,
 )
 
 REVIEW_YEARS = 3
@@ -219,7 +221,21 @@ def scorecard_section(frames) -> tuple[Section, object]:
         note=f"From {'the first record' if card.start is None else f'{card.start:%-d %b %Y}'} "
         f"to {card.as_of:%-d %B %Y}. See docs/guide/scorecard.md for each measure.",
     )
-    section = Section("scorecard", "Effective-commissioning scorecard", tables=[table])
+    found = scorecard_years(frames)
+    years = [year_label(y) for y in found["years"]]
+    by_year = Table(
+        "scorecard_years",
+        "Each measure year by year",
+        ["Measure", *years],
+        [
+            [r["name"], *[None if v is None else v * 100 for v in r["values"]]]
+            for r in found["rows"]
+        ],
+        {y: PERCENT for y in years},
+        note="Each financial year's card counts that year's records alone (April to March); "
+        "a blank is a year with nothing to measure.",
+    )
+    section = Section("scorecard", "Effective-commissioning scorecard", tables=[table, by_year])
     counts = {k: v for k, v in status_counts(card).items() if v}
     section.paragraphs.append("; ".join(f"{label(k)}: {v}" for k, v in counts.items()) + ".")
     if not card.changes.empty:

@@ -58,7 +58,7 @@ money and hours are floats, identifiers are integers):
 
 from __future__ import annotations
 
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, field, fields
 
 import pandas as pd
 
@@ -135,6 +135,10 @@ COLUMNS: dict[str, list[str]] = {
     ],
     "contract_services": ["contract_id", "service_id"],
     "spend": ["service_id", "financial_year", "amount"],
+    # The decisions of the work of commissioning and what each cites (filled in by
+    # ``work.presenter.with_decisions``: the store does not read the work app).
+    "decisions": ["decision_id", "development_id", "date", "title"],
+    "decision_links": ["decision_id", "kind", "indicator_id"],
     "incentives": ["contract_id", "scheme", "financial_year", "percent", "value"],
     "observations": [
         "indicator_id",
@@ -207,6 +211,8 @@ class CommunityFrames:
     observations: pd.DataFrame
     indicator_conditions: pd.DataFrame
     changes: pd.DataFrame
+    decisions: pd.DataFrame = field(default_factory=lambda: frame("decisions"))
+    decision_links: pd.DataFrame = field(default_factory=lambda: frame("decision_links"))
 
     @classmethod
     def table_names(cls) -> list[str]:

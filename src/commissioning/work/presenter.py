@@ -13,6 +13,7 @@ report all count it this way, and say so. A task's own page counts the task alon
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 
 import pandas as pd
@@ -103,10 +104,55 @@ def _pounds(value) -> float | None:
 STATUSES = (scorecard.MET, scorecard.PARTLY, scorecard.NOT_MET, scorecard.NO_DATA)
 
 
+def with_decisions(frames: CommunityFrames) -> CommunityFrames:
+    """``frames`` with the community's decision log and what each decision cites (the store
+    does not read the work app): the scorecard's "monitoring that feeds review" reads them."""
+    from commissioning.store.frames import frame
+    from commissioning.work.models import Decision, EvidenceLink
+
+    decisions = Decision.objects.filter(development__community__code=frames.code)
+    rows = [
+        {"decision_id": d["id"], "development_id": d["development_id"], "date": d["date"],
+         "title": d["title"]}
+        for d in decisions.values("id", "development_id", "date", "title")
+    ]  # fmt: skip
+    links = EvidenceLink.objects.filter(decision__development__community__code=frames.code)
+    link_rows = [
+        {"decision_id": x["decision_id"], "kind": x["kind"], "indicator_id": x["indicator_id"]}
+        for x in links.values("decision_id", "kind", "indicator_id")
+    ]
+    return dataclasses.replace(
+        frames,
+        decisions=frame("decisions", rows),
+        decision_links=frame("decision_links", link_rows),
+    )
+
+
 def community_scorecard(frames: CommunityFrames):
     """The effective-commissioning scorecard of a community, as of its latest dated record:
     the one card its page, its report and the report across communities show."""
+    frames = with_decisions(frames)
     return scorecard.scorecard(frames, as_of=scorecard.default_as_of(frames))
+
+
+def scorecard_years(frames: CommunityFrames) -> dict:
+    """Each measure's value in each financial year of the community's records (April to March,
+    the last year ending at the card's date): how each moved over time. ``years`` are the
+    financial years; each row has the measure's id, name and one value (a share, or None for
+    no data) per year."""
+    frames = with_decisions(frames)
+    found = scorecard.by_year(frames, as_of=scorecard.default_as_of(frames))
+    years = sorted(set(found["financial_year"])) if len(found) else []
+    rows = []
+    for spec in scorecard.MEASURES:
+        mine = found[found["id"] == spec["id"]].set_index("financial_year")["value"]
+        values = [None if pd.isna(mine.get(y)) else float(mine.get(y)) for y in years]
+        rows.append({"id": spec["id"], "name": spec["name"], "values": values})
+    return {"years": years, "rows": rows}
+
+
+def year_label(year: int) -> str:
+    return f"{year}/{str(year + 1)[-2:]}"
 
 
 def status_counts(card) -> dict[str, int]:

@@ -14,7 +14,7 @@ from commissioning.store.models import RoleType
 
 MONEY_COLUMNS = {"amount", "annual_value", "cost", "contract_value", "spend", "value"}
 #: scorecard measures whose numerator and denominator are sums of money
-MONEY_MEASURES = {"whole_budget", "shared_risk"}
+MONEY_MEASURES = {"whole_budget"}
 #: columns holding codes that read better as words
 WORDY_COLUMNS = {
     "group",

@@ -115,10 +115,8 @@ def test_the_scorecard_gives_nine_measures_and_money_only_to_those_who_see_money
                 seen["numerator"],
                 seen["denominator"],
             )
-    assert {m["id"] for m in commissioner["measures"] if m["money"]} == {
-        "whole_budget",
-        "shared_risk",
-    }
+    # Shared risk counts contracts, not their value: only the whole budget is money.
+    assert {m["id"] for m in commissioner["measures"] if m["money"]} == {"whole_budget"}
 
 
 def test_providers_get_no_scorecard_as_they_get_no_practice_page(client_for):

@@ -11,6 +11,7 @@ from django.db.models import Sum
 
 from commissioning.analytics.work import scorecard, spend
 from commissioning.store.frames import load_community
+from commissioning.work.presenter import community_scorecard, scorecard_years, year_label
 
 pytestmark = pytest.mark.django_db
 
@@ -51,9 +52,11 @@ def test_commissioner_and_admin_see_the_work_page(client, demo):
 
 
 def test_scorecard_statuses_match_the_engine(client, demo):
-    card = scorecard.scorecard(load_community("wirral"))
+    # The one card (with the decision log, which the store's frames leave to the work app).
+    card = community_scorecard(load_community("wirral"))
     html = login(client, "wirral-commissioner").get(PAGE).content.decode()
     assert len(card.measures) == 9
+    assert card.measure("monitoring_feeds_review").denominator > 0
     for m in card.measures:
         row = re.search(rf'data-measure="{m.id}">(.*?)</tr>', html, flags=re.S).group(1)
         assert f'data-status="{m.status}"' in row, m.id
@@ -165,3 +168,16 @@ def test_development_page_shows_its_own_labour(client, mini):
     assert {"2.5", "1.5", "6.75"} <= set(hours)
     client.force_login(mini["viewer"])
     assert "£" not in text(client.get("/communities/minitown/developments/falls-review/"))
+
+
+def test_each_measure_year_by_year_on_the_page(client, demo):
+    found = scorecard_years(load_community("somerset"))
+    assert found["years"][0] <= 2009 and found["years"][-1] == 2012
+    html = login(client, "somerset-commissioner").get("/communities/somerset/work/")
+    page = html.content.decode()
+    table = re.search(r'id="scorecard-years-table">(.*?)</table>', page, flags=re.S).group(1)
+    for year in found["years"]:
+        assert f">{year_label(year)}</th>" in table
+    convening = next(r for r in found["rows"] if r["id"] == "convening")
+    # Not one value repeated: the measure moves from year to year.
+    assert len({round(v, 3) for v in convening["values"] if v is not None}) > 1

@@ -16,11 +16,34 @@ northfield, empty_community = community.northfield, community.empty_community
 
 from commissioning.analytics.work import scorecard as sc  # noqa: E402
 from commissioning.errors import InputError  # noqa: E402
+from commissioning.store.frames import frame  # noqa: E402
+
+DECISIONS = [
+    # id, development, date, title, what it cites
+    (1, 1, "2011-06-01", "Go ahead with a memory service", ["evidence"]),  # before go-live
+    (2, 1, "2012-10-01", "Continue the memory service", ["monitoring", "evidence"]),
+    (3, 2, "2012-12-01", "Re-commission podiatry", ["evidence"]),
+]
+
+
+def with_decisions(f):
+    """Northfield with its decision log: what each decision cites."""
+    f.decisions = frame(
+        "decisions",
+        [{"decision_id": i, "development_id": d, "date": day, "title": t}
+         for i, d, day, t, _ in DECISIONS],
+    )  # fmt: skip
+    f.decision_links = frame(
+        "decision_links",
+        [{"decision_id": i, "kind": k, "indicator_id": 11 if k == "monitoring" else None}
+         for i, _, _, _, kinds in DECISIONS for k in kinds],
+    )  # fmt: skip
+    return f
 
 
 @pytest.fixture
 def card():
-    return sc.scorecard(northfield(), as_of=AS_OF)
+    return sc.scorecard(with_decisions(northfield()), as_of=AS_OF)
 
 
 def values(card):
@@ -46,22 +69,28 @@ def test_the_nine_measures_in_order_with_definitions(card):
 
 def test_every_figure_matches_the_hand_count(card):
     assert values(card) == {
-        # D2 brought in clinician, provider and patient (3 groups); D1 only a GP.
-        "convening": (1, 2, 0.5, "partly met"),
+        # Meetings on developments: A1 (D1) brought in a GP only, A4 (D2) a provider and a
+        # patient; neither three groups. (A6 is on no development; A7 is a decision.)
+        "convening": (0, 2, 0.0, "not met"),
         # Spend 2012/13 on services of developments with needs or planning work: memory
-        # 200,000 (D1) + podiatry 60,000 (D2), of 600,000.
-        "whole_budget": (260_000, 600_000, round(260 / 600, 4), "not met"),
+        # 200,000 (D1) + podiatry 60,000 (D2), of the whole commissioned spend: the five
+        # contracts running in 2012/13, 700,000.
+        "whole_budget": (260_000, 700_000, round(260 / 700, 4), "partly met"),
         # Relational: A1 5 + A4 9 + A6 6 + A7 2 = 22 of 37.5 hours; inside 30-70%.
         "relational_balance": (22, 37.5, round(22 / 37.5, 4), "met"),
-        # Only D2 was reviewed (A4, A7) and its monitoring (A4, March 2012) came first.
-        "monitoring_feeds_review": (1, 1, 1.0, "met"),
-        # Running on 31 March 2013: MH-1 200,000 (3 years, risk shared), COM-1 60,000,
-        # ACU-1 300,000, ACU-2 100,000 (VOL-1 ended).
-        "shared_risk": (200_000, 660_000, round(200 / 660, 4), "partly met"),
-        # D1 had finance and contracts beside the manager; D2 had neither.
-        "manager_support": (1, 2, 0.5, "partly met"),
-        # D1 a GP, D2 a specialist nurse.
-        "clinical_involvement": (2, 2, 1.0, "met"),
+        # Decisions on live services (review decisions): D1's of October 2012 cites a
+        # monitoring chart, D2's of December 2012 cites evidence only; D1's of June 2011 came
+        # before go-live. (The old measure counted D2 as monitoring fed its review because
+        # one activity was tagged both monitoring and review: true by construction.)
+        "monitoring_feeds_review": (1, 2, 0.5, "partly met"),
+        # Running on 31 March 2013: MH-1 (3 years, risk shared), COM-1, ACU-1, ACU-2
+        # (VOL-1 ended): 1 of 4 contracts.
+        "shared_risk": (1, 4, 0.25, "partly met"),
+        # The manager took part in all six activities on developments (A1-A5, A7): finance
+        # beside them in A2, contracts in A3.
+        "manager_support": (2, 6, round(2 / 6, 4), "not met"),
+        # A GP in A1, a specialist nurse in A7: 2 of the 6.
+        "clinical_involvement": (2, 6, round(2 / 6, 4), "not met"),
         # New or re-commissioned: D1 (went live, procured) and D2 (went live); only D1 has a
         # measurable objective. D2 has no objectives at all.
         "measurable_objectives": (1, 2, 0.5, "not met"),
@@ -72,10 +101,20 @@ def test_every_figure_matches_the_hand_count(card):
 
 def test_drill_downs_list_the_records_behind_each_measure(card):
     conv = card.measure("convening").drilldown.set_index("title")
-    assert conv.loc["Diabetic podiatry review", "groups"] == (
-        "clinician, patient_or_carer, provider"
-    )
-    assert not conv.loc["Memory assessment service", "counted"]
+    assert conv.loc["Podiatry workshop", "groups"] == "patient_or_carer, provider"
+    assert conv.loc["Podiatry workshop", "development"] == "Diabetic podiatry review"
+    assert conv.loc["Scoping meeting", "groups"] == "clinician"
+    # With the specialist nurse at the workshop it brings in three groups.
+    f = with_decisions(northfield())
+    nurse = f.participations[f.participations["person_id"] == 7].iloc[[0]].assign(activity_id=4)
+    f.participations = pd.concat([f.participations, nurse], ignore_index=True)
+    m = sc.scorecard(f, as_of=AS_OF).measure("convening")
+    assert (m.numerator, m.denominator) == (1, 2)
+    support = card.measure("manager_support").drilldown.set_index("title")["support"]
+    assert support.to_dict() == {
+        "Scoping meeting": "", "Needs analysis": "finance", "Tender evaluation": "contracts",
+        "Podiatry workshop": "", "Quarterly monitoring": "", "Decision to re-commission": "",
+    }  # fmt: skip
     objectives = card.measure("measurable_objectives").drilldown.set_index("title")
     assert objectives.loc["Diabetic podiatry review", "objectives"] == 0
     assert objectives["counted"].tolist() == [False, True]  # by title: podiatry, memory
@@ -90,8 +129,6 @@ def test_drill_downs_list_the_records_behind_each_measure(card):
             assert dd.loc[dd["counted"], "amount"].sum() == m.numerator
         elif m.id == "relational_balance":
             assert dd.loc[dd["counted"], "hours"].sum() == m.numerator
-        elif m.id == "shared_risk":
-            assert dd.loc[dd["counted"], "annual_value"].sum() == m.numerator
         else:
             assert dd["counted"].sum() == m.numerator and len(dd) == m.denominator
 
@@ -120,7 +157,7 @@ def test_zero_spend_gives_no_data_for_the_money_measures():
     assert card.measure("whole_budget").status == "no data"
     assert card.measure("whole_budget").value is None
     assert card.measure("costliest_reviewed").status == "no data"
-    assert card.measure("clinical_involvement").status == "met"  # the rest still counts
+    assert card.measure("clinical_involvement").value == 2 / 6  # the rest still counts
 
 
 @pytest.mark.parametrize(
@@ -191,7 +228,7 @@ def test_which_contracts_share_risk():
     assert risk["long_horizon"].to_dict() == {
         "ACU-1": True, "MH-1": True, "ACU-2": False, "COM-1": True,
     }  # fmt: skip
-    assert card.measure("shared_risk").numerator == 200_000 + 60_000
+    assert card.measure("shared_risk").numerator == 2  # MH-1 and COM-1
 
 
 def test_an_earlier_period_uses_the_spend_of_its_own_latest_year():
@@ -202,6 +239,46 @@ def test_an_earlier_period_uses_the_spend_of_its_own_latest_year():
     m = card.measure("costliest_reviewed")
     assert (m.numerator, m.denominator) == (1, 2)
     wb = card.measure("whole_budget")
-    assert wb.denominator == 470_000
+    # The whole commissioned spend of 2011/12: MH-1 200,000, ACU-1 300,000 and VOL-1 40,000
+    # running, and podiatry's 50,000 under no running contract (COM-1 began in April 2012).
+    assert wb.denominator == 590_000
     # By March 2012 only D1 and D2 had needs or planning work: memory 100,000 + podiatry 50,000.
     assert wb.numerator == 150_000
+
+
+def test_whole_budget_divides_by_the_whole_commissioned_spend():
+    # Defect (issue 24): the denominator was the spend on the long-term-condition services
+    # alone (600,000), so a community looking at those services alone scored as if it had
+    # looked at its whole budget. The whole commissioned spend of 2012/13 is every contract
+    # running in the year at its annual value: MH-1 200,000, COM-1 60,000, ACU-1 300,000,
+    # VOL-1 40,000 (ended December 2012) and ACU-2 100,000 = 700,000, plus the spend on a
+    # service no running contract covers (none here).
+    wb = sc.scorecard(northfield(), as_of=AS_OF).measure("whole_budget")
+    assert (wb.numerator, wb.denominator) == (260_000, 700_000)
+    # A service under no contract adds its own spend to the whole.
+    f = northfield()
+    f.contract_services = f.contract_services[f.contract_services["service_id"] != 2]
+    f.contracts = f.contracts[f.contracts["reference"] != "COM-1"]
+    wb = sc.scorecard(f, as_of=AS_OF).measure("whole_budget")
+    assert wb.denominator == 200_000 + 300_000 + 40_000 + 100_000 + 60_000
+
+
+def test_each_measure_year_by_year():
+    years = sc.by_year(with_decisions(northfield()), as_of=AS_OF)
+    assert sorted(set(years["financial_year"])) == [2011, 2012]
+    assert len(years) == 2 * 9
+    got = years.set_index(["financial_year", "id"])
+    # 2011/12: A1 (a GP), A2, A3, A4: 1 of 4.
+    assert tuple(got.loc[(2011, "clinical_involvement"), ["numerator", "denominator"]]) == (1, 4)
+    # 2012/13: A5 and A7 (a nurse): 1 of 2.
+    assert tuple(got.loc[(2012, "clinical_involvement"), ["numerator", "denominator"]]) == (1, 2)
+    # Review decisions: none in 2011/12 (D1's June 2011 decision came before go-live), 1 of 2
+    # in 2012/13.
+    assert got.loc[(2011, "monitoring_feeds_review"), "status"] == "no data"
+    assert tuple(got.loc[(2012, "monitoring_feeds_review"), ["numerator", "denominator"]]) == (
+        1,
+        2,
+    )
+    # Each year's whole budget is its own year's: 2011/12's denominator is 590,000.
+    assert got.loc[(2011, "whole_budget"), "denominator"] == 590_000
+    assert sc.by_year(empty_community(), as_of=AS_OF).empty

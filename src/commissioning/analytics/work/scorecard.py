@@ -39,22 +39,25 @@ MEASURES = [
     {
         "id": "convening",
         "name": "Convening stakeholders",
-        "definition": "Share of developments worked on in the period whose activities brought in "
-        "people from at least {convening_groups} stakeholder groups besides the commissioner "
-        "(clinicians, providers, third sector, patients or carers, local authority).",
-        "numerator_definition": "Developments with activities in the period involving at least "
+        "definition": "Share of the meetings and engagement events on developments in the "
+        "period that brought in people from at least {convening_groups} stakeholder groups "
+        "besides the commissioner (clinicians, providers, third sector, patients or carers, "
+        "local authority).",
+        "numerator_definition": "Meetings and engagement events with people from at least "
         "{convening_groups} stakeholder groups besides the commissioner",
-        "denominator_definition": "Developments with at least one activity in the period",
+        "denominator_definition": "Meetings and engagement events on developments in the period",
     },
     {
         "id": "whole_budget",
         "name": "Whole-budget priority setting",
-        "definition": "Share of the latest financial year's spend that went on services covered "
-        "by a development with needs-assessment or planning work in the period: how much of "
-        "the budget, not just the margin, was looked at when setting priorities.",
+        "definition": "Share of the community's whole commissioned spend in the latest financial "
+        "year (every contract running in the year at its annual value, and the spend on "
+        "services no contract covers) that went on services covered by a development with "
+        "needs-assessment or planning work in the period: how much of the budget, not just "
+        "the margin, was looked at when setting priorities.",
         "numerator_definition": "Spend (latest financial year) on services linked to a "
         "development with needs-assessment or planning work in the period",
-        "denominator_definition": "All spend in the latest financial year",
+        "denominator_definition": "The whole commissioned spend of the latest financial year",
     },
     {
         "id": "relational_balance",
@@ -69,41 +72,44 @@ MEASURES = [
     {
         "id": "monitoring_feeds_review",
         "name": "Monitoring that feeds review",
-        "definition": "Share of developments reviewed in the period where monitoring work on the "
-        "same development came first (on or before the review).",
-        "numerator_definition": "Developments with review-stage work in the period preceded by "
-        "monitoring-stage work on the same development",
-        "denominator_definition": "Developments with review-stage work in the period",
+        "definition": "Share of the review decisions recorded in the period (decisions on a "
+        "development on or after its go-live: to continue, change, re-commission or "
+        "decommission a service) that cite a monitoring chart of one of its indicators.",
+        "numerator_definition": "Review decisions citing a monitoring chart",
+        "denominator_definition": "Decisions recorded in the period on developments on or "
+        "after their go-live date",
     },
     {
         "id": "shared_risk",
         "name": "Shared risk and long horizons",
-        "definition": "Share of the annual value of contracts running at the end of the period "
-        "that sits in contracts that share financial risk between commissioner and provider "
+        "definition": "Share of the contracts running at the end of the period that share "
+        "financial risk between commissioner and provider "
         "(a cost-and-volume or aligned payment and incentive contract, or a recorded "
         "arrangement that shares or pools risk, gains or losses) and run for at least "
         "{long_horizon_years} years.",
-        "numerator_definition": "Annual value of running contracts that share risk and run for "
+        "numerator_definition": "Running contracts that share risk and run for "
         "{long_horizon_years} years or more",
-        "denominator_definition": "Annual value of all contracts running at the end of the period",
+        "denominator_definition": "Contracts running at the end of the period",
     },
     {
         "id": "manager_support",
         "name": "Support for commissioning managers",
-        "definition": "Share of developments in which commissioning managers worked in the "
-        "period where finance, contracts or public health specialists also took part.",
-        "numerator_definition": "Developments with a commissioning manager and a finance, "
-        "contracts or public health specialist taking part in the period",
-        "denominator_definition": "Developments with a commissioning manager taking part in "
-        "the period",
+        "definition": "Share of the activities on developments in the period in which a "
+        "commissioning manager took part where a finance, contracts or public health "
+        "specialist took part too.",
+        "numerator_definition": "Those activities with a finance, contracts or public health "
+        "specialist taking part",
+        "denominator_definition": "Activities on developments in the period in which a "
+        "commissioning manager took part",
     },
     {
         "id": "clinical_involvement",
         "name": "Clinical involvement",
-        "definition": "Share of developments worked on in the period in which a clinician (GP, "
-        "hospital consultant, specialist nurse or anyone flagged a clinician) took part.",
-        "numerator_definition": "Developments with a clinician taking part in the period",
-        "denominator_definition": "Developments with at least one activity in the period",
+        "definition": "Share of the activities on developments in the period in which a "
+        "clinician (GP, hospital consultant, specialist nurse or anyone flagged a clinician) "
+        "took part.",
+        "numerator_definition": "Activities on developments with a clinician taking part",
+        "denominator_definition": "Activities on developments in the period",
     },
     {
         "id": "measurable_objectives",
@@ -298,28 +304,75 @@ def _devs_with_work(work: pd.DataFrame) -> pd.DataFrame:
     return work[work["development_id"].notna()]
 
 
+CONVENING_KINDS = ("meeting", "engagement")
+
+
+def _per_activity(frames, acts) -> pd.DataFrame:
+    """The activities on developments dated in the period, one row each, with the title of
+    their development."""
+    a = _devs_with_work(acts).drop_duplicates("activity_id")
+    a = a[["activity_id", "development_id", "date", "title", "kind"]]
+    d = frames.developments[["development_id", "title"]].rename(columns={"title": "development"})
+    a = a.merge(d, on="development_id", how="left")
+    return a.sort_values(["date", "activity_id"], ignore_index=True)
+
+
+def _who(work: pd.DataFrame, column: str, keep=None) -> dict:
+    """For each activity, the set of ``column`` values of those taking part (``keep`` filters
+    the participations)."""
+    w = _devs_with_work(work)
+    if keep is not None and len(w):
+        w = w[keep(w)]
+    found: dict = {}
+    for activity, value in zip(w["activity_id"], w[column], strict=True):
+        found.setdefault(activity, set()).add(value)
+    return found
+
+
+def _listed(values) -> str:
+    return ", ".join(sorted(values))
+
+
 def m_convening(frames, work, acts, config, **_):
     need = int(config["settings"]["convening_groups"])
-    devs = _devs_with_work(acts)["development_id"].dropna().unique()
-    w = _devs_with_work(work)
-    rows = []
-    for dev in devs:
-        groups = set(w.loc[w["development_id"] == dev, "group"]) & set(OUTSIDE_COMMISSIONER)
-        rows.append(
-            {
-                "development_id": dev,
-                "groups": ", ".join(sorted(groups)),
-                "counted": len(groups) >= need,
-            }
-        )
-    dd = pd.DataFrame(rows, columns=["development_id", "groups", "counted"])
-    dd = _titles(frames).merge(dd, on="development_id").sort_values("title", ignore_index=True)
+    dd = _per_activity(frames, acts)
+    dd = dd[dd["kind"].isin(CONVENING_KINDS)].reset_index(drop=True)
+    groups = _who(work, "group")
+    outside = [groups.get(a, set()) & set(OUTSIDE_COMMISSIONER) for a in dd["activity_id"]]
+    dd["groups"] = pd.Series([_listed(g) for g in outside], index=dd.index, dtype=object)
+    dd["counted"] = pd.Series([len(g) >= need for g in outside], index=dd.index, dtype=bool)
     return float(dd["counted"].sum()), float(len(dd)), dd
 
 
 def _year_upto(spend: pd.DataFrame, as_of) -> int | None:
     """The latest financial year with spend that has begun by ``as_of``."""
     return latest_year(spend[spend["financial_year"] <= financial_year(as_of)])
+
+
+def whole_spend(frames, year: int | None) -> pd.DataFrame:
+    """The community's whole commissioned spend in financial ``year``: every contract running
+    at some time in the year at its annual value, and the recorded spend on each service that
+    no contract running in the year covers. One row per contract or uncovered service."""
+    cols = ["contract_id", "reference", "service_id", "service", "provider", "amount"]
+    if year is None:
+        return pd.DataFrame(columns=cols)
+    begin, end = pd.Timestamp(year, 4, 1), pd.Timestamp(year + 1, 3, 31)
+    c = frames.contracts
+    running = c[(c["start_date"] <= end) & (c["end_date"] >= begin)]
+    rows = running.assign(service_id=pd.NA, service=None, amount=running["annual_value"])
+    under = set(
+        frames.contract_services.loc[
+            frames.contract_services["contract_id"].isin(running["contract_id"]), "service_id"
+        ]
+    )
+    spend = frames.spend[frames.spend["financial_year"] == year]
+    alone = spend[~spend["service_id"].isin(under)].groupby("service_id")["amount"].sum()
+    alone = alone.reset_index().merge(
+        frames.services[["service_id", "name", "provider"]], on="service_id", how="left"
+    )
+    alone = alone.rename(columns={"name": "service"}).assign(contract_id=pd.NA, reference=None)
+    parts = [p[cols] for p in (rows, alone) if len(p)]
+    return pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=cols)
 
 
 def m_whole_budget(frames, work, acts, config, as_of, **_):
@@ -337,7 +390,11 @@ def m_whole_budget(frames, work, acts, config, as_of, **_):
     dd["counted"] = dd["service_id"].isin(covered)
     dd = dd.sort_values(["amount", "service"], ascending=[False, True], ignore_index=True)
     num = float(dd.loc[dd["counted"], "amount"].sum())
-    return num, float(dd["amount"].sum()), dd
+    recorded = float(dd["amount"].sum())
+    if recorded == 0:  # no spend recorded in the year: nothing to measure
+        return num, 0.0, dd
+    # The whole is never less than the spend recorded on services (records can disagree).
+    return num, max(float(whole_spend(frames, year)["amount"].sum()), recorded), dd
 
 
 def m_relational_balance(frames, work, acts, config, **_):
@@ -350,18 +407,21 @@ def m_relational_balance(frames, work, acts, config, **_):
     return float(dd.loc[dd["counted"], "hours"].sum()), float(dd["hours"].sum()), dd
 
 
-def m_monitoring_feeds_review(frames, work, acts, config, **_):
-    reviews = acts[(acts["stage"] == "review") & acts["development_id"].notna()]
-    every = frames.activities.merge(frames.activity_stages, on="activity_id")
-    monitoring = every[(every["stage"] == "monitoring") & every["development_id"].notna()]
-    first_monitoring = monitoring.groupby("development_id")["date"].min()
-    last_review = reviews.groupby("development_id")["date"].max()
-    dd = last_review.rename("review_date").reset_index()
-    dd = dd.merge(
-        first_monitoring.rename("first_monitoring").reset_index(), on="development_id", how="left"
-    )
-    dd["counted"] = dd["first_monitoring"].notna() & (dd["first_monitoring"] <= dd["review_date"])
-    dd = _titles(frames).merge(dd, on="development_id").sort_values("title", ignore_index=True)
+def m_monitoring_feeds_review(frames, work, acts, config, start, as_of, **_):
+    d = frames.developments[["development_id", "title", "go_live_date"]]
+    d = d.rename(columns={"title": "development"})
+    dec = frames.decisions.merge(d, on="development_id", how="inner")
+    keep = dec["go_live_date"].notna() & (dec["date"] >= dec["go_live_date"])
+    keep &= dec["date"] <= as_of
+    if start is not None:
+        keep &= dec["date"] >= start
+    dd = dec[keep].copy()
+    links = frames.decision_links
+    cites = set(links.loc[links["kind"] == "monitoring", "decision_id"])
+    dd["cites_monitoring"] = dd["decision_id"].isin(cites)
+    dd["counted"] = dd["cites_monitoring"]
+    dd = dd[["decision_id", "development", "date", "title", "cites_monitoring", "counted"]]
+    dd = dd.sort_values(["date", "decision_id"], ignore_index=True)
     return float(dd["counted"].sum()), float(len(dd)), dd
 
 
@@ -396,33 +456,26 @@ def m_shared_risk(frames, work, acts, config, as_of, **_):
             "counted",
         ]
     ].sort_values(["annual_value", "reference"], ascending=[False, True], ignore_index=True)
-    num = float(dd.loc[dd["counted"], "annual_value"].sum())
-    return num, float(dd["annual_value"].sum()), dd
+    return float(dd["counted"].sum()), float(len(dd)), dd
 
 
 def m_manager_support(frames, work, acts, config, **_):
-    w = _devs_with_work(work)
-    rows = []
-    for dev, part in w.groupby("development_id"):
-        roles = set(part["role_type"])
-        if "commissioning_manager" not in roles:
-            continue
-        support = roles & SUPPORT_ROLES
-        rows.append(
-            {"development_id": dev, "support": ", ".join(sorted(support)), "counted": bool(support)}
-        )
-    dd = pd.DataFrame(rows, columns=["development_id", "support", "counted"])
-    dd = _titles(frames).merge(dd, on="development_id").sort_values("title", ignore_index=True)
+    dd = _per_activity(frames, acts)
+    roles = _who(work, "role_type")
+    led = [("commissioning_manager" in roles.get(a, set())) for a in dd["activity_id"]]
+    dd = dd[pd.Series(led, index=dd.index, dtype=bool)].reset_index(drop=True)
+    support = [roles[a] & SUPPORT_ROLES for a in dd["activity_id"]]
+    dd["support"] = pd.Series([_listed(s) for s in support], index=dd.index, dtype=object)
+    dd["counted"] = pd.Series([bool(s) for s in support], index=dd.index, dtype=bool)
     return float(dd["counted"].sum()), float(len(dd)), dd
 
 
 def m_clinical_involvement(frames, work, acts, config, **_):
-    devs = _devs_with_work(acts)["development_id"].dropna().unique()
-    w = _devs_with_work(work)
-    clinical = w.groupby("development_id")["clinical"].any() if not w.empty else pd.Series()
-    dd = pd.DataFrame({"development_id": devs})
-    dd["counted"] = dd["development_id"].isin(clinical[clinical.astype(bool)].index)
-    dd = _titles(frames).merge(dd, on="development_id").sort_values("title", ignore_index=True)
+    dd = _per_activity(frames, acts)
+    clin = _who(work, "role_type", keep=lambda w: w["clinical"].astype(bool))
+    found = [clin.get(a, set()) for a in dd["activity_id"]]
+    dd["clinicians"] = pd.Series([_listed(c) for c in found], index=dd.index, dtype=object)
+    dd["counted"] = pd.Series([bool(c) for c in found], index=dd.index, dtype=bool)
     return float(dd["counted"].sum()), float(len(dd)), dd
 
 
@@ -513,3 +566,22 @@ def scorecard(frames, *, config: dict | None = None, start=None, as_of=None) -> 
         measures=measures,
         changes=changes.reset_index(drop=True),
     )
+
+
+def by_year(frames, *, config: dict | None = None, as_of=None) -> pd.DataFrame:
+    """The scorecard of each financial year (April to March) from the year of the first activity
+    to the year of ``as_of`` (default: :func:`default_as_of`): one row per year and measure,
+    each year's card over that year alone (its last year ends at ``as_of``)."""
+    config = config or load_thresholds()
+    as_of = default_as_of(frames) if as_of is None else pd.Timestamp(as_of)
+    columns = ["financial_year", "id", "name", "numerator", "denominator", "value", "status"]
+    dates = frames.activities["date"].dropna()
+    if dates.empty:
+        return pd.DataFrame(columns=columns)
+    first, last = financial_year(dates.min()), financial_year(as_of)
+    rows = []
+    for year in range(first, last + 1):
+        end = min(pd.Timestamp(year + 1, 3, 31), as_of)
+        card = scorecard(frames, config=config, start=pd.Timestamp(year, 4, 1), as_of=end)
+        rows += [{"financial_year": year, **m.as_dict()} for m in card.measures]
+    return pd.DataFrame(rows)[columns]

@@ -32,7 +32,12 @@ from commissioning.charts import NHS_BLUE, chart_spec
 from commissioning.provider_selection.effort import procurement_frames
 from commissioning.store.computed import remembered
 from commissioning.store.frames import load_community
-from commissioning.work.presenter import community_scorecard, stage_names
+from commissioning.work.presenter import (
+    community_scorecard,
+    scorecard_years,
+    stage_names,
+    year_label,
+)
 from commissioning.work.tables import MONEY_MEASURES, STATUS_TAGS, cell, table
 
 
@@ -240,6 +245,7 @@ def work_sections(f, money: bool, stages: dict[str, str], procurements=None) -> 
             money=money,
         ),
         "scorecard": _scorecard_rows(card, money),
+        "scorecard_years": _years_table(scorecard_years(f)),
         "changes": table(card.changes, ["date", "kind", "organisation", "description"]),
     }
 
@@ -248,6 +254,22 @@ def _count(value, measure_id: str, money: bool) -> str:
     if measure_id in MONEY_MEASURES:
         return cell(value, "amount") if money else "Not shown"
     return cell(float(value), "count")
+
+
+def _years_table(found: dict) -> dict:
+    """Each measure's value by financial year, for the generic table partial."""
+    return {
+        "headers": [{"label": "Measure", "numeric": False}]
+        + [{"label": year_label(y), "numeric": True} for y in found["years"]],
+        "rows": [
+            [{"text": r["name"], "numeric": False}]
+            + [
+                {"text": "No data" if v is None else cell(v, "share"), "numeric": True}
+                for v in r["values"]
+            ]
+            for r in found["rows"]
+        ],
+    }
 
 
 def _scorecard_rows(card, money: bool) -> list[dict]:
