@@ -19,7 +19,7 @@ import pandas as pd
 from django.utils import timezone
 
 from commissioning.access.policy import reader
-from commissioning.analytics.disclosure import configured_policy, disclosed_count
+from commissioning.analytics.disclosure import configured_policy
 from commissioning.analytics.work.scorecard import MEASURES
 from commissioning.document import (
     COUNT,
