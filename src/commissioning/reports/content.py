@@ -25,6 +25,7 @@ from commissioning.document import (
     COUNT,
     DATE,
     MONEY,
+    PERCENT,
     PERCENT_2DP,
     Report,
     Section,
