@@ -137,7 +137,7 @@ def community_report(code: str, user=None, *, charts: bool = True) -> Report:
     developments = list(
         community.developments.prefetch_related("objectives").order_by("start_date", "title")
     )
-    score, card = scorecard_section(frames)
+    score, card = scorecard_section(frames, money)
     sections = [
         needs,
         money_section(frames, as_of, money),
@@ -261,7 +261,7 @@ def across_report(user=None) -> Report:
         latest = as_of if latest is None else max(latest, as_of)
         _, registers = needs_section(c, user, charts=False)
         _, found = monitoring_section(reader(user), c, charts=False)
-        score, card = scorecard_section(frames)
+        score, card = scorecard_section(frames, money)
         per_community.append((c, frames, as_of, registers, found, card))
         for r in registers:
             if r["condition"] not in conditions:

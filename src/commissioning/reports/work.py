@@ -25,6 +25,7 @@ from commissioning.work.presenter import (
     status_counts,
     year_label,
 )
+from commissioning.work.tables import MONEY_MEASURES
 
 REVIEW_YEARS = 3
 
@@ -201,8 +202,17 @@ def labour_section(frames, development_id=None) -> Section:
     return section
 
 
-def scorecard_section(frames) -> tuple[Section, object]:
+def scorecard_section(frames, money: bool = True) -> tuple[Section, object]:
+    """The scorecard and each measure year by year; the pounds behind a measure of money (its
+    numerator and denominator) only for a reader who sees money, as on the page and in the
+    API."""
     card = community_scorecard(frames)
+
+    def counts(mz) -> list:
+        if mz.id in MONEY_MEASURES and not money:
+            return [None, None]
+        return [mz.numerator, mz.denominator]
+
     table = Table(
         "scorecard",
         "Effective-commissioning scorecard",
@@ -210,8 +220,7 @@ def scorecard_section(frames) -> tuple[Section, object]:
         [
             [
                 mz.name,
-                mz.numerator,
-                mz.denominator,
+                *counts(mz),
                 None if mz.value is None else mz.value * 100,
                 label(mz.status),
             ]
@@ -219,7 +228,8 @@ def scorecard_section(frames) -> tuple[Section, object]:
         ],
         {"Numerator": NUMBER, "Denominator": NUMBER, "Value": PERCENT},
         note=f"From {'the first record' if card.start is None else f'{card.start:%-d %b %Y}'} "
-        f"to {card.as_of:%-d %B %Y}. See docs/guide/scorecard.md for each measure.",
+        f"to {card.as_of:%-d %B %Y}. See docs/guide/scorecard.md for each measure."
+        + ("" if money else " Sums of money behind a measure are not shown to your role."),
     )
     found = scorecard_years(frames)
     years = [year_label(y) for y in found["years"]]

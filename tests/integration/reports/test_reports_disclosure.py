@@ -122,6 +122,11 @@ def test_a_viewer_sees_no_money_and_only_their_community(demo):
     assert "Contract values are not shown to your role." in contracts.note
     assert not any(t.key == "spend_by_condition" for t in report.tables())
     assert not any("£" in figure for _, figure in report.key_figures)
+    # the scorecard's measure of money gives its share, not the pounds behind it
+    card = next(t for t in report.tables() if t.key == "scorecard")
+    (budget,) = [r for r in card.rows if r[0] == "Whole-budget priority setting"]
+    assert budget[1] is None and budget[2] is None and budget[3] is not None
+    assert "not shown to your role" in card.note
     with pytest.raises(NotFound):
         community_report("wirral", user=viewer, charts=False)
 
