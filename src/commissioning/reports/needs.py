@@ -265,11 +265,21 @@ def needs_section(community, user=None, *, charts: bool = True) -> tuple[Section
     if charts:
         from commissioning.charts import spec_svg
 
-        for page in found["conditions"]:
+        for page in found["conditions"]:  # the charts the page draws, in its order
+            condition = page["headline"]["condition"]
+            funnel = page.get("funnel")
+            if funnel and funnel.get("spec"):
+                section.charts.append(
+                    Chart(
+                        f"{condition}: practices' recorded prevalence against list size",
+                        spec_svg(funnel["spec"]),
+                        funnel["description"],
+                    )
+                )
             trend = page["trend"]
             section.charts.append(
                 Chart(
-                    f"{page['headline']['condition']}: recorded prevalence by year",
+                    f"{condition}: recorded prevalence by year",
                     spec_svg(trend["spec"]),
                     trend["description"],
                 )

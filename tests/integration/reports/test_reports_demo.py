@@ -87,6 +87,25 @@ def test_community_html_is_one_self_contained_page(code, reports):
     assert CommissioningCommunity.objects.get(code=code).name in html
 
 
+def test_the_reports_needs_section_carries_the_pages_charts(client, reports):
+    """The needs page draws, for each condition, the prevalence trend and the practices' funnel
+    plot; the board report left out the funnel plot (issue 22). Its needs section now carries
+    every chart the page draws, with the page's own text alternative."""
+    from django.contrib.auth import get_user_model
+
+    client.force_login(get_user_model().objects.get(username="admin"))
+    needs = next(s for s in reports["wirral"].sections if s.key == "needs")
+    alternatives = {chart.description for chart in needs.charts}
+    html = client.get("/communities/wirral/needs/diabetes/").content.decode()
+    import re
+
+    for canvas in ("funnel-chart", "trend-chart"):
+        found = re.search(rf'id="{canvas}"[^>]*aria-label="([^"]+)"', html)
+        assert found, canvas
+        label = found.group(1).replace("&#x27;", "'").replace("&amp;", "&")
+        assert label in alternatives, canvas
+
+
 def test_community_report_registers_match_the_database(reports):
     from commissioning.store.models import ConditionRegister
 
