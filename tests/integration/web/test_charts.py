@@ -8,7 +8,8 @@ import pandas as pd
 import pytest
 
 from commissioning.charts import chart_png, chart_spec, chart_svg
-from commissioning.web.timeline import describe, lane_hours, timeline_chart
+from commissioning.charts.timeline import describe, timeline_chart
+from commissioning.work.timeline import lane_hours
 
 pytestmark = pytest.mark.django_db
 

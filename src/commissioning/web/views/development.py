@@ -13,16 +13,17 @@ from django.utils import timezone
 from commissioning.access.communities import community_or_404, sees_money
 from commissioning.access.policy import scope_of, visible_or_404
 from commissioning.charts import chart_spec
+from commissioning.charts.timeline import describe, timeline_chart
 from commissioning.store.computed import remembered
 from commissioning.store.frames import load_community
 from commissioning.store.models import Participation, RoleType, ServiceDevelopment, Stage
-from commissioning.web.timeline import activity_lanes, describe, lane_hours, timeline_chart
 from commissioning.work.presenter import (
     development_ids,
     development_labour,
     stage_names,
     workplace,
 )
+from commissioning.work.timeline import activity_lanes, lane_hours
 
 
 def _participants(development_ids) -> list[dict]:
