@@ -145,6 +145,16 @@ BY_COMMUNITY = {
     "/api/provider-selection/ocds": "none",
     "/api/provider-selection/records/{reference}": "none",
 }
+# A community's or a development's figures, laid out from the feature presenters: answered for
+# the logins that see the community (or development), "not found" otherwise; the whole
+# community's needs, scorecard and evaluations are not for providers (as on the pages), while
+# monitoring gives a provider its own series.
+FIGURES = {
+    "/api/communities/{code}/monitoring": ("communities", True),
+    "/api/communities/{code}/needs": ("communities", False),
+    "/api/communities/{code}/scorecard": ("communities", False),
+    "/api/developments/{development_id}/evaluation": ("developments", False),
+}
 
 POSTS = {
     "/api/observations": {
@@ -201,7 +211,7 @@ def item_key(kind: str, item: dict):
 
 def test_every_route_is_classified(world):
     routes = schema_routes(world)
-    known = {(p, "GET") for p in [*LISTS, *DETAILS, *NESTED, *BY_COMMUNITY]}
+    known = {(p, "GET") for p in [*LISTS, *DETAILS, *NESTED, *BY_COMMUNITY, *FIGURES]}
     known |= {(p, "POST") for p in POSTS}
     assert set(routes) == known, "classify new API routes in the tables of this test"
 
@@ -254,6 +264,17 @@ def test_every_route_as_every_role(world, role):
                 else:
                     expected = 404
                 assert response.status_code == expected, (path, community, role)
+        elif method == "GET" and path in FIGURES:
+            kind, providers = FIGURES[path]
+            for name in KINDS[kind]:
+                response = client.get(fill(path, key(world, kind, name)))
+                if role == "anonymous":
+                    expected = 401
+                elif name in SEES[kind].get(role, set()) and (providers or role != "provider_a"):
+                    expected = 200
+                else:
+                    expected = 404
+                assert response.status_code == expected, (path, name, role)
         elif method == "POST" and path in POSTS:
             data = {
                 "indicator": world.dm1.pk,
