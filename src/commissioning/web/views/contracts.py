@@ -110,8 +110,12 @@ def line(request, code: str, reference: str, line: str):
         }
         for p in found.points
     ]
-    series = SimpleNamespace(
-        points=points, annotations=[], indicator=SimpleNamespace(unit=found.currency.capitalize())
+    series = SimpleNamespace(  # a contract line's SPC, drawn by the monitoring chart: no
+        points=points,  # annotations, no recorded recalculations of limits, its axis as before
+        annotations=[],
+        recalculations=[],
+        from_zero=False,
+        indicator=SimpleNamespace(unit=found.currency.capitalize()),
     )
     context = {
         "community": community,
