@@ -1,8 +1,8 @@
 """The work of commissioning in a community, and the effective-commissioning scorecard.
 
 The records are read with :func:`commissioning.store.frames.load_community` and every figure
-comes from :mod:`commissioning.analytics.work` (labour, participation, spend, pace, drivers,
-market, scorecard); this module only arranges the results for the page.
+comes from :mod:`commissioning.work.overview` (the page's presenter, on
+:mod:`commissioning.analytics.work`); this module only lays it out.
 
 Access: the page covers a whole community's work, people and money, so it is for the
 community's commissioners, viewers and administrators. Providers (who do not see developments
@@ -13,79 +13,23 @@ the money section, and every money column elsewhere, is left out for them
 
 from __future__ import annotations
 
-import altair as alt
 from django.http import Http404
 from django.shortcuts import render
 
 from commissioning.access.communities import community_or_404, refuse_providers, sees_money
-from commissioning.analytics.work import (
-    drivers,
-    labour,
-    market,
-    pace,
-    participation,
-    scorecard,
-    spend,
-)
-from commissioning.analytics.work.pay_rates import load_pay_rates
-from commissioning.charts import NHS_BLUE, chart_spec
+from commissioning.analytics.work import scorecard
 from commissioning.provider_selection.effort import procurement_frames
 from commissioning.store.computed import remembered
 from commissioning.store.frames import load_community
-from commissioning.work.presenter import (
-    community_scorecard,
-    scorecard_years,
-    stage_names,
-    year_label,
-)
-from commissioning.work.tables import MONEY_MEASURES, STATUS_TAGS, cell, table
+from commissioning.work.overview import scorecard_rows, work_sections
+from commissioning.work.presenter import community_scorecard, stage_names
+from commissioning.work.tables import table
 
 
 def _frames_for(request, code: str):
     refuse_providers(request.user)
     community = community_or_404(request.user, code)
     return community, load_community(community.code)
-
-
-def _labour(frames, split, stages) -> dict:
-    rates = load_pay_rates()
-    hourly = rates.hourly()
-    per_year = rates.hours_per_fte_year
-    out = {}
-    for by in ("stage", "role_type", "nature"):
-        t = labour.labour_table(split, hourly, per_year, by=[by])
-        if by == "stage":
-            t["stage"] = t["stage"].map(lambda s: stages.get(s, s))
-        out[by] = t
-    effort = labour.cumulative_effort(split, by="community")
-    effort = effort.assign(month=effort["month"].dt.strftime("%Y-%m"))
-    total = float(split["hours"].sum())
-    description = (
-        "Cumulative hours of commissioning work recorded in the community by month: "
-        f"{total:,.0f} hours in all"
-    )
-    if len(effort):
-        description += f", from {effort['month'].iloc[0]} to {effort['month'].iloc[-1]}"
-    description += "."
-    chart = (
-        alt.Chart(effort)
-        .mark_line(color=NHS_BLUE, interpolate="step-after")
-        .encode(
-            x=alt.X("month:T", title="Month"),
-            y=alt.Y("cumulative_hours:Q", title="Hours to date"),
-            tooltip=["month:T", "hours:Q", "cumulative_hours:Q"],
-        )
-        .properties(width="container", height=280, title="Cumulative effort")
-    )
-    return {
-        "tables": out,
-        "total_hours": total,
-        "total_fte": total / per_year,
-        "hours_per_fte_year": per_year,
-        "effort": effort,
-        "spec": chart_spec(chart),
-        "description": description,
-    }
 
 
 def work_overview(request, code: str):
@@ -103,194 +47,6 @@ def work_overview(request, code: str):
     return render(request, "web/work_overview.html", {"community": community, **sections})
 
 
-def work_sections(f, money: bool, stages: dict[str, str], procurements=None) -> dict:
-    """Every table, chart and figure of the practice-of-commissioning page for one community
-    (money left out unless ``money``). ``procurements`` is the pair of frames of
-    :func:`commissioning.provider_selection.effort.procurement_frames` (transaction effort)."""
-    split = labour.stage_hours(f.activities, f.activity_stages, f.participations)
-    as_of = scorecard.default_as_of(f)
-    work = _labour(f, split, stages)
-    labour_tables = {by: table(t, money=money) for by, t in work["tables"].items()}
-
-    who = participation.matrix(split, by="group")
-    if not who.empty:
-        who = who.rename(columns=lambda s: stages.get(s, s)).reset_index()
-    clinical = participation.clinical_share(f.participations)
-
-    money_section = None
-    if money:
-        year = spend.latest_year(f.spend)
-        by_form = spend.spend_by(
-            "payment_form",
-            f.spend,
-            f.services,
-            f.service_conditions,
-            f.contracts,
-            f.contract_services,
-        )
-        by_provider = spend.spend_by(
-            "provider",
-            f.spend,
-            f.services,
-            f.service_conditions,
-            f.contracts,
-            f.contract_services,
-        )
-        by_year = spend.spend_by(
-            "financial_year",
-            f.spend,
-            f.services,
-            f.service_conditions,
-            f.contracts,
-            f.contract_services,
-        )
-        money_section = {
-            "year": cell(year, "financial_year") if year is not None else None,
-            "by_year": table(by_year, ["financial_year", "amount"]),
-            "by_form": table(by_form[by_form["financial_year"] == year]),
-            "by_provider": table(by_provider[by_provider["financial_year"] == year]),
-            "block": spend.block_share(f.spend, f.contracts, f.contract_services),
-            "pareto": table(
-                spend.pareto(f.spend, f.services, as_of=as_of),
-                [
-                    "service",
-                    "provider",
-                    "amount",
-                    "share",
-                    "cumulative_share",
-                    "in_pareto",
-                    "last_reviewed",
-                    "reviewed",
-                ],
-            ),
-            "review": table(
-                spend.review_programme(f.spend, f.services, as_of=as_of),
-                ["service", "provider", "amount", "last_reviewed", "review_due"],
-            ),
-        }
-        block = money_section["block"]
-        money_section["block_text"] = (
-            cell(block["value"], "share") if block["value"] is not None else "No spend recorded"
-        )
-
-    timelines = pace.timelines(f.developments, f.activities, as_of=as_of)
-    timelines = timelines[timelines["parent_id"].isna()]
-    markets = market.market_conditions(
-        services=f.services,
-        service_conditions=f.service_conditions,
-        contracts=f.contracts,
-        contract_services=f.contract_services,
-        spend=f.spend,
-        observations=f.observations,
-        developments=f.developments,
-        development_conditions=f.development_conditions,
-        development_services=f.development_services,
-        split=split,
-        as_of=as_of,
-        indicator_conditions=f.indicator_conditions,
-        procurements=procurements[0] if procurements else None,
-        procurement_services=procurements[1] if procurements else None,
-    )
-    card = community_scorecard(f)
-    return {
-        "as_of": as_of,
-        "show_money": money,
-        "labour": work,
-        "labour_tables": labour_tables,
-        "effort_table": table(work["effort"], ["month", "hours", "cumulative_hours"]),
-        "who": table(who) if not who.empty else None,
-        "clinical": clinical,
-        "clinical_hours_share": cell(clinical["share_of_hours"], "share"),
-        "clinical_activities_share": cell(clinical["share_of_activities"], "share"),
-        "money": money_section,
-        "timelines": table(
-            timelines,
-            [
-                "title",
-                "status",
-                "size_of_change",
-                "start_date",
-                "go_live_date",
-                "end_date",
-                "duration_months",
-                "activities",
-                "small_tasks",
-            ],
-        ),
-        "sizes": table(pace.size_of_change(f.developments)),
-        "drivers": table(
-            drivers.driver_summary(f.drivers, f.development_drivers),
-            ["title", "kind", "issuer", "year", "developments"],
-        ),
-        "without_driver": table(
-            drivers.without_driver(f.developments, f.development_drivers), ["title", "status"]
-        ),
-        "markets": table(
-            markets,
-            [
-                "area",
-                "providers",
-                "hhi",
-                "concentration",
-                "tendered_share",
-                "rolled_over_share",
-                "block_share",
-                "relational_share",
-                "procurements",
-                "procurement_effort_hours",
-                *(["hours_per_million"] if money else []),
-                "profile",
-                "evidence",
-            ],
-            money=money,
-        ),
-        "scorecard": _scorecard_rows(card, money),
-        "scorecard_years": _years_table(scorecard_years(f)),
-        "changes": table(card.changes, ["date", "kind", "organisation", "description"]),
-    }
-
-
-def _count(value, measure_id: str, money: bool) -> str:
-    if measure_id in MONEY_MEASURES:
-        return cell(value, "amount") if money else "Not shown"
-    return cell(float(value), "count")
-
-
-def _years_table(found: dict) -> dict:
-    """Each measure's value by financial year, for the generic table partial."""
-    return {
-        "headers": [{"label": "Measure", "numeric": False}]
-        + [{"label": year_label(y), "numeric": True} for y in found["years"]],
-        "rows": [
-            [{"text": r["name"], "numeric": False}]
-            + [
-                {"text": "No data" if v is None else cell(v, "share"), "numeric": True}
-                for v in r["values"]
-            ]
-            for r in found["rows"]
-        ],
-    }
-
-
-def _scorecard_rows(card, money: bool) -> list[dict]:
-    return [
-        {
-            "id": m.id,
-            "name": m.name,
-            "definition": m.definition,
-            "numerator_definition": m.numerator_definition,
-            "denominator_definition": m.denominator_definition,
-            "numerator": _count(m.numerator, m.id, money),
-            "denominator": _count(m.denominator, m.id, money),
-            "value": cell(m.value, "share") if m.value is not None else "No data",
-            "status": m.status,
-            "status_label": m.status.capitalize(),
-            "tag": STATUS_TAGS.get(m.status, "grey"),
-        }
-        for m in card.measures
-    ]
-
-
 def scorecard_measure(request, code: str, measure_id: str):
     community, f = _frames_for(request, code)
     if measure_id not in {spec["id"] for spec in scorecard.MEASURES}:
@@ -298,7 +54,7 @@ def scorecard_measure(request, code: str, measure_id: str):
     card = community_scorecard(f)
     measure = card.measure(measure_id)
     money = sees_money(request.user)
-    row = next(r for r in _scorecard_rows(card, money) if r["id"] == measure_id)
+    row = next(r for r in scorecard_rows(card, money) if r["id"] == measure_id)
     context = {
         "community": community,
         "as_of": card.as_of,
