@@ -143,7 +143,7 @@ def community_report(code: str, user=None, *, charts: bool = True) -> Report:
         money_section(frames, as_of, money),
         monitor,
         impact_section(reader(user), developments),
-        labour_section(frames),
+        labour_section(frames, money=money),
         score,
     ]
     evidence = evidence_section(community, user)
@@ -228,7 +228,7 @@ def development_report(code: str, slug: str, user=None, *, charts: bool = True) 
         summary_section,
         monitor,
         impact_section(reader(user), [dev]),
-        labour_section(frames, development_id=dev.pk),
+        labour_section(frames, development_id=dev.pk, money=shows_money(user)),
     ]
     return Report(
         title=f"{dev.title}",

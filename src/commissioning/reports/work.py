@@ -136,7 +136,9 @@ def money_section(frames, as_of, show_money: bool) -> Section:
     return section
 
 
-def labour_section(frames, development_id=None) -> Section:
+def labour_section(frames, development_id=None, *, money: bool = True) -> Section:
+    """Hours, full-time years and (for a reader who sees money) the cost of the community's or
+    one development's work, and who takes part."""
     rates = load_pay_rates(None)
     split = community_split(frames)
     ids = None if development_id is None else development_ids(frames, development_id)
@@ -156,12 +158,13 @@ def labour_section(frames, development_id=None) -> Section:
             else labour.OUTSIDE,
             r.hours,
             r.fte_years,
-            r.cost,
+            r.cost if money else None,
         ]
         for r in table.itertuples()
     ]
     if rows:
-        rows.append(["Total", table["hours"].sum(), table["fte_years"].sum(), table["cost"].sum()])
+        cost = table["cost"].sum() if money else None
+        rows.append(["Total", table["hours"].sum(), table["fte_years"].sum(), cost])
     section.tables.append(
         Table(
             "labour",
@@ -169,8 +172,12 @@ def labour_section(frames, development_id=None) -> Section:
             ["Development", "Hours", "FTE-years", "Cost"],
             rows,
             {"Hours": COUNT, "FTE-years": NUMBER, "Cost": MONEY},
-            note="Cost at the default pay rates by role; an activity serving several stages "
-            "has its hours split equally between them.",
+            note=(
+                "Cost at the default pay rates by role; "
+                if money
+                else "The cost of the work is not shown to your role; "
+            )
+            + "an activity serving several stages has its hours split equally between them.",
         )
     )
     people = frames.participations

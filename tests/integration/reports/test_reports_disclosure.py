@@ -122,6 +122,10 @@ def test_a_viewer_sees_no_money_and_only_their_community(demo):
     assert "Contract values are not shown to your role." in contracts.note
     assert not any(t.key == "spend_by_condition" for t in report.tables())
     assert not any("£" in figure for _, figure in report.key_figures)
+    # the labour of commissioning in hours, not its cost
+    labour = next(t for t in report.tables() if t.key == "labour")
+    assert set(labour.column("Cost")) == {None} and len(labour.rows) > 1
+    assert "not shown to your role" in labour.note
     # the scorecard's measure of money gives its share, not the pounds behind it
     card = next(t for t in report.tables() if t.key == "scorecard")
     (budget,) = [r for r in card.rows if r[0] == "Whole-budget priority setting"]
