@@ -14,6 +14,7 @@ from django.db import models
 from django.db.models import Q
 
 from commissioning.provider_selection import rules
+from commissioning.store.backup import restoring
 from commissioning.store.models import (
     Activity,
     CommissioningCommunity,
@@ -319,7 +320,10 @@ class ConflictOfInterest(RecordPart):
 
 
 def refuse_links_to_finalised(sender, instance, action, **kwargs) -> None:
-    """Services and activities of a finalised version cannot be added or taken away either."""
+    """Services and activities of a finalised version cannot be added or taken away either
+    (except by a restore putting a backed-up record back as it was)."""
+    if restoring():
+        return
     if (
         action in ("pre_add", "pre_remove", "pre_clear")
         and isinstance(instance, DecisionRecord)

@@ -9,6 +9,7 @@ SQLite or PostgreSQL, whichever made it, and a backup of the restored database h
 
 from __future__ import annotations
 
+import contextvars
 import datetime as dt
 import io
 import json
@@ -17,6 +18,17 @@ import zipfile
 from pathlib import Path
 
 from commissioning.errors import UserError
+
+#: True while :func:`restore_backup` writes records back exactly as they were backed up: the
+#: guards that keep finalised records from changing (provider selection's decision records)
+#: let the restore put back their links, which are part of what was finalised.
+_RESTORING = contextvars.ContextVar("restoring", default=False)
+
+
+def restoring() -> bool:
+    """Whether a backup is being restored in this context."""
+    return _RESTORING.get()
+
 
 FORMAT = "commissioning-backup"
 VERSION = 1
@@ -328,6 +340,7 @@ def restore_backup(path: str | Path) -> dict[str, int]:
     # add new audit records, so the audit trail is paused meanwhile.
     from commissioning.store.audit import paused
 
+    token = _RESTORING.set(True)
     try:
         with paused(), transaction.atomic(), zipfile.ZipFile(path) as zf, zf.open(DATA) as raw:
             text = io.TextIOWrapper(raw, encoding="utf-8")
@@ -352,6 +365,8 @@ def restore_backup(path: str | Path) -> dict[str, int]:
         raise UserError(
             f"{path}: could not be restored, so nothing was written ({first})"
         ) from None
+    finally:
+        _RESTORING.reset(token)
     return counts
 
 
