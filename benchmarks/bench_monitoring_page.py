@@ -431,7 +431,12 @@ def main() -> int:
         if not same:
             for s in STEPS:
                 if runs["before"][0]["pages"][s] != runs["now"][0]["pages"][s]:
-                    say(f"the pages differ at step {s!r}")
+                    kept = [
+                        RESULTS / f"monitoring_page-{n}-{s.replace(' ', '-')}.html" for n in runs
+                    ]
+                    for path, name in zip(kept, runs, strict=True):
+                        path.write_bytes(runs[name][0]["pages"][s])
+                    say(f"the pages differ at step {s!r}: " + ", ".join(map(str, kept)))
     for found in runs.values():
         for r in found:
             r.pop("pages")

@@ -8,7 +8,9 @@ from __future__ import annotations
 
 from django.db.models import Count, Sum
 from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.safestring import mark_safe
 
 from commissioning.access.communities import community_or_404, sees_money
 from commissioning.access.policy import scope_of, visible_or_404
@@ -65,21 +67,26 @@ def development(request, code: str, slug: str):
     # Stages are reference data outside the audit trail: their names are part of the key, so a
     # renamed stage shows at once rather than after COMMISSIONING_CACHE_SECONDS.
     stages = stage_names()
+    # The participants, labour and timeline, and the work recorded on it (log, decisions,
+    # risks, benefits) as this login may see and change it, are each worked out and rendered
+    # once, then kept until a record changes: a request then pays only for the page around
+    # them (at ICB scale the two tables of activities are most of the page's 400 KB).
     sections = remembered(
         "development page",
         (dev.pk, money, tuple(sorted(stages.items()))),
-        lambda: development_sections(request.user, community, dev),
+        lambda: _rendered(
+            "web/_development_sections.html", development_sections(request.user, community, dev)
+        ),
     )
-    # The work recorded on it (log, decisions, risks, benefits), as this login may see and
-    # change it: kept until a record changes, like the sections above.
     today = timezone.localdate()
     work = remembered(
         "development workplace",
         (dev.pk, repr(scope_of(request.user)), today.isoformat()),
-        lambda: workplace(request.user, dev, today=today),
+        lambda: _workplace(request.user, community, dev, today),
     )
     context = {
         "work": work,
+        "workplace_html": mark_safe(work["html"]),  # rendered by Django's templates, escaped
         "community": community,
         "development": dev,
         "children": dev.children.order_by("start_date", "title"),
@@ -88,8 +95,25 @@ def development(request, code: str, slug: str):
         "objectives": dev.objectives.select_related("indicator").order_by("target_date", "id"),
         "drivers": dev.drivers.all(),
         **sections,
+        "sections_html": mark_safe(sections["html"]),  # rendered by Django's templates, escaped
     }
     return render(request, "web/development.html", context)
+
+
+def _rendered(template: str, context: dict) -> dict:
+    """``context`` with ``html``: ``template`` rendered with it (a plain string, to be kept)."""
+    return {**context, "html": render_to_string(template, context)}
+
+
+def _workplace(user, community, dev, today) -> dict:
+    """What :func:`workplace` returns for ``user``, with its part of the page rendered."""
+    work = workplace(user, dev, today=today)
+    return {
+        **work,
+        "html": render_to_string(
+            "web/work/_workplace.html", {"work": work, "community": community, "development": dev}
+        ),
+    }
 
 
 def development_sections(user, community, dev) -> dict:
