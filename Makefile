@@ -15,6 +15,8 @@ $(BIN)/python:
 SYSTEM_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core
 # ... and for the tests: Chromium for browser tests, poppler-utils to read PDFs back.
 TEST_SYSTEM_PACKAGES := chromium poppler-utils
+# ... and for the benchmarks: wrk drives the load test, Java runs Spark.
+BENCH_SYSTEM_PACKAGES := wrk
 
 $(VENV)/.installed: $(BIN)/python pyproject.toml
 	bash scripts/ensure-debian-packages.sh $(SYSTEM_PACKAGES)
@@ -49,6 +51,8 @@ test: install-dev
 	bash scripts/test-both-databases.sh $(BIN)/python
 
 bench: install-dev
+	bash scripts/ensure-debian-packages.sh $(BENCH_SYSTEM_PACKAGES)
+	bash scripts/ensure-java.sh
 	$(BIN)/python benchmarks/run.py
 
 clean:

@@ -1,4 +1,4 @@
-"""Load test: the web app on PostgreSQL with ICB-scale data, 20 signed-in users, wrk on loopback.
+"""Load test: the web app on PostgreSQL with ICB-scale data, N signed-in users, wrk on loopback.
 
     python benchmarks/load_test.py [--users 20] [--seconds 25] [--mixed-seconds 60]
 
