@@ -1,171 +1,61 @@
-"""Monitoring series worked out on arrays: every series of a surface at once, then pages of charts.
+"""Monitoring series worked out on arrays: every series of a surface at once.
 
 The body of :func:`commissioning.monitoring.presenter.build`, kept apart from the presenter's
 layout (icons, descriptions, charts, the matrix) so that each can change without the other.
-:func:`work_out` reads the observations as arrays (PostgreSQL through ``COPY``), applies the one
-small-numbers rule to every row at once (:func:`commissioning.analytics.disclosure.shown_numbers`,
-held to :func:`~commissioning.analytics.disclosure.shown_values` by a property test), runs every
-series through the SPC engine in one call and makes each series' summary, icons and data-quality
-checks. :meth:`Computed.page` then draws one page of charts (their points, description, chart and
-table) from that result without working anything out again, so a monitoring page keeps the
-:class:`Computed` of a login's scope (``store.computed``) and the next page of 10,000 series
-costs only its 20 charts (issue 27; docs/benchmarks.md).
+:func:`work_out` reads the observations as arrays (:mod:`.reading`: PostgreSQL through ``COPY``),
+applies the one small-numbers rule to every row at once
+(:func:`commissioning.analytics.disclosure.shown_numbers`, held to
+:func:`~commissioning.analytics.disclosure.shown_values` by a property test), runs every series
+through the SPC engine in one call (with the recalculations of limits of :mod:`.limits`) and
+makes each series' summary, icons and data-quality checks. The result, a
+:class:`.pages.Computed`, draws any page of charts without working anything out again
+(:meth:`.pages.Computed.page`), so a monitoring page keeps the one of a login's scope
+(``store.computed``) and the next page of 10,000 series costs only its 20 charts (issue 27;
+docs/benchmarks.md).
 """
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 import functools
-import io
-import math
 from collections.abc import Sequence
-from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
-import pyarrow as pa
-import pyarrow.csv as pa_csv
-from django.core.exceptions import EmptyResultSet
-from django.db import connections
-from django.template.defaultfilters import date as date_filter
-from django.template.defaultfilters import floatformat
-from django.template.loader import render_to_string
-from django.utils.formats import localize
-from django.utils.html import conditional_escape, escape
-from django.utils.safestring import mark_safe
 
-from commissioning.analytics.disclosure import SUPPRESSED, configured_policy, shown_numbers
+from commissioning.analytics.disclosure import configured_policy, shown_numbers
 from commissioning.analytics.spc.engine import (
     MINIMUM_POINTS,
-    Charts,
     charts,
-    points_frame,
     prepare_arrays,
     summary_frame,
 )
 from commissioning.analytics.spc.groups import Groups, last_present
 from commissioning.analytics.spc.point_type import POINT_TYPES
-from commissioning.charts.spc import POINT_STYLES
+from commissioning.monitoring.limits import _proposals, _rebases
 from commissioning.monitoring.models import Decision
+from commissioning.monitoring.pages import Computed
 from commissioning.monitoring.presenter import (
-    ASSURANCES,
     FREQUENCY_MONTHS,
     IMPROVEMENT,
     MINIMUM_TO_JUDGE,
-    NUMBERS,
     PAGE_SIZE,
-    VARIATIONS,
     Icon,
-    Monitoring,
-    Proposal,
     Series,
-    _cell_of,
-    _dated,
     _floor,
     _number,
     _recency_text,
     _text,
     assurance_icon,
-    describe,
     from_zero,
     matrix,
-    shown_count,
-    spc_spec,
     variation_icon,
 )
-from commissioning.monitoring.rules import go_live_evidence
+from commissioning.monitoring.reading import _extra_arrays, _names, _read
 from commissioning.store.models import Indicator, Organisation, Service
 
-# What is read of each observation (names come apart: one row per subject, not per value).
-READ_FIELDS = (
-    "indicator_id",
-    "organisation_id",
-    "service_id",
-    "period",
-    "value",
-    "numerator",
-    "denominator",
-    "target",
-)
-_READ_TYPES = {
-    "indicator_id": pa.int64(),
-    "organisation_id": pa.float64(),
-    "service_id": pa.float64(),
-    "period": pa.date32(),
-    **{name: pa.float64() for name in NUMBERS},
-}
 _ORGANISATION, _SERVICE, _GROUPING = 0, 1, 2  # what a series is of (its key: org, svc, grp)
 _IMPROVEMENT_CODE = {"increase": 1, "neutral": 0, "decrease": -1}
-
-
-def _read(observations) -> dict[str, np.ndarray]:
-    """The observations' ``READ_FIELDS`` as arrays: ids and numbers as float (NaN where empty;
-    ``indicator_id`` as int), ``period`` as datetime64[D].
-
-    PostgreSQL sends the rows as CSV (``COPY``), which Arrow reads straight into arrays: 600,000
-    observations (10,000 series of 60 months) in about 0.4 s of processor time, where rows of
-    Python objects took seconds. Other databases (SQLite) go through the ORM's tuples.
-    """
-    rows = observations.values_list(*READ_FIELDS).order_by()
-    connection = connections[rows.db]
-    if connection.vendor == "postgresql":
-        buffer = io.BytesIO()
-        try:
-            sql, params = rows.query.sql_with_params()
-        except EmptyResultSet:  # nothing can match (a login that may read none of them)
-            sql = None
-        if sql is not None:
-            with (
-                connection.cursor() as cursor,
-                cursor.cursor.copy(f"COPY ({sql}) TO STDOUT (FORMAT csv)", params) as copy,
-            ):
-                for chunk in copy:
-                    buffer.write(chunk)
-        if buffer.tell():
-            buffer.seek(0)
-            table = pa_csv.read_csv(
-                buffer,
-                read_options=pa_csv.ReadOptions(column_names=list(READ_FIELDS)),
-                convert_options=pa_csv.ConvertOptions(column_types=_READ_TYPES),
-            )
-            return {name: table.column(name).to_numpy() for name in READ_FIELDS}
-        fetched = []
-    else:
-        fetched = list(rows)
-    columns = list(zip(*fetched, strict=True)) if fetched else [()] * len(READ_FIELDS)
-    out = {}
-    for name, values in zip(READ_FIELDS, columns, strict=True):
-        if name == "indicator_id":
-            out[name] = np.array(values, dtype=np.int64)
-        elif name == "period":
-            out[name] = np.array(values, dtype="datetime64[D]")
-        else:
-            out[name] = np.array(values, dtype=float)  # None becomes NaN
-    return out
-
-
-def _names(model, ids: np.ndarray) -> dict[int, str]:
-    wanted = {int(i) for i in np.unique(ids[~np.isnan(ids)])}
-    if not wanted:
-        return {}
-    return dict(model.objects.filter(pk__in=wanted).values_list("pk", "name"))
-
-
-def _extra_arrays(extra: pd.DataFrame) -> tuple[dict[str, np.ndarray], list[str], list[str]]:
-    """A grouping's total series (``FRAME_COLUMNS``) as ``_read`` arrays, their series keys and
-    subjects (one a series, in the order of their codes)."""
-    keys, names = pd.factorize(extra["series"], sort=False)
-    subjects = extra.groupby(keys, sort=True)["subject"].first()
-    arrays = {
-        "indicator_id": extra["indicator_id"].to_numpy(dtype=np.int64),
-        "organisation_id": np.full(len(extra), np.nan),
-        "service_id": np.full(len(extra), np.nan),
-        "period": pd.to_datetime(extra["date"]).to_numpy().astype("datetime64[D]"),
-        **{name: extra[name].to_numpy(dtype=float) for name in NUMBERS},
-        "subject_id": keys.astype(np.int64),
-    }
-    return arrays, [str(n) for n in names], [str(x) for x in subjects]
 
 
 @functools.cache
@@ -176,247 +66,6 @@ def _variation_icon(point_type: str | None, signal: str | None) -> Icon:
 @functools.cache
 def _assurance_icon(assurance: str | None) -> Icon:
     return assurance_icon(assurance)
-
-
-@dataclass
-class Computed:
-    """Every series of a surface worked out once: summaries, icons, matrix cells, data-quality
-    exceptions, and the SPC engine's arrays, from which any page of charts is drawn
-    (:meth:`page`) without working anything out again.
-
-    A monitoring page keeps one for each login's scope until a record changes
-    (``store.computed``), so the next page of charts, one indicator's charts or one cell of the
-    matrix costs only the charts it shows. Read only: :meth:`page` draws copies of the series it
-    shows.
-    """
-
-    series: list[Series]  # in the order of the pages: indicator code, then subject
-    matrix: list[dict]
-    exceptions: list[dict]
-    latest: dt.date | None
-    indicators: list[Indicator]  # those with a series here, in order
-    page_size: int
-    annotations: dict
-    charts: Charts | None = None  # the engine's result for every row, sorted by series and date
-    rows: dict[str, tuple[int, int]] = field(default_factory=dict)  # each series' rows there
-    numerator: np.ndarray | None = None  # the counts as shown (NaN where hidden or unknown)
-    denominator: np.ndarray | None = None
-    numerator_hidden: np.ndarray | None = None
-    denominator_hidden: np.ndarray | None = None
-    hidden: np.ndarray | None = None  # the value is hidden
-    proposals: list[Proposal] = field(default_factory=list)  # recalculations to decide
-
-    def page(
-        self,
-        page: int = 1,
-        indicator: str | None = None,
-        variation: str | None = None,
-        assurance: str | None = None,
-        render: bool = True,
-    ) -> Monitoring:
-        """The page ``page`` (from 1, kept within the pages there are) of charts: of one
-        indicator when ``indicator`` is the code of one with a series here, of one cell of the
-        matrix when ``variation`` and ``assurance`` name one (both, from VARIATIONS and
-        ASSURANCES). Only those series get their points, chart, description and (with
-        ``render``) the HTML of their section."""
-        chosen = next((i for i in self.indicators if i.code == indicator), None)
-        listed = [s for s in self.series if chosen is None or s.indicator.pk == chosen.pk]
-        cell = None
-        if variation in dict(VARIATIONS) and assurance in dict(ASSURANCES):
-            listed = [s for s in listed if _cell_of(s) == (variation, assurance)]
-            cell = {
-                "variation": dict(VARIATIONS)[variation],
-                "assurance": dict(ASSURANCES)[assurance],
-            }
-        size = self.page_size
-        pages = max(1, math.ceil(len(listed) / size))
-        page = min(max(1, page), pages)
-        shown = self._drawn(listed[(page - 1) * size : page * size], render)
-        drawn = {s.key: s for s in shown}
-        proposals = [
-            dataclasses.replace(p, series=drawn[p.series.key]) if p.series.key in drawn else p
-            for p in self.proposals
-        ]
-        return Monitoring(
-            [drawn.get(s.key, s) for s in self.series] if drawn else self.series,
-            self.matrix,
-            self.exceptions,
-            self.latest,
-            shown=shown,
-            page=page,
-            pages=pages,
-            page_size=size,
-            indicator=chosen,
-            indicators=self.indicators,
-            first=(page - 1) * size + 1 if shown else 0,
-            total=len(listed),
-            cell=cell,
-            proposals=proposals,
-        )
-
-    def _drawn(self, chosen: list[Series], render: bool) -> list[Series]:
-        """Copies of ``chosen`` with their points, annotations, description, chart and HTML."""
-        if not chosen:
-            return []
-        spans = [self.rows[s.key] for s in chosen]
-        rows = np.concatenate([np.arange(a, b) for a, b in spans])
-        points = points_frame(self.charts, rows)
-        memo: dict = {}  # the same periods, means and limits recur from chart to chart
-        out, at = [], 0
-        for s, (a, b) in zip(chosen, spans, strict=True):
-            span = slice(at, at + b - a)
-            at = span.stop
-            drawn = dataclasses.replace(
-                s, points=self._point_rows(points, span, rows[span], s.from_zero)
-            )
-            drawn.floored = any(p["floored"] for p in drawn.points)
-            drawn.annotations = _dated(
-                self.annotations.get(None, []) + self.annotations.get(s.indicator.pk, []),
-                drawn.points,
-            )
-            drawn.description = describe(drawn)
-            drawn.chart = spc_spec(drawn)
-            if render:
-                # between the line breaks the included template of rows had, so a page is the
-                # same, byte for byte, as it was (bench_monitoring_page.py --before compares)
-                table = mark_safe(f"\n{table_rows_html(drawn.points, memo)}\n")  # noqa: S308
-                drawn.body_html = render_to_string(
-                    "web/_monitoring_series_body.html", {"s": drawn, "rows": table}
-                )
-            out.append(drawn)
-        return out
-
-    def _point_rows(
-        self, points: pd.DataFrame, span: slice, rows: np.ndarray, from_zero: bool = False
-    ) -> list[dict]:
-        """One series' rows of the chart's table: its points (from the engine) and counts as
-        shown; the lower limit of a measure that cannot be negative (``from_zero``) never below
-        zero (``floored`` where it was)."""
-        block = points.iloc[span]
-        dates = block["date"].tolist()
-        columns = {name: block[name].tolist() for name in ("value", "mean", "lpl", "upl", "target")}
-        periods = block["period"].tolist()
-        types = block["point_type"].astype(object).tolist()
-        signals = block["signal"].astype(object).tolist()
-        rules = block["rule"].astype(object).tolist()
-        hidden = self.hidden[rows].tolist()
-        counts = [
-            [
-                SUPPRESSED if star else shown_count(count)
-                for count, star in zip(values[rows].tolist(), stars[rows].tolist(), strict=True)
-            ]
-            for values, stars in (
-                (self.numerator, self.numerator_hidden),
-                (self.denominator, self.denominator_hidden),
-            )
-        ]
-        out = []
-        previous_period = None
-        for i, date in enumerate(dates):
-            period = int(periods[i])
-            point_type = None if pd.isna(types[i]) else str(types[i])
-            if point_type:
-                point_label = POINT_STYLES[point_type][0]
-            elif hidden[i]:
-                point_label = "Hidden: it rests on small numbers"
-            else:
-                point_label = "No value"
-            lpl = _number(columns["lpl"][i])
-            out.append(
-                {
-                    "period": pd.Timestamp(date).date(),
-                    "value": _number(columns["value"][i]),
-                    "hidden": bool(hidden[i]),
-                    "mean": _number(columns["mean"][i]),
-                    "lpl": _floor(lpl, from_zero),
-                    "floored": lpl is not None and _floor(lpl, from_zero) != lpl,
-                    "upl": _number(columns["upl"][i]),
-                    "target": _number(columns["target"][i]),
-                    "point_type": point_type,
-                    "point_label": point_label,
-                    "signal": None if pd.isna(signals[i]) else str(signals[i]),
-                    "rule": None if pd.isna(rules[i]) else str(rules[i]).replace("_", " "),
-                    "limits_period": period,
-                    "rebase": previous_period is not None and period != previous_period,
-                    "numerator": counts[0][i],
-                    "denominator": counts[1][i],
-                }
-            )
-            previous_period = period
-        return out
-
-
-def table_rows_html(points: list[dict], memo: dict | None = None) -> str:
-    """The rows of a chart's table ("Figures for this chart"), as HTML.
-
-    Made here rather than by a template loop: 1,200 rows a page (20 charts of 60 months) cost
-    150 ms in the template engine, most of it Django's ``date``, ``floatformat`` and number
-    formatting of each cell. The same filters make each cell here (so the text is the same,
-    byte for byte, as a test checks), each value worked out once: ``memo`` keeps the cells
-    already made (periods, means and limits recur from row to row and chart to chart).
-    """
-    memo = {} if memo is None else memo
-
-    def cell(kind: str, value, arg: str = "") -> str:
-        key = (kind, repr(value), arg)
-        found = memo.get(key)
-        if found is None:
-            if kind == "date":
-                found = date_filter(value, arg)
-            elif kind == "float":
-                found = floatformat(value, arg)
-            else:  # a value as {{ value }} shows it
-                found = conditional_escape(localize(value))
-            memo[key] = found
-        return found
-
-    out = []
-    for p in points:
-        value = p["value"]
-        if p["hidden"]:
-            shown = (
-                '<td class="nhsuk-table__cell nhsuk-table__cell--numeric" data-value="*">'
-                '<span class="nhsuk-table-responsive__heading">Value </span>*'
-                '<span class="nhsuk-u-visually-hidden"> (hidden: small numbers)</span></td>'
-            )
-        else:
-            shown = (
-                '<td class="nhsuk-table__cell nhsuk-table__cell--numeric" data-value="'
-                f'{"" if value is None else cell("value", value)}"><span '
-                'class="nhsuk-table-responsive__heading">Value </span>'
-                f"{cell('float', value, '-2') or 'No value'}</td>"
-            )
-        limits = "".join(
-            '<td class="nhsuk-table__cell nhsuk-table__cell--numeric" '
-            f'data-{name}="{"" if p[name] is None else cell("value", p[name])}">'
-            f'<span class="nhsuk-table-responsive__heading">{label} </span>'
-            f"{cell('float', p[name], '2')}</td>"
-            for name, label in (("mean", "Mean"), ("lpl", "Lower limit"), ("upl", "Upper limit"))
-        )
-        counts = "".join(
-            '<td class="nhsuk-table__cell nhsuk-table__cell--numeric" '
-            f'data-{name}="{escape(p[name])}"><span class="nhsuk-table-responsive__heading">'
-            f"{label} </span>{escape(p[name])}</td>"
-            for name, label in (("numerator", "Numerator"), ("denominator", "Denominator"))
-        )
-        rule = f" ({escape(p['rule'])}, {escape(p['signal'])})" if p["rule"] else ""
-        rebase = (
-            ' <strong class="nhsuk-tag nhsuk-tag--grey">Limits recalculated</strong>'
-            if p["rebase"]
-            else ""
-        )
-        out.append(
-            f'<tr class="nhsuk-table__row" data-period="{cell("date", p["period"], "Y-m-d")}" '
-            f'data-point-type="{escape(p["point_type"] or "")}"><td class="nhsuk-table__cell '
-            'nhsuk-u-nowrap"><span class="nhsuk-table-responsive__heading">Period </span>'
-            f"{cell('date', p['period'], 'M Y')}{rebase}</td>{shown}{counts}{limits}"
-            '<td class="nhsuk-table__cell nhsuk-table__cell--numeric"><span '
-            'class="nhsuk-table-responsive__heading">Target </span>'
-            f'{cell("float", p["target"], "-2") or "None"}</td><td class="nhsuk-table__cell">'
-            '<span class="nhsuk-table-responsive__heading">Point type </span>'
-            f"{escape(p['point_label'])}{rule}</td></tr>"
-        )
-    return mark_safe("".join(out))  # noqa: S308 (each cell escaped or made by Django's filters)
 
 
 def work_out(
@@ -678,79 +327,6 @@ def _series_keys(
         else:
             keys.append(f"i{ind}-org{subject}")
     return keys
-
-
-def _rebases(
-    keys: list[str], dates: np.ndarray, starts: np.ndarray, stops: np.ndarray, confirmed
-) -> tuple[np.ndarray, dict[str, list[dict]]]:
-    """The engine's ``rebase`` array for the confirmed recalculations (rows sorted by series
-    and date; series ``i`` in rows ``starts[i]:stops[i]``), and for each series the
-    recalculations that start new limits in it (where, and what was recorded).
-
-    A recalculation starts new limits at its series' first row dated on or after its date,
-    unless that is the series' first row (nothing to recalculate) or there is none.
-    """
-    rebase = np.zeros(len(dates), dtype=np.int8)
-    restarts: dict[str, list[dict]] = {}
-    if not confirmed:
-        return rebase, restarts
-    code_of = {key: code for code, key in enumerate(keys)}
-    for r in sorted(confirmed, key=lambda r: r.starts):
-        code = code_of.get(r.series)
-        if code is None:
-            continue
-        first, stop = int(starts[code]), int(stops[code])
-        at = first + int(np.searchsorted(dates[first:stop], np.datetime64(r.starts, "D")))
-        if at == first or at >= stop:
-            continue
-        rebase[at] = 1
-        restarts.setdefault(r.series, []).append(
-            {
-                "period": dates[at].item(),
-                "starts": r.starts,
-                "reason": r.reason,
-                "development": r.development.title if r.development_id else "",
-                "by": r.decided_by_name,
-                "when": r.decided_at,
-            }
-        )
-    return rebase, restarts
-
-
-def _proposals(
-    computed: Computed, dates: np.ndarray, values: np.ndarray, recalculations, go_lives
-) -> list[Proposal]:
-    """The recalculations the rule of :mod:`.rules` supports among ``go_lives`` (series touched
-    by a development, with its go-live date) that nobody has decided yet, judged on the values
-    as shown (``values``: NaN where hidden), within the period (between confirmed
-    recalculations) the go-live falls in."""
-    by_key = {s.key: s for s in computed.series}
-    decided = {(r.series, r.starts) for r in recalculations}
-    cuts: dict[str, list[dt.date]] = {}
-    for r in recalculations:
-        if r.decision == Decision.CONFIRMED:
-            cuts.setdefault(r.series, []).append(r.starts)
-    found, seen = [], set()
-    for g in go_lives:
-        if g.series not in by_key or (g.series, g.date) in decided or (g.series, g.date) in seen:
-            continue
-        seen.add((g.series, g.date))
-        first, stop = computed.rows[g.series]
-        here, shown = dates[first:stop], values[first:stop]
-        earlier = [c for c in cuts.get(g.series, []) if c < g.date]
-        later = [c for c in cuts.get(g.series, []) if c > g.date]
-        day = np.datetime64(g.date, "D")
-        before = here < day
-        after = here >= day
-        if earlier:
-            before &= here >= np.datetime64(max(earlier), "D")
-        if later:
-            after &= here < np.datetime64(min(later), "D")
-        evidence = go_live_evidence(shown[before].tolist(), shown[after].tolist())
-        if evidence is not None:
-            found.append(Proposal(by_key[g.series], g, evidence))
-    found.sort(key=lambda p: (p.go_live.date, p.series.indicator.code, p.series.subject))
-    return found
 
 
 SIGNAL_NAMES = {1: "high", -1: "low"}

@@ -3,8 +3,8 @@
 The one presenter behind the monitoring pages, the board reports' monitoring section, the report
 across communities and the alerts. One series is one indicator for one subject (an organisation
 or a service) over time. All the series go through the SPC engine in one call, on the values
-as every surface shows them (:mod:`.arrays` works them out and draws pages of charts from the
-result); :func:`build` gives the result: a Making Data Count chart (one design,
+as every surface shows them (:mod:`.arrays` works them out, :mod:`.pages` draws pages of charts
+from the result); :func:`build` gives the result: a Making Data Count chart (one design,
 :mod:`commissioning.charts.spc`), the variation and assurance icons, the table beside the chart,
 the summary matrix, the cautions (limits from fewer than 12 points are provisional; a series
 with fewer than two values is not judged) and the data-quality exceptions. Surfaces only choose
@@ -247,7 +247,7 @@ def build(
     render: bool = True,
 ) -> Monitoring:
     """Everything a monitoring page shows for these observations:
-    :func:`.arrays.work_out` and then :meth:`.arrays.Computed.page` (see both).
+    :func:`.arrays.work_out` and then :meth:`.pages.Computed.page` (see both).
 
     ``recalculations`` are the community's recorded decisions about limits
     (:func:`.recalculations.recorded`) and ``go_lives`` the series its developments touched with

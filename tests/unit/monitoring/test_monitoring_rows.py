@@ -2,7 +2,7 @@
 
 A page of 20 charts has 1,200 table rows; the template loop (``web/_monitoring_points.html``,
 kept below as it was) cost 150 ms of the page's 220 ms, so they are made by
-:func:`commissioning.monitoring.arrays.table_rows_html` with the same filters.
+:func:`commissioning.monitoring.pages.table_rows_html` with the same filters.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from django.template import Context, Template
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from commissioning.monitoring.arrays import table_rows_html
+from commissioning.monitoring.pages import table_rows_html
 
 THE_TEMPLATE = """{% spaceless %}
           {% for p in s.points %}
