@@ -9,6 +9,7 @@ and 5/1/3 (the across report counted statuses by names the scorecard does not us
 
 from __future__ import annotations
 
+import json
 import re
 
 import pytest
@@ -130,3 +131,24 @@ def test_each_measures_spread_across_communities_and_over_years_is_one_answer(ad
                 )
         lows = [spread[m["name"]]["Lowest"] for m in api]
         assert all(v is None or 0 <= v <= 100 for v in lows)
+
+
+def test_the_year_by_year_chart_on_the_page_holds_the_figures_of_its_table(admin_client):
+    """The chart is drawn from the figures of the table beside it: every point is a cell."""
+    for code in DEMO_CODES:
+        html = admin_client.get(f"/communities/{code}/work/").content.decode()
+        table = re.search(r'id="scorecard-years-table">(.*?)</table>', html, flags=re.S).group(1)
+        heads = [page_text(h).strip() for h in re.findall(r"<th.*?</th>", table, flags=re.S)]
+        cells = {}
+        for row in re.findall(r"<tr class=\"nhsuk-table__row\">(.*?)</tr>", table, flags=re.S)[1:]:
+            found = [page_text(c).strip() for c in re.findall(r"<td.*?</td>", row, flags=re.S)]
+            for year, text in zip(heads[1:], found[1:], strict=True):
+                cells[(found[0], year)] = text
+        block = re.search(r'id="scorecard-years-spec" type="application/json">(.*?)</script>', html)
+        spec = json.loads(block.group(1))
+        points = {
+            (r["measure"], r["year"]): r["percent"] for r in spec["data"]["values"] if r.get("year")
+        }
+        assert points.keys() == cells.keys(), code
+        for key, value in points.items():
+            assert cells[key] == ("No data" if value is None else f"{value / 100:.0%}"), (code, key)

@@ -9,7 +9,7 @@ def build(fmt: str, *, community=None, development=None, user=None) -> bytes:
 
     charts = fmt != "xlsx"  # a workbook holds the tables only
     if community is None:
-        report = across_report(user)
+        report = across_report(user, charts=charts)
     elif development:
         report = development_report(community, development, user, charts=charts)
     else:

@@ -20,13 +20,13 @@ from django.utils import timezone
 
 from commissioning.access.policy import reader
 from commissioning.analytics.disclosure import configured_policy
-from commissioning.analytics.work.scorecard import MEASURES
 from commissioning.document import (
     COUNT,
     DATE,
     MONEY,
     PERCENT,
     PERCENT_2DP,
+    Chart,
     Report,
     Section,
     Table,
@@ -45,7 +45,7 @@ from commissioning.reports.work import (
     scorecard_section,
 )
 from commissioning.store import models as m
-from commissioning.work.presenter import STATUSES, status_counts
+from commissioning.work.presenter import STATUSES, scorecard_across, status_counts
 
 SYNTHETIC_NOTE = "SYNTHETIC DATA — made up for demonstration; no real patient or person."
 
@@ -137,7 +137,7 @@ def community_report(code: str, user=None, *, charts: bool = True) -> Report:
     developments = list(
         community.developments.prefetch_related("objectives").order_by("start_date", "title")
     )
-    score, card = scorecard_section(frames, money)
+    score, card = scorecard_section(frames, money, charts=charts)
     sections = [
         needs,
         money_section(frames, as_of, money),
@@ -244,7 +244,7 @@ def development_report(code: str, slug: str, user=None, *, charts: bool = True) 
     )
 
 
-def across_report(user=None) -> Report:
+def across_report(user=None, *, charts: bool = True) -> Report:
     communities = list(_communities(user).order_by("code"))
     if not communities:
         raise NotFound("there are no communities to report on")
@@ -261,7 +261,7 @@ def across_report(user=None) -> Report:
         latest = as_of if latest is None else max(latest, as_of)
         _, registers = needs_section(c, user, charts=False)
         _, found = monitoring_section(reader(user), c, charts=False)
-        score, card = scorecard_section(frames, money)
+        _, card = scorecard_section(frames, money, charts=False)
         per_community.append((c, frames, as_of, registers, found, card))
         for r in registers:
             if r["condition"] not in conditions:
@@ -340,19 +340,17 @@ def across_report(user=None) -> Report:
             "communities against each other."
         ],
     )
-    codes = [c.code for c, *_ in per_community]
-    spread_rows = []
-    for i, spec in enumerate(MEASURES):
-        values = [card.measures[i].value for *_, card in per_community]
-        known = [v * 100 for v in values if v is not None]
-        spread_rows.append(
-            [
-                spec["name"],
-                *[None if v is None else v * 100 for v in values],
-                min(known) if known else None,
-                max(known) if known else None,
-            ]
-        )
+    spread = scorecard_across([card for *_, card in per_community])
+    codes = spread["communities"]
+    spread_rows = [
+        [
+            r["name"],
+            *[_percent(v) for v in r["values"]],
+            _percent(r["lowest"]),
+            _percent(r["highest"]),
+        ]
+        for r in spread["rows"]
+    ]
     scores = Section(
         "scorecard",
         "Effective-commissioning scorecard across communities",
@@ -375,6 +373,8 @@ def across_report(user=None) -> Report:
             ),
         ],
     )
+    if charts:
+        scores.charts.append(across_figure(spread))
     sources = [
         (
             "Condition registers, indicator observations, services, contracts, spend, "
@@ -394,4 +394,22 @@ def across_report(user=None) -> Report:
         sections=[key_section, monitor, scores],
         key_figures=[("Communities", str(len(communities)))],
         audience="administrator" if user is None else user.get_username(),
+    )
+
+
+def _percent(share: float | None) -> float | None:
+    return None if share is None else share * 100
+
+
+def across_figure(spread: dict) -> Chart:
+    """The dot plot of each measure across communities, drawn from the figures of the table of
+    each measure's value in each community, with its text alternative."""
+    from commissioning.charts import spec_svg
+    from commissioning.charts.scorecard import across_chart, describe_across
+
+    description = describe_across(spread)
+    return Chart(
+        "Each measure in each community",
+        spec_svg(across_chart(spread, description=description)),
+        description,
     )

@@ -13,6 +13,7 @@ from commissioning.document import (
     MONEY,
     NUMBER,
     PERCENT,
+    Chart,
     Section,
     Table,
     label,
@@ -23,7 +24,6 @@ from commissioning.work.presenter import (
     development_ids,
     scorecard_years,
     status_counts,
-    year_label,
 )
 from commissioning.work.tables import MONEY_MEASURES
 
@@ -209,8 +209,9 @@ def labour_section(frames, development_id=None, *, money: bool = True) -> Sectio
     return section
 
 
-def scorecard_section(frames, money: bool = True) -> tuple[Section, object]:
-    """The scorecard and each measure year by year; the pounds behind a measure of money (its
+def scorecard_section(frames, money: bool = True, *, charts: bool = True) -> tuple[Section, object]:
+    """The scorecard and each measure year by year, as a table and (with ``charts``) as the
+    page's chart drawn from the same figures; the pounds behind a measure of money (its
     numerator and denominator) only for a reader who sees money, as on the page and in the
     API."""
     card = community_scorecard(frames)
@@ -239,7 +240,7 @@ def scorecard_section(frames, money: bool = True) -> tuple[Section, object]:
         + ("" if money else " Sums of money behind a measure are not shown to your role."),
     )
     found = scorecard_years(frames)
-    years = [year_label(y) for y in found["years"]]
+    years = found["labels"]
     by_year = Table(
         "scorecard_years",
         "Each measure year by year",
@@ -253,6 +254,8 @@ def scorecard_section(frames, money: bool = True) -> tuple[Section, object]:
         "a blank is a year with nothing to measure.",
     )
     section = Section("scorecard", "Effective-commissioning scorecard", tables=[table, by_year])
+    if charts and found["years"]:
+        section.charts.append(years_figure(found))
     counts = {k: v for k, v in status_counts(card).items() if v}
     section.paragraphs.append("; ".join(f"{label(k)}: {v}" for k, v in counts.items()) + ".")
     if not card.changes.empty:
@@ -270,3 +273,17 @@ def scorecard_section(frames, money: bool = True) -> tuple[Section, object]:
 
 def as_of_date(frames):
     return default_as_of(frames)
+
+
+def years_figure(found: dict) -> Chart:
+    """The work page's chart of each measure year by year (the same specification, from the
+    same figures as the table), drawn for print with its text alternative."""
+    from commissioning.charts import spec_svg
+    from commissioning.charts.scorecard import describe_years, years_chart
+
+    description = describe_years(found)
+    return Chart(
+        "Each measure year by year",
+        spec_svg(years_chart(found, description=description)),
+        description,
+    )

@@ -22,7 +22,8 @@ from commissioning.analytics.work import (
 )
 from commissioning.analytics.work.pay_rates import load_pay_rates
 from commissioning.charts import NHS_BLUE, chart_spec
-from commissioning.work.presenter import community_scorecard, scorecard_years, year_label
+from commissioning.charts.scorecard import describe_years, years_chart
+from commissioning.work.presenter import community_scorecard, scorecard_years
 from commissioning.work.tables import MONEY_MEASURES, STATUS_TAGS, cell, table
 
 
@@ -156,6 +157,7 @@ def work_sections(f, money: bool, stages: dict[str, str], procurements=None) -> 
         procurement_services=procurements[1] if procurements else None,
     )
     card = community_scorecard(f)
+    years = scorecard_years(f)
     return {
         "as_of": as_of,
         "show_money": money,
@@ -209,7 +211,8 @@ def work_sections(f, money: bool, stages: dict[str, str], procurements=None) -> 
             money=money,
         ),
         "scorecard": scorecard_rows(card, money),
-        "scorecard_years": _years_table(scorecard_years(f)),
+        "scorecard_years": _years_table(years),
+        "scorecard_years_chart": _years_chart(years),
         "changes": table(card.changes, ["date", "kind", "organisation", "description"]),
     }
 
@@ -224,7 +227,7 @@ def _years_table(found: dict) -> dict:
     """Each measure's value by financial year, for the generic table partial."""
     return {
         "headers": [{"label": "Measure", "numeric": False}]
-        + [{"label": year_label(y), "numeric": True} for y in found["years"]],
+        + [{"label": label, "numeric": True} for label in found["labels"]],
         "rows": [
             [{"text": r["name"], "numeric": False}]
             + [
@@ -253,3 +256,12 @@ def scorecard_rows(card, money: bool) -> list[dict]:
         }
         for m in card.measures
     ]
+
+
+def _years_chart(found: dict) -> dict | None:
+    """The chart of each measure year by year, drawn from the figures of the table beside it,
+    with its text alternative (None when no year has records)."""
+    if not found["years"]:
+        return None
+    description = describe_years(found)
+    return {"spec": years_chart(found, description=description), "description": description}

@@ -135,20 +135,77 @@ def community_scorecard(frames: CommunityFrames):
     return scorecard.scorecard(frames, as_of=scorecard.default_as_of(frames))
 
 
-def scorecard_years(frames: CommunityFrames) -> dict:
+def met_at(limits: dict) -> list[float]:
+    """The values (shares) at which a measure is met: its ``met`` threshold, or the two ends of
+    the band inside which it is met (the balance of relational and contractual work)."""
+    if set(limits) >= scorecard.BAND:
+        return [float(limits["met_low"]), float(limits["met_high"])]
+    return [float(limits["met"])]
+
+
+def scorecard_years(frames: CommunityFrames, *, config: dict | None = None, as_of=None) -> dict:
     """Each measure's value in each financial year of the community's records (April to March,
-    the last year ending at the card's date): how each moved over time. ``years`` are the
-    financial years; each row has the measure's id, name and one value (a share, or None for
-    no data) per year."""
+    the last year ending at the card's date, or at ``as_of``): how each moved over time; what
+    the work page, the board report and ``commissioning scorecard --by-year`` show, as tables
+    and as the chart of :func:`commissioning.charts.scorecard.years_chart`.
+
+    ``years`` are the financial years and ``labels`` their names (2012/13); each row has the
+    measure's id, name, one value (a share, or None for no data) and one status per year, and
+    ``met_at``: the value at which the measure is met (two for a band) under ``config`` (the
+    default thresholds unless given)."""
     frames = with_decisions(frames)
-    found = scorecard.by_year(frames, as_of=scorecard.default_as_of(frames))
-    years = sorted(set(found["financial_year"])) if len(found) else []
+    config = config or scorecard.load_thresholds()
+    as_of = scorecard.default_as_of(frames) if as_of is None else pd.Timestamp(as_of)
+    found = scorecard.by_year(frames, config=config, as_of=as_of)
+    years = sorted(int(y) for y in set(found["financial_year"])) if len(found) else []
     rows = []
     for spec in scorecard.MEASURES:
-        mine = found[found["id"] == spec["id"]].set_index("financial_year")["value"]
-        values = [None if pd.isna(mine.get(y)) else float(mine.get(y)) for y in years]
-        rows.append({"id": spec["id"], "name": spec["name"], "values": values})
-    return {"years": years, "rows": rows}
+        mine = found[found["id"] == spec["id"]].set_index("financial_year")
+        value, status = mine["value"], mine["status"]
+        values = [None if pd.isna(value.get(y)) else float(value[y]) for y in years]
+        statuses = [str(status.get(y, scorecard.NO_DATA)) for y in years]
+        rows.append(
+            {
+                "id": spec["id"],
+                "name": spec["name"],
+                "values": values,
+                "statuses": statuses,
+                "met_at": met_at(config["measures"][spec["id"]]),
+            }
+        )
+    return {
+        "as_of": as_of,
+        "years": years,
+        "labels": [year_label(y) for y in years],
+        "rows": rows,
+    }
+
+
+def scorecard_across(cards: list, *, config: dict | None = None) -> dict:
+    """Each measure's value in each community's card (``cards``, from
+    :func:`community_scorecard`), with its lowest and highest: what the report across
+    communities gives as a table and as the dot plot of
+    :func:`commissioning.charts.scorecard.across_chart`. ``communities`` are the cards' codes;
+    each row has the measure's id, name, one value (a share, or None) and one status per
+    community, ``lowest``, ``highest`` (None when no community has a value) and ``met_at``."""
+    config = config or scorecard.load_thresholds()
+    rows = []
+    for spec in scorecard.MEASURES:
+        measures = [card.measure(spec["id"]) for card in cards]
+        values = [m.value for m in measures]
+        known = [v for v in values if v is not None]
+        rows.append(
+            {
+                "id": spec["id"],
+                "name": spec["name"],
+                "values": values,
+                "statuses": [m.status for m in measures],
+                "lowest": min(known) if known else None,
+                "highest": max(known) if known else None,
+                "met_at": met_at(config["measures"][spec["id"]]),
+            }
+        )
+    return {"communities": [card.community for card in cards], "rows": rows}
 
 
 def year_label(year: int) -> str:

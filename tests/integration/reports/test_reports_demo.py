@@ -51,6 +51,8 @@ def test_community_pdf_shows_key_figures_and_synthetic_mark_on_every_page(
     assert "Needs: who has the conditions" in contents
     assert "About this report: data sources and suppression" in contents
     assert "Counts from 1 to 7 are shown as *" in text
+    # the work page's chart of each measure year by year, with its caption
+    assert "Each measure year by year." in " ".join(text.split())
 
 
 @pytest.mark.parametrize("code", DEMO_CODES)
@@ -137,6 +139,7 @@ def test_development_report_in_every_format(reports, pdfs, tmp_path):
 
 def test_across_report_compares_every_community(reports, pdfs, tmp_path):
     text = "\n".join(pdf_pages(pdfs["across"], tmp_path))
+    assert "Each measure in each community." in " ".join(text.split())  # the dot plot's caption
     for community in CommissioningCommunity.objects.all():
         assert community.code in text
         assert f"{community.population:,}" in text

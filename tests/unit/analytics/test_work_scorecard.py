@@ -282,3 +282,13 @@ def test_each_measure_year_by_year():
     # Each year's whole budget is its own year's: 2011/12's denominator is 590,000.
     assert got.loc[(2011, "whole_budget"), "denominator"] == 590_000
     assert sc.by_year(empty_community(), as_of=AS_OF).empty
+
+
+def test_years_ending_before_the_first_activity_are_none_not_an_error():
+    """Found adding `scorecard --by-year --as-of`: a date before the financial year of the
+    first activity raised a KeyError (a traceback at the user) instead of giving no years."""
+    years = sc.by_year(with_decisions(northfield()), as_of="2005-01-01")
+    assert years.empty
+    assert list(years.columns) == [
+        "financial_year", "id", "name", "numerator", "denominator", "value", "status"
+    ]  # fmt: skip

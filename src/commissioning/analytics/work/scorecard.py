@@ -584,4 +584,4 @@ def by_year(frames, *, config: dict | None = None, as_of=None) -> pd.DataFrame:
         end = min(pd.Timestamp(year + 1, 3, 31), as_of)
         card = scorecard(frames, config=config, start=pd.Timestamp(year, 4, 1), as_of=end)
         rows += [{"financial_year": year, **m.as_dict()} for m in card.measures]
-    return pd.DataFrame(rows)[columns]
+    return pd.DataFrame(rows, columns=columns)
