@@ -4,13 +4,28 @@ The chart shows the values, the mean, the process limits, the target and dated a
 each point coloured and shaped by its type (NHS England's Making Data Count colours; shapes carry
 the same meaning, so colour is never the only cue). :func:`spc_chart` gives the design for a
 unit, a target and annotations; the series' figures come as the named datasets ``points`` and
-``marks`` (:func:`commissioning.monitoring.presenter.spc_spec`). Reports draw the same
-specification as SVG (:func:`commissioning.charts.spec_svg`).
+``marks`` (:func:`commissioning.monitoring.presenter.spc_spec`), with the y axis the figures
+need (:func:`y_domain`, :func:`with_y_domain`). Reports draw the same specification as SVG
+(:func:`commissioning.charts.spec_svg`).
+
+**The y axis shows the variation.** It covers the figures the chart draws (values, means,
+process limits as shown, target) and a little more (:data:`PADDING` of their range each side),
+so a series of percentages near 60 fills the chart rather than a thin band at its top, where its
+special causes could not be seen. It is not forced to zero: NHS-R's NHSRplotthedots, which draws
+Making Data Count charts, gives its axis the range of the values, limits and target
+(``ptd_create_ggplot``) with ggplot2's default 5% on each side. The axis starts at 0 when the
+figures come near it: when starting there leaves no more than :data:`ZERO_SHARE` (a quarter) of
+the chart's height below the lowest figure. The padding never takes the axis below 0 for a
+measure that cannot be negative, nor above 100 for a percentage; a figure beyond them (an upper
+limit above 100%, which is not clipped) is still inside the axis. Vega then rounds the ends out
+to the nearest ticks (``nice``), which never crosses 0 or 100 either.
 """
 
 from __future__ import annotations
 
 import functools
+import math
+from collections.abc import Iterable
 
 import altair as alt
 
@@ -29,16 +44,60 @@ WHITE = "#ffffff"
 POINTS = "points"
 MARKS = "marks"
 
+#: The share of the figures' range left free above and below them on the y axis.
+PADDING = 0.05
+#: The axis starts at 0 when that leaves at most this share of its height below the lowest figure.
+ZERO_SHARE = 0.25
+#: The highest a percentage can be: the padding never takes the axis of a percentage above it.
+PERCENT = 100.0
+
+
+def y_domain(
+    figures: Iterable[float | None], *, non_negative: bool = False, percentage: bool = False
+) -> tuple[float, float] | None:
+    """The y axis of a chart of these figures (values, means, limits, target; None and NaN are
+    left out), as (bottom, top), or None when there are none (see the module).
+
+    ``non_negative``: the measure cannot be negative, so the padding stops at 0; ``percentage``:
+    the padding stops at 100. A figure beyond either is still covered."""
+    present = [float(f) for f in figures if f is not None and math.isfinite(float(f))]
+    if not present:
+        return None
+    low, high = min(present), max(present)
+    span = high - low
+    pad = PADDING * span if span else (PADDING * abs(high) or 1.0)
+    bottom, top = low - pad, high + pad
+    if non_negative and low >= 0:
+        bottom = max(bottom, 0.0)
+    if percentage and high <= PERCENT:
+        top = min(top, PERCENT)
+    if low >= 0 and low <= ZERO_SHARE * top:
+        bottom = 0.0  # the figures come near 0: the axis starts there
+    return bottom, top
+
+
+def with_y_domain(design: dict, domain: tuple[float, float] | None) -> dict:
+    """The chart's specification (from :func:`spc_chart`) with its y axis set to ``domain``;
+    the design itself, which is shared, is left as it is."""
+    if domain is None:
+        return design
+    layers = list(design["layer"])
+    for i, layer in enumerate(layers):
+        y = layer.get("encoding", {}).get("y", {})
+        if "scale" in y:
+            scale = {**y["scale"], "domain": list(domain)}
+            layers[i] = {**layer, "encoding": {**layer["encoding"], "y": {**y, "scale": scale}}}
+            break
+    return {**design, "layer": layers}
+
 
 @functools.lru_cache(maxsize=64)
-def spc_chart(y_title: str, has_target: bool, has_marks: bool, from_zero: bool = False) -> dict:
-    """The design of a Making Data Count chart (Altair), its data left to named datasets.
-
-    ``from_zero``: the measure cannot be negative, so the y axis starts at 0 (its lower limit
-    is never below 0 either: the presenter shows it from zero)."""
+def spc_chart(y_title: str, has_target: bool, has_marks: bool) -> dict:
+    """The design of a Making Data Count chart (Altair), its data left to named datasets and
+    its y axis to :func:`with_y_domain` (it holds the series' figures, see the module)."""
     x = alt.X("Period:T", title="Period", axis=alt.Axis(format="%b %Y", labelAngle=0))
     base = alt.Chart(alt.Data(name=POINTS)).encode(x=x)
-    scale = alt.Scale(zero=True, domainMin=0) if from_zero else alt.Scale(zero=False)
+    scale = alt.Scale(zero=False, nice=True)
     layers = [
         base.mark_line(color=NHS_DARK_GREY, strokeDash=[6, 4], strokeWidth=1.5).encode(
             y=alt.Y("Upper limit:Q", title=y_title, scale=scale),

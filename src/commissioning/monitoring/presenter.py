@@ -28,8 +28,17 @@ from itertools import pairwise
 import numpy as np
 import pandas as pd
 
-from commissioning.charts.spc import DARK_TEXT, MARKS, POINT_STYLES, POINTS, WHITE, spc_chart
-from commissioning.monitoring.rules import Evidence, cannot_be_negative
+from commissioning.charts.spc import (
+    DARK_TEXT,
+    MARKS,
+    POINT_STYLES,
+    POINTS,
+    WHITE,
+    spc_chart,
+    with_y_domain,
+    y_domain,
+)
+from commissioning.monitoring.rules import Evidence, cannot_be_negative, is_percentage
 from commissioning.store.models import Frequency, Indicator, Polarity
 
 IMPROVEMENT = {
@@ -104,7 +113,7 @@ class Series:
     # Confirmed recalculations that start new limits in it: ``period`` (where the new limits
     # start), ``starts`` (the date confirmed), ``reason``, ``development``, ``by``, ``when``.
     recalculations: list[dict] = field(default_factory=list)
-    from_zero: bool = False  # a measure that cannot be negative: limits and axis from zero
+    from_zero: bool = False  # a measure that cannot be negative: limits, axis never below zero
     floored: bool = False  # a lower limit worked out below zero is shown as 0
 
     @property
@@ -421,13 +430,15 @@ def describe(s: Series) -> str:
 def spc_spec(s: Series) -> dict:
     """The Making Data Count chart of one series as a Vega-Lite specification: values, mean,
     process limits, target, annotations and the confirmed recalculations of its limits (R,
-    with the reason). A measure that cannot be negative has its y axis from zero.
+    with the reason). Its y axis covers the values, means, limits (as shown) and target with a
+    little room, not forced to zero (:func:`commissioning.charts.spc.y_domain`): never below 0
+    for a measure that cannot be negative, nor padded above 100 for a percentage.
 
-    The chart's design (:func:`spc_chart`, built with Altair) depends only on the unit, on
-    whether there is a target and are annotations, and on whether the axis starts at zero; it
-    is built once for each and the series' figures are given as the specification's named
-    datasets. Building an Altair chart for each series cost about 0.2 s of processor time, most
-    of a monitoring page's.
+    The chart's design (:func:`spc_chart`, built with Altair) depends only on the unit and on
+    whether there is a target and are annotations; it is built once for each and the series'
+    figures are given as the specification's named datasets, its axis set for them. Building
+    an Altair chart for each series cost about 0.2 s of processor time, most of a monitoring
+    page's.
     """
     points = [
         {
@@ -466,11 +477,17 @@ def spc_spec(s: Series) -> dict:
         for day, found in sorted(by_date.items())
     ]
     has_target = any(p["Target"] is not None for p in points)
-    design = spc_chart(s.indicator.unit or "Value", has_target, bool(marks), s.from_zero)
+    design = spc_chart(s.indicator.unit or "Value", has_target, bool(marks))
+    shown = ("Value", "Mean", "Lower limit", "Upper limit", "Target")
+    domain = y_domain(
+        (p[name] for p in points for name in shown),
+        non_negative=s.from_zero,
+        percentage=is_percentage(s.indicator.unit),
+    )
     datasets = {POINTS: points}
     if marks:
         datasets[MARKS] = marks
-    return {**design, "datasets": datasets}
+    return {**with_y_domain(design, domain), "datasets": datasets}
 
 
 # --- annotations --------------------------------------------------------------------------

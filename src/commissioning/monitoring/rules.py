@@ -128,13 +128,21 @@ def go_live_evidence(
     return Evidence(len(old), len(new), centre, run, side, start, end)
 
 
+def is_percentage(unit: str) -> bool:
+    """Whether a measure with this unit is a percentage (unit ``%``, "percent" or "percentage"):
+    its chart's axis is not padded above 100 (:func:`commissioning.charts.spc.y_domain`)."""
+    text = (unit or "").strip().lower()
+    words = set(re.findall(r"[a-z]+", text))
+    return text.startswith("%") or bool(words & {"percent", "percentage"})
+
+
 def cannot_be_negative(unit: str, domain: str, has_denominator: bool) -> bool:
     """Whether a measure with this unit and kind can never be below zero (see the module)."""
     text = (unit or "").strip().lower()
     words = set(re.findall(r"[a-z]+", text))
     if set(text) & set("£$€") or words & {"gbp", "pound", "pounds", "money"}:
         return False  # money: a balance, a variance or a saving may be negative
-    if text.startswith("%") or words & {"percent", "percentage"} or "per" in words:
+    if is_percentage(unit) or "per" in words:
         return True  # a percentage or a rate of counts
     if domain == "finance" or words & {"score", "index", "change", "difference", "net"}:
         return False

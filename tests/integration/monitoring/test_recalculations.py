@@ -334,13 +334,21 @@ def test_limits_of_a_count_are_shown_from_zero(town, client_for):
         for layer in spec["layer"]
         if "scale" in layer.get("encoding", {}).get("y", {})
     ]
-    assert scales == [{"domainMin": 0, "zero": True}]
-    # the diagnosis rate (a percentage) starts its axis at 0 too, its limits being above it
+    # the axis holds the limits as shown: from 0 (the floored lower limit, the lowest figure) to
+    # the upper limit and 5% of the figures' range above it, 8.3624 x 1.05 = 8.7805
+    assert len(scales) == 1
+    assert scales[0]["domain"] == pytest.approx([0.0, 8.7805], abs=1e-4)
+    # the diagnosis rate (a percentage near 44) has its axis around its figures, not from 0 (it
+    # was from 0 until the axis was set to show the variation): values 39.6 to 48.5, the mean
+    # and limits (44.0333, 42.8242 to 45.2424) and the target 45 between them; 5% of the range
+    # 8.9 each side
     dx_spec = spec_of(html, dx_key(town))
-    assert any(
-        layer.get("encoding", {}).get("y", {}).get("scale", {}).get("zero") is True
+    (dx_scale,) = [
+        layer["encoding"]["y"]["scale"]
         for layer in dx_spec["layer"]
-    )
+        if "scale" in layer.get("encoding", {}).get("y", {})
+    ]
+    assert dx_scale["domain"] == pytest.approx([39.155, 48.945], abs=1e-4)
     assert "data-from-zero" not in section(html, dx_key(town))
     name = "Falls (falls) — Memory clinic"
     report = _monitoring_rows(build("xlsx", community="recalctown", user=town["viewer"]))

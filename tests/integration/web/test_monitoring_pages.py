@@ -383,6 +383,30 @@ def test_demo_monitoring_pages(client, demo, db):
     assert client.get("/communities/wirral/monitoring/").status_code == 404
 
 
+def test_demo_hba1c_chart_has_its_axis_around_its_figures(client, demo, db):
+    """Found on the demo: Wirral's HbA1c control indicator (about 60%) was drawn on an axis from
+    0, its values a thin band at the top of the chart where its special causes could not be
+    seen. The axis now holds its values, limits and target with a little room, within 0-100."""
+    login(client, "wirral-commissioner")
+    html = client.get("/communities/wirral/monitoring/?indicator=DM_HBA1C59").content.decode()
+    specs = re.findall(r'<script id="spc-spec-[^"]+" type="application/json">(.*?)</script>', html)
+    assert specs
+    for spec in map(json.loads, specs):
+        figures = [
+            p[name]
+            for p in spec["datasets"]["points"]
+            for name in ("Value", "Mean", "Lower limit", "Upper limit", "Target")
+            if p[name] is not None
+        ]
+        (scale,) = [
+            layer["encoding"]["y"]["scale"]
+            for layer in spec["layer"]
+            if "scale" in layer["encoding"].get("y", {})
+        ]
+        bottom, top = scale["domain"]
+        assert 40 < bottom <= min(figures) and max(figures) <= top <= 100
+
+
 def test_demo_provider_sees_only_their_own_series(client, demo, db):
     login(client, "wirral-provider")
     html = client.get("/communities/wirral/monitoring/").content.decode()

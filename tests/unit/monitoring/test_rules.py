@@ -12,6 +12,7 @@ from commissioning.monitoring.rules import (
     SHIFT_RUN,
     cannot_be_negative,
     go_live_evidence,
+    is_percentage,
     longest_run,
 )
 
@@ -100,3 +101,19 @@ def test_a_value_on_the_old_mean_breaks_the_run():
 )
 def test_which_measures_cannot_be_negative(unit, domain, has_denominator, expected):
     assert cannot_be_negative(unit, domain, has_denominator) is expected
+
+
+@pytest.mark.parametrize(
+    ("unit", "expected"),
+    [
+        ("%", True),
+        ("% of patients", True),
+        ("Percent", True),
+        ("per 1,000", False),  # a rate: its chart's axis may go above 100
+        ("change in %", False),  # not a share of a whole: may be above 100
+        ("patients", False),
+        ("", False),
+    ],
+)
+def test_which_measures_are_percentages(unit, expected):
+    assert is_percentage(unit) is expected

@@ -111,7 +111,7 @@ def line(request, code: str, reference: str, line: str):
         for p in found.points
     ]
     series = SimpleNamespace(  # a contract line's SPC, drawn by the monitoring chart: no
-        points=points,  # annotations, no recorded recalculations of limits, its axis as before
+        points=points,  # annotations, no recorded recalculations of limits; money may be negative
         annotations=[],
         recalculations=[],
         from_zero=False,
