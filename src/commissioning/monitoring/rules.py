@@ -133,7 +133,14 @@ def is_percentage(unit: str) -> bool:
     its chart's axis is not padded above 100 (:func:`commissioning.charts.spc.y_domain`)."""
     text = (unit or "").strip().lower()
     words = set(re.findall(r"[a-z]+", text))
+    if words & _DIFFERENCES:
+        return False  # percentage points, a % change: a difference, which may be below 0
     return text.startswith("%") or bool(words & {"percent", "percentage"})
+
+
+# Words saying a measure is a difference or change (of percentages or anything else): its values
+# may be negative, and a difference of percentages may go past 100.
+_DIFFERENCES = frozenset({"change", "difference", "net", "point", "points", "gap"})
 
 
 def cannot_be_negative(unit: str, domain: str, has_denominator: bool) -> bool:
@@ -142,9 +149,11 @@ def cannot_be_negative(unit: str, domain: str, has_denominator: bool) -> bool:
     words = set(re.findall(r"[a-z]+", text))
     if set(text) & set("£$€") or words & {"gbp", "pound", "pounds", "money"}:
         return False  # money: a balance, a variance or a saving may be negative
+    if words & _DIFFERENCES:
+        return False
     if is_percentage(unit) or "per" in words:
         return True  # a percentage or a rate of counts
-    if domain == "finance" or words & {"score", "index", "change", "difference", "net"}:
+    if domain == "finance" or words & {"score", "index"}:
         return False
     if not has_denominator:
         return True  # a count

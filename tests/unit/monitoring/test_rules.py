@@ -95,6 +95,10 @@ def test_a_value_on_the_old_mean_breaks_the_run():
         ("index", "outcome", False, False),
         ("change in %", "outcome", True, False),  # a change may be negative
         ("net change", "outcome", False, False),
+        ("percentage points", "outcome", True, False),  # a gap or change between percentages
+        ("% change", "outcome", True, False),
+        ("percentage change", "activity", True, False),
+        ("Percent difference", "quality", True, False),
         ("ratio", "outcome", True, False),  # neither a count, a time nor a rate: as computed
         ("count", "finance", False, False),  # the finance domain may be negative
     ],
@@ -111,6 +115,10 @@ def test_which_measures_cannot_be_negative(unit, domain, has_denominator, expect
         ("Percent", True),
         ("per 1,000", False),  # a rate: its chart's axis may go above 100
         ("change in %", False),  # not a share of a whole: may be above 100
+        ("percentage points", False),  # a difference of percentages: may be below 0
+        ("% change", False),
+        ("percentage change", False),
+        ("percent difference", False),
         ("patients", False),
         ("", False),
     ],
