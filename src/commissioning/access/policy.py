@@ -342,6 +342,32 @@ def visible_or_404(user, queryset_or_model, **lookup) -> models.Model:
     return obj
 
 
+#: What any import may refer to: organisations (national reference data, published by NHS
+#: England's ODS) and communities by their codes. Everything else an import refers to must be a
+#: record the importer may read (:func:`referable`).
+OPEN_REFERENCES = (m.Organisation, m.CommissioningCommunity)
+
+
+def referable(user):
+    """What ``user``'s import may refer to, for :func:`commissioning.ingest.validate.check_upload`:
+    a function giving the records of a model the import may name (None: any), or None for
+    administrators (everything).
+
+    A record the user may not read (another community's own indicator, development, service,
+    person, contract or contract line...) is then answered exactly as one that does not exist
+    ("neither in the database nor in this upload"), and an update's check of stored values
+    never reads it. Every import a non-administrator makes passes this: the community import
+    page and the contract import page alike.
+    """
+    if is_admin(user):
+        return None
+
+    def readable(model):
+        return None if model in OPEN_REFERENCES else visible(user, model)
+
+    return readable
+
+
 def editable(user, model: type[models.Model], action: str = CHANGE) -> bool:
     """Whether ``user`` may ``action`` ("add", "change", "delete") some records of ``model``."""
     scope = scope_of(user)

@@ -29,11 +29,11 @@ def paged(item: type[Schema], name: str) -> type[Schema]:
 
 
 def page_of(queryset, query: PageQuery, render) -> dict:
-    """One page of ``queryset`` with each item passed through ``render``."""
+    """One page of ``queryset`` (or of a list) with each item passed through ``render``."""
     start = (query.page - 1) * query.page_size
     items = list(queryset[start : start + query.page_size])
     return {
-        "count": queryset.count(),
+        "count": len(queryset) if isinstance(queryset, list) else queryset.count(),
         "page": query.page,
         "page_size": query.page_size,
         "items": render(items),

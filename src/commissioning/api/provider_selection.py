@@ -3,6 +3,11 @@
 Everything comes from :mod:`commissioning.provider_selection.presenter`, read through the access
 policy: drafts only for commissioners, a provider's assessment only for that provider, no values
 or scores for viewers.
+
+The two lists (records and pipeline) are paged as every list of the API is and take
+``community`` as a filter: without it they hold every community the caller may see; a community
+the caller may not see answers "not found", exactly like one that does not exist. One record and
+the OCDS package are of one community, so they still need ``community``.
 """
 
 from __future__ import annotations
@@ -12,9 +17,10 @@ from datetime import date
 from django.utils import timezone
 from ninja import Field, Path, Query, Router, Schema
 
-from commissioning.access.communities import community_or_404
-from commissioning.api.communities import CODE_PATTERN
+from commissioning.access.communities import community_or_404, visible_communities
+from commissioning.api.communities import CODE_PATTERN, code_field
 from commissioning.api.errors import Refused
+from commissioning.api.paging import PageQuery, page_of, paged
 from commissioning.errors import UserError
 from commissioning.provider_selection import ocds, presenter, records
 from commissioning.store import audit
@@ -30,7 +36,15 @@ class RecordQuery(CommunityQuery):
     version: int | None = Field(None, ge=1, le=100_000, description="A version (default latest)")
 
 
+class ListQuery(PageQuery):
+    community: str | None = code_field(
+        "Only this community (default: every community you may see); one you may not see "
+        "answers 404, as an unknown one does"
+    )
+
+
 class RecordSummary(Schema):
+    community: str = Field(description="Code of the record's community")
     reference: str
     version: int
     title: str
@@ -63,6 +77,7 @@ class RecordOut(Schema):
 
 
 class PipelineRowOut(Schema):
+    community: str = Field(description="Code of the contract's community")
     contract: str
     title: str
     provider: str
@@ -73,22 +88,40 @@ class PipelineRowOut(Schema):
     record: str
 
 
-@router.get("/provider-selection/records", response=list[RecordSummary], summary="Records")
-def list_records(request, query: Query[CommunityQuery]):
-    community = community_or_404(request.user, query.community)
-    return [
-        {
-            "reference": r.reference,
-            "version": r.version,
-            "title": r.title,
-            "process": r.process,
-            "status": r.status,
-            "provider": r.chosen_provider.name if r.chosen_provider else None,
-            "award_date": r.award_date,
-            "chain_hash": r.chain_hash,
-        }
+def _communities(user, code: str | None) -> list:
+    """The communities a list covers: the one asked for (else "not found", as for an unknown
+    one), or every community ``user`` may see, by code."""
+    if code is not None:
+        return [community_or_404(user, code)]
+    return list(visible_communities(user).select_related("commissioner").order_by("code"))
+
+
+def _summary(community, r) -> dict:
+    return {
+        "community": community.code,
+        "reference": r.reference,
+        "version": r.version,
+        "title": r.title,
+        "process": r.process,
+        "status": r.status,
+        "provider": r.chosen_provider.name if r.chosen_provider else None,
+        "award_date": r.award_date,
+        "chain_hash": r.chain_hash,
+    }
+
+
+@router.get(
+    "/provider-selection/records",
+    response=paged(RecordSummary, "DecisionRecordPage"),
+    summary="Records: the latest version of each, by community and reference",
+)
+def list_records(request, query: Query[ListQuery]):
+    rows = [
+        _summary(community, r)
+        for community in _communities(request.user, query.community)
         for r in records.visible_records(request.user, community)
     ]
+    return page_of(rows, query, list)
 
 
 @router.get(
@@ -107,14 +140,17 @@ def get_record(request, query: Query[RecordQuery], reference: str = Path(..., ma
 
 @router.get(
     "/provider-selection/pipeline",
-    response=list[PipelineRowOut],
-    summary="Contracts ending in the next 18 months and the decision each needs",
+    response=paged(PipelineRowOut, "PipelinePage"),
+    summary="Contracts ending in the next 18 months and the decision each needs, by community",
 )
-def get_pipeline(request, query: Query[CommunityQuery]):
-    community = community_or_404(request.user, query.community)
-    return [
-        r.__dict__ for r in presenter.pipeline(request.user, community, timezone.localdate()).rows
+def get_pipeline(request, query: Query[ListQuery]):
+    today = timezone.localdate()
+    rows = [
+        {**row.__dict__, "community": community.code}
+        for community in _communities(request.user, query.community)
+        for row in presenter.pipeline(request.user, community, today).rows
     ]
+    return page_of(rows, query, list)
 
 
 @router.get(

@@ -104,7 +104,9 @@ def import_performance(
         raise UserError("your login cannot change contracts, so it cannot import their activity")
     check_files(paths)
     sheets, notes = read_upload(paths, format=format, allow_unmatched=allow_unmatched)
-    batches = check_upload(sheets, community=community.code)
+    # references only to what the user may read: another community's contract is answered
+    # as one that does not exist, in the same words
+    batches = check_upload(sheets, community=community.code, readable=policy.referable(user))
     outside = scope_problems(user, community, batches)
     if outside:
         raise InputError(outside[:100], more=max(0, len(outside) - 100))

@@ -51,7 +51,7 @@ def import_problems(user, community, batches: dict, name: str) -> list[Problem]:
     their community's codes (:func:`code_problem`): the answer never depends on whether another
     community has an indicator with that code. Observations of an indicator their community
     cannot read are refused before this, as of one that does not exist
-    (:func:`commissioning.web.views.data.readable_for`).
+    (:func:`commissioning.access.policy.referable`).
     """
     frame = batches[name].frame
     if name == "indicators":

@@ -553,14 +553,17 @@ def _has_value(kind: Kind, col) -> Q:
     return Q(**{f"{col.path}__isnull": False})
 
 
-def _stored_values(kind: Kind, cols: list) -> dict[str, dict[str, str]]:
-    """For each column, the stored value (as text) of every record that holds one, by key."""
+def _stored_values(kind: Kind, cols: list, readable=None) -> dict[str, dict[str, str]]:
+    """For each column, the stored value (as text) of every record that holds one, by key: of
+    the records ``readable`` gives (see :func:`check_references`), or of all."""
     model = kind.model_class()
     wanted = Q()
     for col in cols:
         wanted |= _has_value(kind, col)
     lookups = list(kind.key_lookups)
-    rows = model.objects.filter(wanted).values_list(*lookups, *[c.path for c in cols])
+    records = readable(model) if readable is not None else None
+    records = model.objects.all() if records is None else records
+    rows = records.filter(wanted).values_list(*lookups, *[c.path for c in cols])
     out: dict[str, dict[str, str]] = {c.name: {} for c in cols}
     for row in rows.iterator(chunk_size=KEYS_CHUNK):
         key = SEP.join(_db_text(v) for v in row[: len(lookups)])
@@ -577,6 +580,7 @@ def check_emptying(
     *,
     allow: bool = False,
     notes: list[str] | None = None,
+    readable=None,
 ) -> None:
     """An update may not empty a value the database holds unless it is asked for.
 
@@ -589,6 +593,10 @@ def check_emptying(
     A column that a published layout does not have at all (``NOT_GIVEN``: an ODS file's
     successor, a Fingertips export's target) is neither: the stored value is kept, whatever
     ``allow`` says.
+
+    Only the records ``readable`` gives are compared (see :func:`check_references`): a row whose
+    key another community's record holds must never be told that record's values (the import's
+    scope check refuses the row).
     """
     for batch in batches.values():
         kind, frame = batch.kind, batch.frame
@@ -601,7 +609,7 @@ def check_emptying(
         cols = [c for c in cols if blank[c.name].any()]
         if not cols or not kind.model_class().objects.exists():
             continue
-        stored = _stored_values(kind, cols)
+        stored = _stored_values(kind, cols, readable)
         if not any(stored.values()):
             continue
         keys = key_strings(frame, kind.key)
@@ -695,7 +703,7 @@ def check_upload(
         if batch.kind.gather:
             batch.frame = gather_rows(batch.kind, batch.frame, problems)
     if not problems:
-        check_emptying(batches, problems, allow=allow_emptying, notes=notes)
+        check_emptying(batches, problems, allow=allow_emptying, notes=notes, readable=readable)
     for batch in batches.values():
         batch.frame = batch.frame.drop(columns=[NOT_GIVEN], errors="ignore")
     problems.raise_if_any()

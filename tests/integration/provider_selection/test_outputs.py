@@ -11,7 +11,7 @@ from commissioning.provider_selection.standstill import latest_publication_for
 
 def test_api_records_pipeline_and_ocds(client, awards):
     client.force_login(awards["beta_user"])
-    listed = client.get("/api/provider-selection/records?community=minitown").json()
+    listed = client.get("/api/provider-selection/records?community=minitown").json()["items"]
     assert {r["reference"] for r in listed} == {"psr-dac-1", "psr-comp-1"}  # no drafts
     record = client.get("/api/provider-selection/records/psr-comp-1?community=minitown").json()
     assessed = next(s for s in record["sections"] if s["key"] == "assessments")

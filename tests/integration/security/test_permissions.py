@@ -137,8 +137,9 @@ NESTED = {
 }
 # POST routes: the status each role gets submitting a valid observation for Trust A (north).
 # Routes that take ?community=CODE (provider selection): "list" answers 200 for a community the
-# role sees and 404 otherwise; "none" is 404 here, where no award record exists (who sees which
-# record is tested in tests/provider_selection).
+# role sees and 404 otherwise, and without ?community= lists only communities the role sees;
+# "none" is 404 here, where no award record exists (who sees which record is tested in
+# tests/provider_selection).
 BY_COMMUNITY = {
     "/api/provider-selection/records": "list",
     "/api/provider-selection/pipeline": "list",
@@ -264,6 +265,12 @@ def test_every_route_as_every_role(world, role):
                 else:
                     expected = 404
                 assert response.status_code == expected, (path, community, role)
+            if BY_COMMUNITY[path] == "list":
+                response = client.get(path, {"page_size": 500})
+                assert response.status_code == (401 if role == "anonymous" else 200), (path, role)
+                if role != "anonymous":
+                    seen = {item["community"] for item in response.json()["items"]}
+                    assert seen <= SEES["communities"].get(role, set()), (path, role, seen)
         elif method == "GET" and path in FIGURES:
             kind, providers = FIGURES[path]
             for name in KINDS[kind]:

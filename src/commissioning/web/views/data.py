@@ -29,7 +29,6 @@ from commissioning.indicators.scope import import_problems
 from commissioning.ingest.kinds import KINDS, Kind
 from commissioning.ingest.names import ORDER
 from commissioning.store.models import (
-    CommissioningCommunity,
     Contract,
     Organisation,
     Person,
@@ -117,24 +116,10 @@ def _items(value) -> list[str]:
     return [v.strip() for v in str(value or "").split(";") if v.strip()]
 
 
-#: What any importer may refer to: organisations (national reference data, published by NHS
-#: England's ODS) and communities by their codes. Everything else an import refers to must be a
-#: record the importer may see (:func:`readable_for`).
-OPEN_REFERENCES = (Organisation, CommissioningCommunity)
-
-
 def readable_for(user):
     """For :func:`commissioning.ingest.validate.check_upload`: the records ``user``'s import may
-    refer to. A record they may not see (another community's own indicator, development,
-    service, person...) is then answered exactly as one that does not exist: "neither in the
-    database nor in this upload". None (everything) for administrators."""
-    if policy.is_admin(user):
-        return None
-
-    def readable(model):
-        return None if model in OPEN_REFERENCES else policy.visible(user, model)
-
-    return readable
+    refer to (:func:`commissioning.access.policy.referable`)."""
+    return policy.referable(user)
 
 
 def _outside(community, codes: pd.Series) -> pd.Series:
