@@ -4,10 +4,8 @@ is a signal, not noise), opens the line's SPC chart and downloads the contract's
 
 from __future__ import annotations
 
-import importlib.util
 import io
 import re
-import sys
 from pathlib import Path
 
 import pytest
@@ -16,22 +14,10 @@ from openpyxl import load_workbook
 pytestmark = pytest.mark.browser
 
 DEMO_PASSWORD = "synthetic-demo-Pa55"  # the password tests/conftest.py builds the demo with
-_spec = importlib.util.spec_from_file_location(
-    "accessibility", Path(__file__).with_name("test_accessibility.py")
-)
-accessibility = importlib.util.module_from_spec(_spec)
-sys.modules.setdefault("accessibility", accessibility)
-_spec.loader.exec_module(accessibility)
-
-
-def axe_clean(page, path):
-    found = accessibility.run_axe(page, "wirral-commissioner", path)
-    failing = [v for v in found if accessibility.fails(v.rule, v.impact)]
-    assert not failing, accessibility.report(failing)
 
 
 def test_a_commissioner_sees_the_acute_lines_over_plan_and_downloads_the_workbook(
-    demo_server, browser
+    demo_server, browser, axe_clean
 ):
     errors: list[str] = []
     context = browser.new_context(bypass_csp=True, accept_downloads=True)
@@ -45,7 +31,7 @@ def test_a_commissioner_sees_the_acute_lines_over_plan_and_downloads_the_workboo
 
     page.get_by_role("link", name=re.compile("^Contract performance")).click()
     page.wait_for_url(re.compile(r"/communities/wirral/contracts/$"))
-    axe_clean(page, "/communities/wirral/contracts/")
+    axe_clean(page, "/communities/wirral/contracts/", "wirral-commissioner")
     page.get_by_role("link", name=re.compile("Acute services contract")).click()
     page.wait_for_url(re.compile(r"/contracts/DEMO-5NK-01/$"))
 
@@ -58,7 +44,7 @@ def test_a_commissioner_sees_the_acute_lines_over_plan_and_downloads_the_workboo
     assert icon.startswith("Signal: Special cause neither better nor worse: high")
     page.locator("#variance-chart[data-chart-drawn='true']").wait_for(timeout=60_000)
     assert "NEL-300" in page.locator("#alerts").inner_text()
-    axe_clean(page, "/communities/wirral/contracts/DEMO-5NK-01/")
+    axe_clean(page, "/communities/wirral/contracts/DEMO-5NK-01/", "wirral-commissioner")
 
     with page.expect_download() as info:
         page.get_by_role("link", name="Excel (XLSX) of contract DEMO-5NK-01").click()
@@ -74,6 +60,8 @@ def test_a_commissioner_sees_the_acute_lines_over_plan_and_downloads_the_workboo
     chart.wait_for(timeout=60_000)
     assert chart.locator("svg .mark-symbol path").count() >= 12
     assert "over plan" in page.locator("#line-verdict").inner_text().lower()
-    axe_clean(page, "/communities/wirral/contracts/DEMO-5NK-01/lines/NEL-300/")
+    axe_clean(
+        page, "/communities/wirral/contracts/DEMO-5NK-01/lines/NEL-300/", "wirral-commissioner"
+    )
     assert errors == []
     context.close()
