@@ -1,6 +1,7 @@
 """What the browser tests share: signing in, the axe-core check, and the small hand-made worlds.
 
-- ``sign_in(page, base, username, password=DEMO_PASSWORD)`` signs in through the sign-in page.
+- ``sign_in(page, base, username, password=DEMO_PASSWORD, next_page="")`` signs in through the
+  sign-in page.
 - ``axe`` runs axe-core (vendored in tests/browser/vendor/axe-core, test-only) in a page against
   the WCAG 2.0, 2.1 and 2.2 A and AA rules: ``axe.run(page, role, path)`` gives the violations,
   ``axe.assert_clean(violations)`` fails on any that :func:`fails`; ``axe_clean(page, what)``
@@ -22,6 +23,7 @@ import subprocess
 import sys
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 
@@ -135,18 +137,23 @@ class Axe:
         self.assert_clean(self.run(page, role, what))
 
 
-def _sign_in(page, base: str, username: str, password: str = DEMO_PASSWORD) -> None:
-    page.goto(f"{base}/login/")
+def _sign_in(
+    page, base: str, username: str, password: str = DEMO_PASSWORD, next_page: str = ""
+) -> None:
+    page.goto(f"{base}/login/" + (f"?next={next_page}" if next_page else ""))
     page.get_by_label("Username").fill(username)
     page.get_by_label("Password").fill(password)
     with page.expect_navigation():
         page.get_by_role("button", name="Sign in").click()
     assert "/login/" not in page.url, f"{username} was not signed in: {page.url}"
+    if next_page:
+        assert urlsplit(page.url).path == next_page, f"signed in at {page.url}, not {next_page}"
 
 
 @pytest.fixture(scope="session")
 def sign_in():
-    """``sign_in(page, base, username, password=DEMO_PASSWORD)``: through the sign-in page."""
+    """``sign_in(page, base, username, password=DEMO_PASSWORD, next_page="")``: through the
+    sign-in page (asked to go on to ``next_page``, and checked that it does)."""
     return _sign_in
 
 

@@ -13,21 +13,15 @@ from openpyxl import load_workbook
 
 pytestmark = pytest.mark.browser
 
-DEMO_PASSWORD = "synthetic-demo-Pa55"  # the password tests/conftest.py builds the demo with
-
 
 def test_a_commissioner_sees_the_acute_lines_over_plan_and_downloads_the_workbook(
-    demo_server, browser, axe_clean
+    demo_server, browser, sign_in, axe_clean
 ):
     errors: list[str] = []
     context = browser.new_context(bypass_csp=True, accept_downloads=True)
     page = context.new_page()
     page.on("pageerror", lambda error: errors.append(str(error)))
-    page.goto(f"{demo_server}/login/?next=/communities/wirral/")
-    page.get_by_label("Username").fill("wirral-commissioner")
-    page.get_by_label("Password").fill(DEMO_PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    page.wait_for_url(re.compile(r"/communities/wirral/$"))
+    sign_in(page, demo_server, "wirral-commissioner", next_page="/communities/wirral/")
 
     page.get_by_role("link", name=re.compile("^Contract performance")).click()
     page.wait_for_url(re.compile(r"/communities/wirral/contracts/$"))
