@@ -4,10 +4,8 @@ is a signal, not noise), opens the line's SPC chart and downloads the contract's
 
 from __future__ import annotations
 
-import importlib.util
 import io
 import re
-import sys
 from pathlib import Path
 
 import pytest
@@ -15,37 +13,19 @@ from openpyxl import load_workbook
 
 pytestmark = pytest.mark.browser
 
-DEMO_PASSWORD = "synthetic-demo-Pa55"  # the password tests/conftest.py builds the demo with
-_spec = importlib.util.spec_from_file_location(
-    "accessibility", Path(__file__).with_name("test_accessibility.py")
-)
-accessibility = importlib.util.module_from_spec(_spec)
-sys.modules.setdefault("accessibility", accessibility)
-_spec.loader.exec_module(accessibility)
-
-
-def axe_clean(page, path):
-    found = accessibility.run_axe(page, "wirral-commissioner", path)
-    failing = [v for v in found if accessibility.fails(v.rule, v.impact)]
-    assert not failing, accessibility.report(failing)
-
 
 def test_a_commissioner_sees_the_acute_lines_over_plan_and_downloads_the_workbook(
-    demo_server, browser
+    demo_server, browser, sign_in, axe_clean
 ):
     errors: list[str] = []
     context = browser.new_context(bypass_csp=True, accept_downloads=True)
     page = context.new_page()
     page.on("pageerror", lambda error: errors.append(str(error)))
-    page.goto(f"{demo_server}/login/?next=/communities/wirral/")
-    page.get_by_label("Username").fill("wirral-commissioner")
-    page.get_by_label("Password").fill(DEMO_PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    page.wait_for_url(re.compile(r"/communities/wirral/$"))
+    sign_in(page, demo_server, "wirral-commissioner", next_page="/communities/wirral/")
 
     page.get_by_role("link", name=re.compile("^Contract performance")).click()
     page.wait_for_url(re.compile(r"/communities/wirral/contracts/$"))
-    axe_clean(page, "/communities/wirral/contracts/")
+    axe_clean(page, "/communities/wirral/contracts/", "wirral-commissioner")
     page.get_by_role("link", name=re.compile("Acute services contract")).click()
     page.wait_for_url(re.compile(r"/contracts/DEMO-5NK-01/$"))
 
@@ -58,7 +38,7 @@ def test_a_commissioner_sees_the_acute_lines_over_plan_and_downloads_the_workboo
     assert icon.startswith("Signal: Special cause neither better nor worse: high")
     page.locator("#variance-chart[data-chart-drawn='true']").wait_for(timeout=60_000)
     assert "NEL-300" in page.locator("#alerts").inner_text()
-    axe_clean(page, "/communities/wirral/contracts/DEMO-5NK-01/")
+    axe_clean(page, "/communities/wirral/contracts/DEMO-5NK-01/", "wirral-commissioner")
 
     with page.expect_download() as info:
         page.get_by_role("link", name="Excel (XLSX) of contract DEMO-5NK-01").click()
@@ -74,6 +54,8 @@ def test_a_commissioner_sees_the_acute_lines_over_plan_and_downloads_the_workboo
     chart.wait_for(timeout=60_000)
     assert chart.locator("svg .mark-symbol path").count() >= 12
     assert "over plan" in page.locator("#line-verdict").inner_text().lower()
-    axe_clean(page, "/communities/wirral/contracts/DEMO-5NK-01/lines/NEL-300/")
+    axe_clean(
+        page, "/communities/wirral/contracts/DEMO-5NK-01/lines/NEL-300/", "wirral-commissioner"
+    )
     assert errors == []
     context.close()

@@ -66,7 +66,7 @@ STRICT_CSP = (
 )
 
 
-def test_pages_work_under_a_strict_content_security_policy(demo_server, page):
+def test_pages_work_under_a_strict_content_security_policy(demo_server, page, sign_in):
     """No inline script or style and no eval: the pages work without 'unsafe-*' in a CSP."""
 
     def add_policy(route):
@@ -82,11 +82,7 @@ def test_pages_work_under_a_strict_content_security_policy(demo_server, page):
         "console",
         lambda m: blocked.append(m.text) if "Content Security Policy" in m.text else None,
     )
-    page.goto(f"{demo_server}/login/")
-    page.get_by_label("Username").fill("wirral-commissioner")
-    page.get_by_label("Password").fill(DEMO_PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    page.wait_for_url(f"{demo_server}/")
+    sign_in(page, demo_server, "wirral-commissioner")
 
     page.goto(f"{demo_server}/communities/wirral/")
     page.get_by_label("Show developments that are").select_option("closed")

@@ -4,37 +4,28 @@ context with JavaScript on, since axe is a script)."""
 
 from __future__ import annotations
 
-import importlib.util
 import re
-import sys
-from pathlib import Path
 
 import pytest
 
 pytestmark = pytest.mark.browser
 
-_spec = importlib.util.spec_from_file_location(
-    "accessibility_checks", Path(__file__).parent / "test_accessibility.py"
-)
-checks = importlib.util.module_from_spec(_spec)
-sys.modules[_spec.name] = checks  # its dataclasses look their module up there
-_spec.loader.exec_module(checks)
 
-
-def test_an_administrator_undoes_an_import_without_javascript(demo_server, browser, tmp_path):
+def test_an_administrator_undoes_an_import_without_javascript(
+    demo_server, browser, tmp_path, sign_in, axe
+):
     plain = browser.new_context(java_script_enabled=False)
     scripted = browser.new_context(bypass_csp=True)  # axe is injected as an inline script
-    page, axe = plain.new_page(), scripted.new_page()
+    page, checked = plain.new_page(), scripted.new_page()
     violations = []
 
     def check(path: str) -> None:
-        axe.goto(f"{demo_server}{path}")
-        found = checks.run_axe(axe, "admin", path)
-        violations.extend(v for v in found if checks.fails(v.rule, v.impact))
+        checked.goto(f"{demo_server}{path}")
+        violations.extend(axe.run(checked, "admin", path))
 
     try:
-        checks.sign_in(page, demo_server, "admin")
-        checks.sign_in(axe, demo_server, "admin")
+        sign_in(page, demo_server, "admin")
+        sign_in(checked, demo_server, "admin")
         upload = tmp_path / "organisations.csv"
         upload.write_text("ods_code,name,kind\nZZB01,Browser Test Surgery,gp_practice\n")
         page.goto(f"{demo_server}/communities/wirral/import/")
@@ -67,4 +58,4 @@ def test_an_administrator_undoes_an_import_without_javascript(demo_server, brows
     finally:
         plain.close()
         scripted.close()
-    assert not violations, checks.report(violations)
+    axe.assert_clean(violations)

@@ -6,19 +6,14 @@ import re
 
 import pytest
 
-DEMO_PASSWORD = "synthetic-demo-Pa55"  # the password tests/conftest.py builds the demo with
-
 pytestmark = pytest.mark.browser
 
 
-def test_a_commissioner_finds_a_definition_and_adds_their_own(demo_server, page):
+def test_a_commissioner_finds_a_definition_and_adds_their_own(demo_server, page, sign_in):
     errors: list[str] = []
     page.on("pageerror", lambda error: errors.append(str(error)))
 
-    page.goto(f"{demo_server}/login/?next=/")
-    page.get_by_label("Username").fill("wirral-commissioner")
-    page.get_by_label("Password").fill(DEMO_PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
+    sign_in(page, demo_server, "wirral-commissioner", next_page="/")
     page.get_by_role("link", name="Indicator library").first.click()
     page.wait_for_url(re.compile(r"/indicators/$"))
 

@@ -12,7 +12,6 @@ import re
 
 import pytest
 
-DEMO_PASSWORD = "synthetic-demo-Pa55"  # the password tests/conftest.py builds the demo with
 DEVELOPMENT = "/communities/wirral/developments/memory-assessment-service/"
 IMPORT = "/communities/wirral/import/"
 COMMUNITY = "/communities/wirral/"  # its wide tables scroll in boxes that take focus
@@ -66,16 +65,8 @@ FOCUS_STATE = """previous => {
 }"""
 
 
-def sign_in(page, base: str, username: str) -> None:
-    page.goto(f"{base}/login/")
-    page.get_by_label("Username").fill(username)
-    page.get_by_label("Password").fill(DEMO_PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    page.wait_for_url(f"{base}/")
-
-
 @pytest.fixture(scope="module")
-def commissioner(demo_server, browser):
+def commissioner(demo_server, browser, sign_in):
     context = browser.new_context()
     page = context.new_page()
     sign_in(page, demo_server, "wirral-commissioner")

@@ -6,24 +6,18 @@ import re
 
 import pytest
 
-DEMO_PASSWORD = "synthetic-demo-Pa55"  # the password tests/conftest.py builds the demo with
-
 pytestmark = pytest.mark.browser
 
 SCREENSHOT = "/tmp/commissioning-monitoring.png"
 DEVELOPMENT_SCREENSHOT = "/tmp/commissioning-monitoring-development.png"
 
 
-def test_wirral_monitoring_charts_draw(demo_server, page):
+def test_wirral_monitoring_charts_draw(demo_server, page, sign_in):
     errors: list[str] = []
     page.on("pageerror", lambda error: errors.append(str(error)))
     page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
 
-    page.goto(f"{demo_server}/login/?next=/communities/wirral/")
-    page.get_by_label("Username").fill("wirral-commissioner")
-    page.get_by_label("Password").fill(DEMO_PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    page.wait_for_url(re.compile(r"/communities/wirral/$"))
+    sign_in(page, demo_server, "wirral-commissioner", next_page="/communities/wirral/")
     page.get_by_role("link", name=re.compile("^Monitoring: indicators over time")).click()
     page.wait_for_url(re.compile(r"/communities/wirral/monitoring/$"))
 

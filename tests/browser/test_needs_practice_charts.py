@@ -6,21 +6,15 @@ import re
 
 import pytest
 
-DEMO_PASSWORD = "synthetic-demo-Pa55"  # the password tests/conftest.py builds the demo with
-
 pytestmark = pytest.mark.browser
 
 
-def test_needs_funnel_and_practice_effort_charts_are_drawn(demo_server, page):
+def test_needs_funnel_and_practice_effort_charts_are_drawn(demo_server, page, sign_in):
     errors: list[str] = []
     page.on("pageerror", lambda error: errors.append(str(error)))
     page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
 
-    page.goto(f"{demo_server}/login/")
-    page.get_by_label("Username").fill("wirral-commissioner")
-    page.get_by_label("Password").fill(DEMO_PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    page.wait_for_url(re.compile(r"/$"))
+    sign_in(page, demo_server, "wirral-commissioner")
 
     page.goto(f"{demo_server}/communities/wirral/")
     page.get_by_role("link", name="Diabetes", exact=True).click()

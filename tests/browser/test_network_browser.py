@@ -6,21 +6,15 @@ import re
 
 import pytest
 
-DEMO_PASSWORD = "synthetic-demo-Pa55"  # the password tests/conftest.py builds the demo with
-
 pytestmark = pytest.mark.browser
 
 
-def test_demo_network_page_draws_the_network_beside_its_table(demo_server, page, tmp_path):
+def test_demo_network_page_draws_the_network_beside_its_table(demo_server, page, tmp_path, sign_in):
     errors: list[str] = []
     page.on("pageerror", lambda error: errors.append(str(error)))
     page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
 
-    page.goto(f"{demo_server}/login/")
-    page.get_by_label("Username").fill("calderdale-commissioner")
-    page.get_by_label("Password").fill(DEMO_PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    page.wait_for_url(re.compile(r"/$"))
+    sign_in(page, demo_server, "calderdale-commissioner")
 
     page.goto(f"{demo_server}/communities/calderdale/network/")
     chart = page.locator("#network-chart[data-chart-drawn='true']")

@@ -2,21 +2,9 @@
 
 from __future__ import annotations
 
-import re
-
 import pytest
 
-DEMO_PASSWORD = "synthetic-demo-Pa55"  # the password tests/conftest.py builds the demo with
-
 pytestmark = pytest.mark.browser
-
-
-def sign_in(page, base, username):
-    page.goto(f"{base}/login/")
-    page.get_by_label("Username").fill(username)
-    page.get_by_label("Password").fill(DEMO_PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    page.wait_for_url(re.compile(r"/$|/communities/"))
 
 
 def api_contracts(page, base):
@@ -26,7 +14,7 @@ def api_contracts(page, base):
     return data["items"]
 
 
-def test_provider_cannot_open_another_providers_contract(demo_server, browser):
+def test_provider_cannot_open_another_providers_contract(demo_server, browser, sign_in):
     admin = browser.new_context()
     admin_page = admin.new_page()
     sign_in(admin_page, demo_server, "admin")

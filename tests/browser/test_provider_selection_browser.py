@@ -8,11 +8,9 @@ demo, so the test needs no demo build.
 from __future__ import annotations
 
 import datetime as dt
-import importlib.util
 import json
 import re
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -21,12 +19,6 @@ pytestmark = pytest.mark.browser
 
 PASSWORD = "award-Pa55-word"
 WORLD = Path(__file__).parents[1] / "integration" / "provider_selection" / "world.py"
-_spec = importlib.util.spec_from_file_location(
-    "accessibility", Path(__file__).with_name("test_accessibility.py")
-)
-accessibility = importlib.util.module_from_spec(_spec)
-sys.modules.setdefault("accessibility", accessibility)
-_spec.loader.exec_module(accessibility)
 
 
 @pytest.fixture(scope="module")
@@ -35,37 +27,19 @@ def world(build_world):
     return {**built, "ids": json.loads(built["stdout"].strip().splitlines()[-1])}
 
 
-@pytest.fixture
-def base(world, serve_app):
-    _, url = serve_app.start(["--db", world["db"]], world["env"])
-    return url
-
-
-def sign_in(page, base, username):
-    page.goto(f"{base}/login/")
-    page.get_by_label("Username").fill(username)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    page.wait_for_url(re.compile(r"/$|/communities/"))
-
-
-def axe_clean(page, path):
-    found = accessibility.run_axe(page, "commissioner", path)
-    failing = [v for v in found if accessibility.fails(v.rule, v.impact)]
-    assert not failing, accessibility.report(failing)
-
-
 def answer(page, question, choice):
     page.get_by_role("group", name=re.compile(re.escape(question))).get_by_label(
         choice, exact=True
     ).check()
 
 
-def test_commissioner_completes_a_direct_award_c_record_and_downloads_its_pdf(base, browser):
+def test_commissioner_completes_a_direct_award_c_record_and_downloads_its_pdf(
+    base, browser, sign_in, axe_clean
+):
     today = dt.date.today()
     context = browser.new_context(bypass_csp=True, accept_downloads=True)
     page = context.new_page()
-    sign_in(page, base, "town-commissioner")
+    sign_in(page, base, "town-commissioner", PASSWORD)
     page.goto(f"{base}/communities/minitown/")
     page.get_by_role("link", name=re.compile("^Provider selection")).click()
     page.wait_for_url(re.compile(r"/provider-selection/$"))
@@ -157,10 +131,10 @@ def test_commissioner_completes_a_direct_award_c_record_and_downloads_its_pdf(ba
     context.close()
 
 
-def test_a_provider_cannot_open_a_competitors_assessment(base, browser, world):
+def test_a_provider_cannot_open_a_competitors_assessment(base, browser, world, sign_in):
     context = browser.new_context()
     page = context.new_page()
-    sign_in(page, base, "beta-provider")
+    sign_in(page, base, "beta-provider", PASSWORD)
     record = f"{base}/communities/minitown/provider-selection/psr-comp-1/"
     page.goto(record)
     assert "Open the assessment of Beta Care" in page.content()

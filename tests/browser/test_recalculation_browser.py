@@ -9,9 +9,7 @@ the demo.
 
 from __future__ import annotations
 
-import importlib.util
 import re
-import sys
 from pathlib import Path
 
 import pytest
@@ -23,38 +21,11 @@ WORLD = Path(__file__).parents[1] / "integration" / "monitoring" / "world.py"
 MONITORING = "/communities/recalctown/monitoring/"
 REASON = "The new memory service replaced the hospital clinic on 1 January 2011."
 SCREENSHOT = "/tmp/commissioning-recalculation.png"
-_spec = importlib.util.spec_from_file_location(
-    "accessibility", Path(__file__).with_name("test_accessibility.py")
-)
-accessibility = importlib.util.module_from_spec(_spec)
-sys.modules.setdefault("accessibility", accessibility)
-_spec.loader.exec_module(accessibility)
 
 
 @pytest.fixture(scope="module")
 def world(build_world):
     return build_world(WORLD, PASSWORD, "recalculation")
-
-
-@pytest.fixture
-def base(world, serve_app):
-    _, url = serve_app.start(["--db", world["db"]], world["env"])
-    return url
-
-
-def sign_in(page, base, username):
-    page.goto(f"{base}/login/")
-    page.get_by_label("Username").fill(username)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    page.wait_for_url(re.compile(r"/$|/communities/"))
-
-
-def axe_clean(page, what):
-    accessibility.wait_for_charts(page)
-    found = accessibility.run_axe(page, "recalculation", what)
-    failing = [v for v in found if accessibility.fails(v.rule, v.impact)]
-    assert not failing, accessibility.report(failing)
 
 
 def diagnosis_chart(page):
@@ -63,11 +34,11 @@ def diagnosis_chart(page):
     return chart
 
 
-def test_a_commissioner_confirms_a_proposed_recalculation(base, browser):
+def test_a_commissioner_confirms_a_proposed_recalculation(base, browser, sign_in, axe_clean):
     # Without JavaScript the review form still works: the server says what is missing.
     plain = browser.new_context(java_script_enabled=False)
     page = plain.new_page()
-    sign_in(page, base, "recalc-commissioner")
+    sign_in(page, base, "recalc-commissioner", PASSWORD)
     page.goto(f"{base}{MONITORING}")
     page.get_by_role("link", name=re.compile("^Diagnosis rate, Recalctown CCG")).click()
     page.get_by_role("button", name="Confirm: recalculate the limits").click()
@@ -77,7 +48,7 @@ def test_a_commissioner_confirms_a_proposed_recalculation(base, browser):
 
     context = browser.new_context(bypass_csp=True)  # axe is injected as a script
     page = context.new_page()
-    sign_in(page, base, "recalc-commissioner")
+    sign_in(page, base, "recalc-commissioner", PASSWORD)
     page.goto(f"{base}{MONITORING}")
     chart = diagnosis_chart(page)
     before = chart.inner_text()

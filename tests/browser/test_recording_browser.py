@@ -14,9 +14,7 @@ The app is served from the small SQLite world of tests/integration/work/world.py
 
 from __future__ import annotations
 
-import importlib.util
 import re
-import sys
 from pathlib import Path
 
 import pytest
@@ -26,12 +24,6 @@ pytestmark = pytest.mark.browser
 PASSWORD = "record-Pa55-word"
 WORLD = Path(__file__).parents[1] / "integration" / "work" / "world.py"
 DEV = "/communities/minitown/developments/diabetes-redesign/"
-_spec = importlib.util.spec_from_file_location(
-    "accessibility", Path(__file__).with_name("test_accessibility.py")
-)
-accessibility = importlib.util.module_from_spec(_spec)
-sys.modules.setdefault("accessibility", accessibility)
-_spec.loader.exec_module(accessibility)
 
 
 @pytest.fixture(scope="module")
@@ -39,28 +31,7 @@ def world(build_world):
     return build_world(WORLD, PASSWORD, "recording")
 
 
-@pytest.fixture
-def base(world, serve_app):
-    _, url = serve_app.start(["--db", world["db"]], world["env"])
-    return url
-
-
-def sign_in(page, base, username):
-    page.goto(f"{base}/login/")
-    page.get_by_label("Username").fill(username)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    page.wait_for_url(re.compile(r"/$|/communities/"))
-
-
-def axe_clean(page, what):
-    accessibility.wait_for_charts(page)
-    found = accessibility.run_axe(page, "recording", what)
-    failing = [v for v in found if accessibility.fails(v.rule, v.impact)]
-    assert not failing, accessibility.report(failing)
-
-
-def errors_shown(page, what):
+def errors_shown(page, what, axe_clean):
     """Save the form as it stands: the error summary, then axe on the page with errors."""
     page.locator("main form button[type=submit]").last.click()
     assert page.get_by_role("heading", name="There is a problem").is_visible()
@@ -102,14 +73,14 @@ class Keys:
         raise AssertionError(f"Tab never reached it; focus is on {self.focused()}")
 
 
-def test_a_commissioner_records_the_work_of_a_development(base, browser):
+def test_a_commissioner_records_the_work_of_a_development(base, browser, sign_in, axe_clean):
     context = browser.new_context(bypass_csp=True)  # axe is injected as a script
     page = context.new_page()
-    sign_in(page, base, "town-commissioner")
+    sign_in(page, base, "town-commissioner", PASSWORD)
     page.goto(f"{base}/communities/minitown/")
     page.get_by_role("link", name="Record a new service development").click()
     axe_clean(page, "new development")
-    errors_shown(page, "new development")
+    errors_shown(page, "new development", axe_clean)
 
     page.get_by_label("Title").fill("Memory assessment service")
     page.get_by_label("Started (optional)").fill("1/4/2011")
@@ -121,7 +92,7 @@ def test_a_commissioner_records_the_work_of_a_development(base, browser):
 
     page.get_by_role("link", name="Add an objective").click()
     axe_clean(page, "new objective")
-    errors_shown(page, "new objective")
+    errors_shown(page, "new objective", axe_clean)
     page.get_by_label("Objective").fill("More people with HbA1c in range")
     page.get_by_label("Indicator that measures it").select_option(label="HbA1c in range (MT.HBA)")
     page.get_by_label("Baseline").fill("50")
@@ -134,7 +105,7 @@ def test_a_commissioner_records_the_work_of_a_development(base, browser):
     # 1: the first meeting: an empty form; the people are suggested as a name is typed (htmx)
     page.get_by_role("link", name="Log an activity").click()
     axe_clean(page, "new activity (empty)")
-    errors_shown(page, "new activity")
+    errors_shown(page, "new activity", axe_clean)
     page.get_by_label("Date").fill("3/5/2011")
     page.get_by_label("What it was").fill("Memory service design group")
     page.get_by_label("Relational", exact=True).check()
@@ -191,7 +162,7 @@ def test_a_commissioner_records_the_work_of_a_development(base, browser):
     # a decision resting on a monitoring chart
     page.get_by_role("link", name="Record a decision").click()
     axe_clean(page, "new decision")
-    errors_shown(page, "new decision")
+    errors_shown(page, "new decision", axe_clean)
     page.get_by_label("Date of the decision").fill("1/8/2011")
     page.get_by_label("What was decided").fill("Open a memory assessment clinic in the community")
     page.get_by_label("Forum that decided").fill("Dementia programme board")
@@ -212,7 +183,7 @@ def test_a_commissioner_records_the_work_of_a_development(base, browser):
     page.goto(here)
     page.get_by_role("link", name="Raise a risk or issue").click()
     axe_clean(page, "new risk")
-    errors_shown(page, "new risk")
+    errors_shown(page, "new risk", axe_clean)
     page.get_by_label("Description").fill("The consultant post may stay empty")
     page.get_by_label("4 Likely").check()
     page.get_by_label("4 Major").check()
@@ -224,7 +195,7 @@ def test_a_commissioner_records_the_work_of_a_development(base, browser):
 
     page.get_by_role("link", name="Plan a benefit").click()
     axe_clean(page, "new benefit")
-    errors_shown(page, "new benefit")
+    errors_shown(page, "new benefit", axe_clean)
     page.get_by_label("The benefit").fill("Earlier diagnosis")
     page.get_by_label("Measured by the objective").select_option(index=1)
     save(page, "Save the benefit", "#benefits")
@@ -246,10 +217,10 @@ def test_a_commissioner_records_the_work_of_a_development(base, browser):
     context.close()
 
 
-def test_a_provider_records_on_its_own_developments_only(base, browser):
+def test_a_provider_records_on_its_own_developments_only(base, browser, sign_in):
     context = browser.new_context(bypass_csp=True)  # axe is injected as a script
     page = context.new_page()
-    sign_in(page, base, "alpha-provider")
+    sign_in(page, base, "alpha-provider", PASSWORD)
     page.goto(base + DEV)
     assert page.get_by_role("link", name="Record a decision").count() == 0
     page.get_by_role("link", name="Log an activity").click()
@@ -267,10 +238,10 @@ def test_a_provider_records_on_its_own_developments_only(base, browser):
     context.close()
 
 
-def test_a_viewer_reads_but_cannot_change(base, browser):
+def test_a_viewer_reads_but_cannot_change(base, browser, sign_in, axe_clean):
     context = browser.new_context(bypass_csp=True)  # axe is injected as a script
     page = context.new_page()
-    sign_in(page, base, "town-viewer")
+    sign_in(page, base, "town-viewer", PASSWORD)
     page.goto(base + DEV)
     assert "Diabetes programme board" in page.locator("#activity-log-table").inner_text()
     assert page.get_by_role("link", name="Log an activity").count() == 0

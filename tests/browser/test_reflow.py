@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import pytest
 
-DEMO_PASSWORD = "synthetic-demo-Pa55"  # the password tests/conftest.py builds the demo with
 WIDTH = 320
 
 pytestmark = pytest.mark.browser
@@ -50,16 +49,8 @@ OVERFLOW = """width => {
 }"""
 
 
-def sign_in(page, base: str, username: str) -> None:
-    page.goto(f"{base}/login/")
-    page.get_by_label("Username").fill(username)
-    page.get_by_label("Password").fill(DEMO_PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    page.wait_for_url(f"{base}/")
-
-
 @pytest.fixture(scope="module")
-def narrow(demo_server, browser):
+def narrow(demo_server, browser, sign_in):
     context = browser.new_context(viewport={"width": WIDTH, "height": 800})
     page = context.new_page()
     sign_in(page, demo_server, "wirral-commissioner")

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from html.parser import HTMLParser
 
 import pytest
 
@@ -123,3 +124,71 @@ def test_the_needs_page_of_a_community_says_what_is_missing(client, tees):
     html = client.get("/communities/tees/needs/").content.decode()
     assert 'href="/communities/tees/needs/diabetes/"' in html
     assert "Diabetes 2020/21 1" in text(client.get("/communities/tees/needs/"))
+
+
+class _ErrorSummary(HTMLParser):
+    """The ids in a page, and its NHS.UK error summaries: their attributes, whether a
+    role="alert" is on or in them, and the links in them."""
+
+    def __init__(self, html: str):
+        super().__init__()
+        self.ids: list[str] = []
+        self.summaries: list[dict] = []
+        self._depth = 0  # open elements inside the current summary
+        self.feed(html)
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if attrs.get("id"):
+            self.ids.append(attrs["id"])
+        if self._depth:
+            self._depth += tag not in {"img", "input", "br", "hr", "meta", "link"}
+            summary = self.summaries[-1]
+            summary["alert"] = summary["alert"] or attrs.get("role") == "alert"
+            if tag == "a":
+                summary["links"].append(attrs.get("href", ""))
+        elif "nhsuk-error-summary" in (attrs.get("class") or "").split():
+            self._depth = 1
+            self.summaries.append(
+                {
+                    "tabindex": attrs.get("tabindex"),
+                    "alert": attrs.get("role") == "alert",
+                    "links": [],
+                }
+            )
+
+    def handle_endtag(self, tag):
+        if self._depth:
+            self._depth -= 1
+
+
+def assert_summary_leads_to_fields(response, links: int) -> None:
+    page = _ErrorSummary(response.content.decode())
+    assert len(page.summaries) == 1, page.summaries
+    summary = page.summaries[0]
+    assert summary["tabindex"] == "-1" and summary["alert"], summary
+    assert len(summary["links"]) == links, summary["links"]
+    for link in summary["links"]:
+        assert link.startswith("#") and page.ids.count(link[1:]) == 1, (link, summary["links"])
+
+
+def test_the_set_up_pages_error_summaries_take_focus_and_lead_to_each_field(client, tees):
+    """The NHS.UK error summary of both Set up pages (one partial): role="alert", focusable
+    (tabindex -1: failed before, when neither page had it) and a link to each field with an
+    error, or to the field a refusal is about."""
+    client.force_login(tees)
+    blank = client.post("/setup/area/", {"commissioner": "", "as_at": "31 March", "code": "a b"})
+    assert blank.status_code == 400
+    assert_summary_leads_to_fields(blank, links=3)  # commissioner, as_at, code
+    refused = client.post("/setup/area/", {"commissioner": "ZZZ"})
+    assert refused.status_code == 400
+    assert_summary_leads_to_fields(refused, links=1)  # to the commissioner's code
+    assert 'href="#commissioner">no organisation has the ODS code ZZZ' in refused.content.decode()
+    login = client.post(
+        "/setup/login/", {"username": "", "password": "One-Pa55-word", "password_again": "x"}
+    )
+    assert login.status_code == 400
+    assert_summary_leads_to_fields(login, links=3)  # username, role, password_again
+    html = login.content.decode()
+    assert 'href="#role">Role: This field is required.' in html
+    assert 'href="#password_again">The same password again: The two passwords differ' in html

@@ -55,7 +55,9 @@ class GroupingForm(forms.Form):
     members = forms.MultipleChoiceField(required=False)
 
     def __init__(self, *args, organisations, editing: Grouping | None = None, **kwargs):
-        super().__init__(*args, **kwargs)
+        # The page writes each control with its field's name as its id; the form's ids say the
+        # same, so the error summary's links reach the controls.
+        super().__init__(*args, auto_id="%s", **kwargs)
         self.editing = editing
         self.fields["members"].choices = [(str(o.pk), str(o)) for o in organisations]
 

@@ -34,7 +34,15 @@ def _admin_or_404(user) -> None:
         raise Http404("Not found")
 
 
-class AreaForm(forms.Form):
+class _HandWrittenForm(forms.Form):
+    """A form its page writes out by hand, each control with its field's name as its id; the
+    form's ids (``auto_id``) say the same, so the error summary's links reach the controls."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, auto_id="%s", **kwargs)
+
+
+class AreaForm(_HandWrittenForm):
     commissioner = forms.CharField(max_length=12, label="Commissioner's ODS code")
     as_at = forms.DateField(
         required=False, input_formats=["%Y-%m-%d", "%d/%m/%Y"], label="Practices as at"
@@ -43,7 +51,7 @@ class AreaForm(forms.Form):
     name = forms.CharField(max_length=200, required=False, label="Name")
 
 
-class LoginForm(forms.Form):
+class LoginForm(_HandWrittenForm):
     username = forms.CharField(max_length=150, label="User name")
     full_name = forms.CharField(max_length=300, required=False, label="Full name")
     email = forms.EmailField(required=False, label="Email address")
