@@ -15,11 +15,11 @@ from commissioning.store.audit import acting_as
 from commissioning.store.models.audit import Channel
 
 # /s/<token>/ is a survey respondent's one-time answer page: the token is their only key.
-OPEN_PATHS = ("/login/", "/health", "/static/", "/s/")
+OPEN_PATHS = ("/login/", "/health", "/static/", "/s/", "/favicon.ico")
 
 
 class LoginRequiredMiddleware:
-    """Anonymous users see only the login page, the health check and static files."""
+    """Anonymous users see only the login page, the health check, static files and the icon."""
 
     def __init__(self, get_response):
         self.get_response = get_response

@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
+from django.templatetags.static import static
 from django.urls import include, path
 from django.views.generic import RedirectView
 
@@ -28,6 +29,13 @@ def health(request):
 urlpatterns = [
     path("", views.home, name="home"),
     path("health", health, name="health"),
+    # Browsers ask for /favicon.ico for any page without an icon of its own (a report's file).
+    path(
+        "favicon.ico",
+        RedirectView.as_view(
+            url=static("vendor/nhsuk-frontend/assets/images/favicon.ico"), permanent=True
+        ),
+    ),
     path(
         "login/",
         auth_views.LoginView.as_view(authentication_form=ThrottledAuthenticationForm),

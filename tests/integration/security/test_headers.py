@@ -80,3 +80,11 @@ def test_static_files_are_served_as_they_are_not_compressed_on_each_request(clie
     assert "Content-Encoding" not in r
     assert int(r["Content-Length"]) == path.stat().st_size
     assert b"".join(r.streaming_content) == path.read_bytes()
+
+
+def test_the_site_icon_is_found_where_browsers_look_for_it(client, db):
+    """A page with no icon of its own (a report opened from the site) makes the browser ask for
+    /favicon.ico; it was a 404 in every browser's console. No sign-in is needed for it."""
+    r = client.get("/favicon.ico")
+    assert r.status_code == 301
+    assert r["Location"].endswith("/vendor/nhsuk-frontend/assets/images/favicon.ico")

@@ -112,6 +112,7 @@ PSR_OTHERS_ASSESSMENT = lambda w: w.others_assessment.pk  # noqa: E731  (not pro
 ROUTES: dict[str, Expect] = {
     "": Expect(OK, others=OK),
     "health": Expect(OK, others=OK, public=True),
+    "favicon.ico": Expect(MOVED, others=MOVED, public=True),  # to the static icon
     "login/": Expect(OK, others=OK, public=True),
     "logout/": Expect(NOT_ALLOWED, others=NOT_ALLOWED),  # signing out is a POST
     "audit/": Expect(roles(commissioner=MISSING, provider=MISSING, viewer=MISSING)),
