@@ -124,3 +124,14 @@ def test_commissioner_finalises_with_the_error_summary_first(client, awards):
     response = client.post(BASE + "psr-dac-1/amend/", {"reason": "Correct the forum"})
     assert response.status_code == 302
     assert DecisionRecord.objects.filter(reference="psr-dac-1", version=2, status="draft").exists()
+
+
+def test_a_refused_record_form_answers_400_with_its_error_summary(client, awards):
+    """Every other form of the site answers a refused POST with 400 (Bad Request) and the form
+    again; the decision record's start and change forms answered 200, so a script or a test
+    reading the status took a refusal for success."""
+    client.force_login(awards["commissioner"])
+    for path in (BASE + "new/", BASE + "psr-msp-1/edit/"):
+        response = client.post(path, {"reference": "", "title": ""})
+        assert response.status_code == 400, path
+        assert "There is a problem" in text(response), path

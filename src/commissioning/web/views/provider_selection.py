@@ -320,6 +320,7 @@ def new(request, code: str):
         request,
         "web/provider_selection/form.html",
         {"community": community, "form": form, "heading": "Start a decision record"},
+        status=400 if form.is_bound else 200,  # refused: the form again, as on every page
     )
 
 
@@ -345,6 +346,7 @@ def edit(request, code: str, reference: str):
         request,
         "web/provider_selection/form.html",
         {"community": community, "form": form, "record": record, "heading": "Change the record"},
+        status=400 if form.is_bound else 200,  # refused: the form again, as on every page
     )
 
 
