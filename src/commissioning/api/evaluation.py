@@ -5,7 +5,9 @@ Each objective is laid out from :func:`commissioning.evaluation.presenter.object
 interval) and the labour from :func:`commissioning.work.presenter.development_labour` (the
 development and its tasks, as its page counts them). The estimates rest on the values as every
 surface shows them (a value resting on a small count is left out); the labour cost is given
-only to logins that see money.
+only to logins that see money. Both are kept until a record changes, shared with the pages
+(:func:`commissioning.work.presenter.kept_labour`, keyed on whether the login sees money; each
+objective's summary on the login's scope).
 """
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ from commissioning.access.policy import visible, visible_or_404
 from commissioning.api.paging import MAX_ID
 from commissioning.evaluation.presenter import METHOD, objective_summary
 from commissioning.store.models import Objective, ServiceDevelopment
-from commissioning.work.presenter import development_labour, stage_names
+from commissioning.work.presenter import kept_labour, stage_names
 
 router = Router(tags=["developments"])
 
@@ -119,7 +121,7 @@ def get_evaluation(request, development_id: int = Path(..., ge=1, le=MAX_ID)):
         .select_related("indicator")
         .order_by("target_date", "id")
     )
-    labour = development_labour(development, money=sees_money(user), stages=stage_names())
+    labour = kept_labour(development, money=sees_money(user), stages=stage_names())
     return {
         "id": development.pk,
         "title": development.title,

@@ -1,13 +1,14 @@
 """A community's monitoring: each indicator series as its SPC chart on the monitoring page
 judges it.
 
-Everything comes from :func:`commissioning.monitoring.presenter.build`, run on the community's
-observations that the login may read (:func:`commissioning.monitoring.records
-.community_observations`), as the page runs it: the same series, in the same order, with the
-same latest value as shown, variation and assurance words and caution, and the same limits:
-recalculated where a commissioner confirmed it (each such recalculation is listed with its
-reason, as the chart marks it). A value resting on a small count is hidden (null,
-``latest_hidden`` true), as on the page.
+Everything comes from the community monitoring page's own result
+(:func:`commissioning.monitoring.community.community_series`: every series of the community's
+observations that the login may read, worked out once and kept until a record changes): the
+same series, in the same order, with the same latest value as shown, variation and assurance
+words and caution, and the same limits: recalculated where a commissioner confirmed it (each
+such recalculation is listed with its reason, as the chart marks it). A value resting on a small
+count is hidden (null, ``latest_hidden`` true), as on the page. Each page of the answer is kept
+too, for the login's scope, until a record changes.
 """
 
 from __future__ import annotations
@@ -17,11 +18,11 @@ from datetime import date
 from ninja import Field, Path, Query, Router, Schema
 
 from commissioning.access.communities import community_or_404
+from commissioning.access.policy import scope_of
 from commissioning.api.communities import CODE_PATTERN
 from commissioning.api.paging import PageQuery, paged
-from commissioning.monitoring.presenter import build
-from commissioning.monitoring.recalculations import recorded
-from commissioning.monitoring.records import community_observations, latest_period
+from commissioning.monitoring.community import community_series
+from commissioning.store.computed import remembered
 
 router = Router(tags=["monitoring"])
 
@@ -107,19 +108,28 @@ def series_out(s) -> dict:
 def list_series(
     request, query: Query[PageQuery], code: str = Path(..., pattern=CODE_PATTERN, max_length=40)
 ):
-    community = community_or_404(request.user, code)
-    found = build(
-        community_observations(request.user, community),
-        latest=latest_period(request.user, community),
-        recalculations=recorded(request.user, community),
-        page=query.page,
-        page_size=query.page_size,
-        render=False,
+    user = request.user
+    community = community_or_404(user, code)
+
+    def answer() -> dict:
+        # the page's own result: the same series, worked out once for the login's scope
+        computed, _ = community_series(user, community)
+        found = computed.page(query.page, render=False, page_size=query.page_size)
+        shown = found.shown if query.page <= found.pages else []
+        return {
+            "count": len(found.series),
+            "page": query.page,
+            "page_size": query.page_size,
+            "items": [series_out(s) for s in shown],
+        }
+
+    # Kept until a record changes, for what the login may see (its scope) and the page asked
+    # for; as objects, among the most recent of these answers alone (a client paging through an
+    # ICB's thousands of series pushes out only earlier answers, never a page's result). Read
+    # only: the answer is never changed.
+    return remembered(
+        "community monitoring answer",
+        (repr(scope_of(user)), community.code, query.page, query.page_size),
+        answer,
+        shared=True,
     )
-    shown = found.shown if query.page <= found.pages else []
-    return {
-        "count": len(found.series),
-        "page": query.page,
-        "page_size": query.page_size,
-        "items": [series_out(s) for s in shown],
-    }

@@ -1,6 +1,7 @@
 """Needs assessment: each condition's headline figures for a community, laid out from the needs
 presenter (:func:`commissioning.needs.presenter.community_needs`), the same figures as the needs
-pages and the board report. Nothing is worked out here.
+pages and the board report. Nothing is worked out here: the presenter's result is kept until a
+record changes, for the login's scope, and shared with the board report's needs section.
 
 Counts are shown under the small-numbers rule: a hidden count, and a rate that would give it
 back, is ``"*"``. Providers are refused ("not found"), as on the needs pages.

@@ -2,9 +2,11 @@
 
 The card comes from :func:`commissioning.work.presenter.community_scorecard`, the one card the
 practice-of-commissioning page, the community's board report and the report across communities
-show. As on the page, providers (who do not see a community's commissioning work) get "not
-found", and logins that see no money get no numerator or denominator for the measures that are
-sums of money (the share, which gives no amount, is given).
+show; it is kept until a record changes (:func:`commissioning.work.presenter.kept_scorecard`,
+shared with each measure's page). As on the page, providers (who do not see a community's
+commissioning work) get "not found", and logins that see no money get no numerator or
+denominator for the measures that are sums of money (the share, which gives no amount, is
+given): the money is left out here, on every request, from the card kept for everyone.
 """
 
 from __future__ import annotations
@@ -15,8 +17,7 @@ from ninja import Field, Path, Router, Schema
 
 from commissioning.access.communities import community_or_404, refuse_providers, sees_money
 from commissioning.api.communities import CODE_PATTERN
-from commissioning.store.frames import load_community
-from commissioning.work.presenter import community_scorecard
+from commissioning.work.presenter import kept_scorecard
 from commissioning.work.tables import MONEY_MEASURES
 
 router = Router(tags=["practice of commissioning"])
@@ -60,7 +61,7 @@ def get_scorecard(request, code: str = Path(..., pattern=CODE_PATTERN, max_lengt
     refuse_providers(request.user)
     community = community_or_404(request.user, code)
     money = sees_money(request.user)
-    card = community_scorecard(load_community(community.code))
+    card = kept_scorecard(community.code)
     measures = []
     for m in card.measures:
         hidden = m.id in MONEY_MEASURES and not money

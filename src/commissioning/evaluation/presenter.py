@@ -36,6 +36,8 @@ import numpy as np
 import pandas as pd
 
 from commissioning.access.communities import sees_money
+from commissioning.access.policy import scope_of
+from commissioning.analytics.disclosure import configured_policy
 from commissioning.analytics.impact.caveats import (
     ALWAYS,
     attribution_caveats,
@@ -54,6 +56,7 @@ from commissioning.evaluation.records import (
     series,
     subjects,
 )
+from commissioning.store.computed import remembered
 from commissioning.store.models import Polarity
 from commissioning.work.presenter import development_split, task_hours
 
@@ -252,7 +255,20 @@ def objective_summary(user, development, objective) -> ObjectiveSummary | None:
 
     None when the objective names no indicator. Otherwise the row holds the estimate and its
     95% interval, or no estimate and the page's message.
+
+    Kept until a record changes (:func:`commissioning.store.computed.remembered`), keyed on the
+    login's scope (the values it may read), the small-numbers policy, the development and the
+    objective, so the development page's benefits, the board report and the API share one
+    working-out.
     """
+    return remembered(
+        "objective summary",
+        (repr(scope_of(user)), repr(configured_policy()), development.pk, objective.pk),
+        lambda: _objective_summary(user, development, objective),
+    )
+
+
+def _objective_summary(user, development, objective) -> ObjectiveSummary | None:
     indicator = objective.indicator
     if indicator is None:
         return None

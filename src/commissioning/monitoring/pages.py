@@ -80,12 +80,14 @@ class Computed:
         variation: str | None = None,
         assurance: str | None = None,
         render: bool = True,
+        page_size: int | None = None,
     ) -> Monitoring:
         """The page ``page`` (from 1, kept within the pages there are) of charts: of one
         indicator when ``indicator`` is the code of one with a series here, of one cell of the
         matrix when ``variation`` and ``assurance`` name one (both, from VARIATIONS and
         ASSURANCES). Only those series get their points, chart, description and (with
-        ``render``) the HTML of their section."""
+        ``render``) the HTML of their section. ``page_size`` charts make a page (the API's
+        pages); otherwise the result's own (the series' ``page`` numbers are of those)."""
         chosen = next((i for i in self.indicators if i.code == indicator), None)
         listed = [s for s in self.series if chosen is None or s.indicator.pk == chosen.pk]
         cell = None
@@ -95,7 +97,7 @@ class Computed:
                 "variation": dict(VARIATIONS)[variation],
                 "assurance": dict(ASSURANCES)[assurance],
             }
-        size = self.page_size
+        size = page_size or self.page_size
         pages = max(1, math.ceil(len(listed) / size))
         page = min(max(1, page), pages)
         shown = self._drawn(listed[(page - 1) * size : page * size], render)

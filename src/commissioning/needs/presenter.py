@@ -333,9 +333,21 @@ def _condition_needs(user, community, condition) -> dict | None:
 
 
 def community_needs(user, community) -> dict:
-    """What the board report's needs section shows: each condition with registers (its
-    :func:`condition_needs`), the registered patients of the community's practices, and the
-    latest recorded diagnosis rate of every diagnosis-rate series observed in the community."""
+    """What the board report's needs section and the needs API show: each condition with
+    registers (its :func:`condition_needs`), the registered patients of the community's
+    practices, and the latest recorded diagnosis rate of every diagnosis-rate series observed in
+    the community.
+
+    Kept until a record changes, keyed like :func:`condition_needs` (the login's scope, the
+    small-numbers policy and the community), so the report and the API share one working-out."""
+    return remembered(
+        "community needs",
+        (repr(scope_of(user)), repr(configured_policy()), community.code),
+        lambda: _community_needs(user, community),
+    )
+
+
+def _community_needs(user, community) -> dict:
     from commissioning.store.models import Condition
 
     slugs = [c["slug"] for c in records.held_conditions(user, community)]

@@ -21,6 +21,7 @@ import pandas as pd
 from commissioning.access.policy import visible
 from commissioning.analytics.work import labour, scorecard
 from commissioning.analytics.work.pay_rates import load_pay_rates
+from commissioning.store.computed import remembered
 from commissioning.store.frames import CommunityFrames, load_community
 from commissioning.store.models import Activity, ActivityKind, Nature, Objective, Stage
 from commissioning.work.tables import cell, table
@@ -96,6 +97,19 @@ def development_labour(development, *, money: bool, stages: dict[str, str]) -> d
     }
 
 
+def kept_labour(development, *, money: bool, stages: dict[str, str]) -> dict:
+    """:func:`development_labour`, kept until a record changes
+    (:func:`commissioning.store.computed.remembered`): the development page and the API's
+    evaluation share it. Keyed on the development, whether the login sees money (the cost is
+    left out otherwise) and the stage names (reference data outside the audit trail, so a
+    renamed stage shows at once)."""
+    return remembered(
+        "development labour",
+        (development.pk, money, tuple(sorted(stages.items()))),
+        lambda: development_labour(development, money=money, stages=stages),
+    )
+
+
 def _pounds(value) -> float | None:
     return None if pd.isna(value) else float(value)
 
@@ -133,6 +147,17 @@ def community_scorecard(frames: CommunityFrames):
     the one card its page, its report and the report across communities show."""
     frames = with_decisions(frames)
     return scorecard.scorecard(frames, as_of=scorecard.default_as_of(frames))
+
+
+def kept_scorecard(code: str):
+    """The :func:`community_scorecard` of community ``code``'s records, kept until a record
+    changes (:func:`commissioning.store.computed.remembered`): a measure's page and the API
+    share it. It holds money (the whole budget's pounds) whoever asks: the surfaces leave money
+    out for logins that see none (``sees_money``) when they lay it out. Keyed on the community
+    alone, as the card is of all its records, whoever reads it."""
+    return remembered(
+        "community scorecard", (code,), lambda: community_scorecard(load_community(code))
+    )
 
 
 def met_at(limits: dict) -> list[float]:

@@ -21,7 +21,7 @@ from commissioning.store.frames import load_community
 from commissioning.store.models import Participation, RoleType, ServiceDevelopment, Stage
 from commissioning.work.presenter import (
     development_ids,
-    development_labour,
+    kept_labour,
     stage_names,
     workplace,
 )
@@ -143,5 +143,5 @@ def development_sections(user, community, dev) -> dict:
         "activity_count": int(lanes["activity"].nunique()),
         "chart": chart,
         "chart_description": description,
-        "labour": development_labour(dev, money=sees_money(user), stages=stage_names()),
+        "labour": kept_labour(dev, money=sees_money(user), stages=stage_names()),
     }

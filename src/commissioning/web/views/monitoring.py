@@ -14,7 +14,7 @@ from django.utils.safestring import mark_safe
 
 from commissioning.access.communities import community_or_404
 from commissioning.access.policy import scope_of, visible, visible_or_404
-from commissioning.monitoring.arrays import work_out
+from commissioning.monitoring.community import community_series
 from commissioning.monitoring.presenter import (
     ASSURANCES,
     VARIATIONS,
@@ -30,12 +30,7 @@ from commissioning.monitoring.recalculations import (
     reason_problems,
     recorded,
 )
-from commissioning.monitoring.records import (
-    community_observations,
-    grouping_for_monitoring,
-    grouping_totals,
-    latest_period,
-)
+from commissioning.monitoring.records import community_observations, latest_period
 from commissioning.monitoring.rules import MINIMUM_VALUES, SHIFT_RUN
 from commissioning.store.computed import remembered
 from commissioning.store.models import Activity, Contract, Indicator, ServiceDevelopment
@@ -208,56 +203,17 @@ def _page_context(request, monitoring) -> dict:
     }
 
 
-def _go_lives(user, community) -> dict:
-    """Go-live dates of the community's developments, on the charts of their objectives."""
-    marks: dict = {}
-    developments = (
-        visible(user, ServiceDevelopment)
-        .filter(community=community, go_live_date__isnull=False)
-        .prefetch_related("objectives")
-    )
-    for dev in developments:
-        for objective in dev.objectives.all():
-            if objective.indicator_id:
-                marks.setdefault(objective.indicator_id, []).append(
-                    {"date": dev.go_live_date, "label": f"Go-live: {dev.title}"}
-                )
-    return marks
-
-
 def community_monitoring(request, code: str):
     community = community_or_404(request.user, code)
     asked_grouping = request.GET.get("grouping")
     paging = _paging(request)
     scope = repr(scope_of(request.user))
-
-    def work():
-        observations = community_observations(request.user, community)
-        grouping = grouping_for_monitoring(request.user, community, asked_grouping)
-        totals = members = None
-        if grouping is not None:  # only the grouping's GP practices, and the grouping's total
-            practice_ids, totals, members = grouping_totals(observations, grouping)
-            observations = observations.filter(
-                organisation_id__in=practice_ids, service__isnull=True
-            )
-        computed = work_out(
-            observations,
-            annotations=_go_lives(request.user, community),
-            latest=latest_period(request.user, community),
-            recalculations=recorded(request.user, community),
-            go_lives=go_lives(request.user, community),
-            extra_series=totals,
-            total_members=members,
-        )
-        return computed, grouping
-
     # Every series worked out once, kept until a record changes (store.computed): what the login
-    # may see, the community and the grouping make the key. Each page of charts (a page, an
-    # indicator, a cell of the matrix) is then drawn from it and kept as well: only its charts
-    # cost anything. Both are read, never changed, by the requests that get them.
-    computed, grouping = remembered(
-        "community monitoring", (scope, community.code, asked_grouping), work, shared=True
-    )
+    # may see, the community and the grouping make the key; the API's monitoring answer draws
+    # from the same kept result. Each page of charts (a page, an indicator, a cell of the
+    # matrix) is then drawn from it and kept as well: only its charts cost anything. Both are
+    # read, never changed, by the requests that get them.
+    computed, grouping = community_series(request.user, community, asked_grouping)
     monitoring = remembered(
         "community monitoring page",
         # the kept result's id ties a page to that very result (one worked out before a change

@@ -22,14 +22,8 @@ from commissioning.provider_selection.effort import procurement_frames
 from commissioning.store.computed import remembered
 from commissioning.store.frames import load_community
 from commissioning.work.overview import scorecard_rows, work_sections
-from commissioning.work.presenter import community_scorecard, stage_names
+from commissioning.work.presenter import kept_scorecard, stage_names
 from commissioning.work.tables import table
-
-
-def _frames_for(request, code: str):
-    refuse_providers(request.user)
-    community = community_or_404(request.user, code)
-    return community, load_community(community.code)
 
 
 def work_overview(request, code: str):
@@ -48,10 +42,11 @@ def work_overview(request, code: str):
 
 
 def scorecard_measure(request, code: str, measure_id: str):
-    community, f = _frames_for(request, code)
+    refuse_providers(request.user)
+    community = community_or_404(request.user, code)
     if measure_id not in {spec["id"] for spec in scorecard.MEASURES}:
         raise Http404("Not found")
-    card = community_scorecard(f)
+    card = kept_scorecard(community.code)  # the API's card too, kept until a record changes
     measure = card.measure(measure_id)
     money = sees_money(request.user)
     row = next(r for r in scorecard_rows(card, money) if r["id"] == measure_id)
