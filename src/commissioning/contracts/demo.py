@@ -466,8 +466,8 @@ TODAY = PerformanceEra(
             ("ROM", "Routine outcome monitoring in community mental health services", 50, None,
              None),
             ("FLU", "Flu vaccinations for frontline healthcare workers", 25, None, None),
-            ("LIAISON", "Biopsychosocial assessments by mental health liaison services", 25,
-             None, None),
+            ("PRESSURE", "Assessment and documentation of pressure ulcer risk", 25, None,
+             None),
         ],
     },
     low_volume_limit=500_000,  # LVA: relationships under £0.5m (NHS Payment Scheme 2023/25)
