@@ -9,6 +9,8 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.db.models import ProtectedError, Q
 
+from commissioning.contracts.demo import STUDY as STUDY_PERFORMANCE
+from commissioning.contracts.demo import TODAY as TODAY_PERFORMANCE
 from commissioning.contracts.demo import add_contract_performance, remove_contract_performance
 from commissioning.demo import logins as login_module
 from commissioning.demo.activities import build_activities
@@ -237,8 +239,13 @@ def build_demo(
         build_observations(b)
         build_areas_today(b)
         say("Contract lines, plans, monthly activity, variations, incentives and challenges")
-        for area in AREAS:  # commissioning.contracts.demo: the study's era, April 2010 on
-            add_contract_performance(b.communities[area.code], b.rng(f"contracts:{area.code}"))
+        # commissioning.contracts.demo: the study's era (April 2010 to December 2012), and
+        # today's (April 2021 to March 2026, the NHS Payment Scheme) for the present day
+        for area in AREAS:
+            community, rng = b.communities[area.code], b.rng(f"contracts:{area.code}")
+            add_contract_performance(community, rng, era=STUDY_PERFORMANCE)
+        community, rng = b.communities[PRESENT.code], b.rng(f"contracts:{PRESENT.code}")
+        add_contract_performance(community, rng, era=TODAY_PERFORMANCE)
         say("Service developments, activities and who took part")
         build_activities(b)
         build_review_decisions(b)  # the live services' reviews (commissioning.demo.reviews)

@@ -17,6 +17,7 @@ USER_FIELDS = ["username", "is_superuser", "is_staff", "is_active", "first_name"
 
 
 def _models() -> list:
+    from commissioning.contracts import models as cm
     from commissioning.evidence import models as ev
 
     return [
@@ -32,6 +33,13 @@ def _models() -> list:
         m.Contract,
         m.Contract.services.through,
         m.IncentiveScheme,
+        cm.ContractLine,
+        cm.MonthlyPlan,
+        cm.MonthlyActual,
+        cm.IncentiveIndicator,
+        cm.Milestone,
+        cm.ContractVariation,
+        cm.ActivityChallenge,
         m.Spend,
         m.Person,
         m.Person.communities.through,
