@@ -28,7 +28,7 @@ from itertools import pairwise
 import numpy as np
 import pandas as pd
 
-from commissioning.charts.spc import DARK_TEXT, MARKS, POINT_STYLES, POINTS, WHITE, spc_chart
+from commissioning.charts.spc import DARK_TEXT, POINT_STYLES, WHITE, spc_figures_spec
 from commissioning.monitoring.rules import Evidence, cannot_be_negative
 from commissioning.store.models import Frequency, Indicator, Polarity
 
@@ -423,54 +423,18 @@ def spc_spec(s: Series) -> dict:
     process limits, target, annotations and the confirmed recalculations of its limits (R,
     with the reason). A measure that cannot be negative has its y axis from zero.
 
-    The chart's design (:func:`spc_chart`, built with Altair) depends only on the unit, on
-    whether there is a target and are annotations, and on whether the axis starts at zero; it
-    is built once for each and the series' figures are given as the specification's named
-    datasets. Building an Altair chart for each series cost about 0.2 s of processor time, most
-    of a monitoring page's.
+    Drawn by :func:`commissioning.charts.spc.spc_figures_spec`, which builds the chart's design
+    (:func:`spc_chart`, built with Altair) once for each unit, target, annotations and axis
+    and gives the series' figures as the specification's named datasets. Building an Altair
+    chart for each series cost about 0.2 s of processor time, most of a monitoring page's.
     """
-    points = [
-        {
-            "Period": p["period"].isoformat(),
-            "Value": p["value"],
-            "Mean": p["mean"],
-            "Lower limit": p["lpl"],
-            "Upper limit": p["upl"],
-            "Target": p["target"],
-            "Point type": p["point_label"],
-            "Limits": p["limits_period"],
-        }
-        for p in s.points
-    ]
-    reasons = {r["period"]: r["reason"] for r in s.recalculations}
-    dated = [
-        (
-            p["period"],
-            "R",
-            f"Limits recalculated: {reasons[p['period']]}"
-            if p["period"] in reasons
-            else "Limits recalculated",
-        )
-        for p in s.points
-        if p["rebase"]
-    ] + [(a["date"], str(a["number"]), a["label"]) for a in s.annotations]
-    by_date: dict[dt.date, list[tuple[str, str]]] = {}
-    for day, number, label in dated:  # one mark a day: labels on one date would overprint
-        by_date.setdefault(day, []).append((number, label))
-    marks = [
-        {
-            "Date": day.isoformat(),
-            "Label": "; ".join(label for _, label in found),
-            "Number": ", ".join(number for number, _ in found),
-        }
-        for day, found in sorted(by_date.items())
-    ]
-    has_target = any(p["Target"] is not None for p in points)
-    design = spc_chart(s.indicator.unit or "Value", has_target, bool(marks), s.from_zero)
-    datasets = {POINTS: points}
-    if marks:
-        datasets[MARKS] = marks
-    return {**design, "datasets": datasets}
+    return spc_figures_spec(
+        s.points,
+        unit=s.indicator.unit or "Value",
+        from_zero=s.from_zero,
+        annotations=s.annotations,
+        recalculations=s.recalculations,
+    )
 
 
 # --- annotations --------------------------------------------------------------------------
