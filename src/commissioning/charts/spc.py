@@ -3,10 +3,13 @@
 The chart shows the values, the mean, the process limits, the target and dated annotations, with
 each point coloured and shaped by its type (NHS England's Making Data Count colours; shapes carry
 the same meaning, so colour is never the only cue). :func:`spc_chart` gives the design for a
-unit, a target and annotations; the series' figures come as the named datasets ``points`` and
-``marks`` (:func:`commissioning.monitoring.presenter.spc_spec`), with the y axis the figures
-need (:func:`y_domain`, :func:`with_y_domain`). Reports draw the same specification as SVG
-(:func:`commissioning.charts.spec_svg`).
+unit, a target and annotations; :func:`spc_figures_spec` gives a chart's figures as the named
+datasets ``points`` and ``marks``, from plain arguments (the points as :class:`SpcPoint`, the
+unit, the annotations and the recalculations of the limits), with the y axis the figures need
+(:func:`y_domain`, :func:`with_y_domain`). Monitoring draws an indicator's series with it
+(:func:`commissioning.monitoring.presenter.spc_spec`), contract performance a contract line's
+monthly activity (:func:`commissioning.contracts.presenter.line_chart`). Reports draw the same
+specification as SVG (:func:`commissioning.charts.spec_svg`).
 
 **The y axis shows the variation.** It covers the figures the chart draws (values, means,
 process limits as shown, target) and a little more (:data:`PADDING` of their range each side),
@@ -23,9 +26,11 @@ to the nearest ticks (``nice``), which never crosses 0 or 100 either.
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
 import math
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping, Sequence
+from typing import TypedDict
 
 import altair as alt
 
@@ -154,3 +159,85 @@ def spc_chart(y_title: str, has_target: bool, has_marks: bool) -> dict:
             ).encode(y=alt.value(0), text="Number:N")
         )
     return chart_spec(alt.layer(*layers).properties(width="container", height=260))
+
+
+class SpcPoint(TypedDict):
+    """One period of an SPC chart, as :func:`spc_figures_spec` reads it."""
+
+    period: dt.date
+    value: float | None
+    mean: float | None
+    lpl: float | None  # lower process limit
+    upl: float | None  # upper process limit
+    target: float | None
+    point_label: str  # the point type in words (POINT_STYLES), or "No value"
+    limits_period: int  # which stretch of limits the point belongs to (recalculations)
+    rebase: bool  # the limits are recalculated from this period
+
+
+def spc_figures_spec(
+    points: Sequence[SpcPoint],
+    *,
+    unit: str,
+    non_negative: bool = False,
+    percentage: bool = False,
+    annotations: Iterable[Mapping] = (),
+    recalculations: Iterable[Mapping] = (),
+) -> dict:
+    """The Making Data Count chart of ``points`` as a Vega-Lite specification: values, mean,
+    process limits, target, annotations and the recalculations of the limits (R, with the
+    reason). ``unit`` titles the y axis; the axis covers the figures (:func:`y_domain`), never
+    below 0 when the measure cannot be negative (``non_negative``) nor padded above 100 for a
+    ``percentage``. ``annotations`` are dated labels (``date``, ``number``, ``label``);
+    ``recalculations`` the reasons for recalculated limits (``period``, ``reason``).
+
+    The chart's design (:func:`spc_chart`) depends only on the unit and on whether there is a
+    target and are annotations; it is built once for each and the figures are given as the
+    specification's named datasets, its axis set for them.
+    """
+    rows = [
+        {
+            "Period": p["period"].isoformat(),
+            "Value": p["value"],
+            "Mean": p["mean"],
+            "Lower limit": p["lpl"],
+            "Upper limit": p["upl"],
+            "Target": p["target"],
+            "Point type": p["point_label"],
+            "Limits": p["limits_period"],
+        }
+        for p in points
+    ]
+    reasons = {r["period"]: r["reason"] for r in recalculations}
+    dated = [
+        (
+            p["period"],
+            "R",
+            f"Limits recalculated: {reasons[p['period']]}"
+            if p["period"] in reasons
+            else "Limits recalculated",
+        )
+        for p in points
+        if p["rebase"]
+    ] + [(a["date"], str(a["number"]), a["label"]) for a in annotations]
+    by_date: dict[dt.date, list[tuple[str, str]]] = {}
+    for day, number, label in dated:  # one mark a day: labels on one date would overprint
+        by_date.setdefault(day, []).append((number, label))
+    marks = [
+        {
+            "Date": day.isoformat(),
+            "Label": "; ".join(label for _, label in found),
+            "Number": ", ".join(number for number, _ in found),
+        }
+        for day, found in sorted(by_date.items())
+    ]
+    has_target = any(r["Target"] is not None for r in rows)
+    design = spc_chart(unit or "Value", has_target, bool(marks))
+    shown = ("Value", "Mean", "Lower limit", "Upper limit", "Target")
+    domain = y_domain(
+        (r[name] for r in rows for name in shown), non_negative=non_negative, percentage=percentage
+    )
+    datasets = {POINTS: rows}
+    if marks:
+        datasets[MARKS] = marks
+    return {**with_y_domain(design, domain), "datasets": datasets}

@@ -27,6 +27,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from commissioning.analytics.spc import summarise, xmr
+from commissioning.charts.spc import POINT_STYLES, SpcPoint, spc_figures_spec
 from commissioning.contracts import forecast as fc
 from commissioning.contracts import incentives as inc
 from commissioning.contracts import payment, records
@@ -92,7 +93,8 @@ class MonthRow:
 
 @dataclass
 class Point:
-    """One month of a line's SPC chart (the keys the monitoring presenter's chart reads)."""
+    """One month of a line's SPC chart (:func:`line_chart` gives it to the SPC chart as a
+    :class:`commissioning.charts.spc.SpcPoint`)."""
 
     period: dt.date
     value: float | None
@@ -106,8 +108,23 @@ class Point:
     limits_period: int
     rebase: bool = False
 
-    def as_dict(self) -> dict:
-        return dict(self.__dict__)
+    @property
+    def point_label(self) -> str:
+        """The point type in words, as the chart's legend and the figures table give it."""
+        return POINT_STYLES[self.point_type][0] if self.point_type else "No value"
+
+    def spc_point(self) -> SpcPoint:
+        return SpcPoint(
+            period=self.period,
+            value=self.value,
+            mean=self.mean,
+            lpl=self.lpl,
+            upl=self.upl,
+            target=self.target,
+            point_label=self.point_label,
+            limits_period=self.limits_period,
+            rebase=self.rebase,
+        )
 
 
 @dataclass
@@ -939,6 +956,29 @@ def describe_variance(perf: Performance) -> str:
             " With a signal in the latest month: " + ", ".join(ln.code for ln in perf.signals) + "."
         )
     return text
+
+
+@dataclass
+class LineChart:
+    """A contract line's SPC chart as its page shows it: the months (the figures table beside
+    the chart reads them), the chart's Vega-Lite specification (None when no month has been
+    reported) and its text alternative."""
+
+    points: list[Point]
+    spec: dict | None
+    description: str
+
+
+def line_chart(ln: LineView) -> LineChart:
+    """The SPC chart of a line's monthly activity with the plan as target: the one SPC chart
+    design (:func:`commissioning.charts.spc.spc_figures_spec`), titled by the line's currency,
+    with no annotations and no recalculated limits (a contract line has neither)."""
+    spec = (
+        spc_figures_spec([p.spc_point() for p in ln.points], unit=ln.currency.capitalize())
+        if ln.points
+        else None
+    )
+    return LineChart(points=list(ln.points), spec=spec, description=describe_line(ln))
 
 
 def describe_line(ln: LineView) -> str:

@@ -5,13 +5,14 @@ API's ``/api/communities/{code}/monitoring`` draw their pages from the same kept
 The key holds what the result depends on besides the records: what the login may see (its
 scope: role, community and organisation), the community and the grouping asked for. The result
 is shared (the object itself, ``shared=True``): its readers draw pages from it
-(:meth:`.arrays.Computed.page` makes copies of the series it shows) and change nothing.
+(:meth:`.pages.Computed.page` makes copies of the series it shows) and change nothing.
 """
 
 from __future__ import annotations
 
 from commissioning.access.policy import scope_of, visible
 from commissioning.monitoring import arrays
+from commissioning.monitoring.pages import Computed
 from commissioning.monitoring.recalculations import go_lives, recorded
 from commissioning.monitoring.records import (
     community_observations,
@@ -45,7 +46,7 @@ def go_live_marks(user, community) -> dict:
 
 def community_series(
     user, community, grouping: str | None = None
-) -> tuple[arrays.Computed, Grouping | None]:
+) -> tuple[Computed, Grouping | None]:
     """Every series of ``community`` that ``user`` may read (only the GP practices of the
     grouping with code ``grouping``, and its total, when one is asked for), worked out, and that
     grouping: kept until a record changes. "Not found" for a grouping ``user`` may not use."""

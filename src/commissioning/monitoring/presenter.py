@@ -28,16 +28,7 @@ from itertools import pairwise
 import numpy as np
 import pandas as pd
 
-from commissioning.charts.spc import (
-    DARK_TEXT,
-    MARKS,
-    POINT_STYLES,
-    POINTS,
-    WHITE,
-    spc_chart,
-    with_y_domain,
-    y_domain,
-)
+from commissioning.charts.spc import DARK_TEXT, POINT_STYLES, WHITE, spc_figures_spec
 from commissioning.monitoring.rules import Evidence, cannot_be_negative, is_percentage
 from commissioning.store.models import Frequency, Indicator, Polarity
 
@@ -434,60 +425,20 @@ def spc_spec(s: Series) -> dict:
     little room, not forced to zero (:func:`commissioning.charts.spc.y_domain`): never below 0
     for a measure that cannot be negative, nor padded above 100 for a percentage.
 
-    The chart's design (:func:`spc_chart`, built with Altair) depends only on the unit and on
-    whether there is a target and are annotations; it is built once for each and the series'
-    figures are given as the specification's named datasets, its axis set for them. Building
+    Drawn by :func:`commissioning.charts.spc.spc_figures_spec`, which builds the chart's design
+    (:func:`spc_chart`, built with Altair) once for each unit, target and annotations and gives
+    the series' figures as the specification's named datasets, its axis set for them. Building
     an Altair chart for each series cost about 0.2 s of processor time, most of a monitoring
     page's.
     """
-    points = [
-        {
-            "Period": p["period"].isoformat(),
-            "Value": p["value"],
-            "Mean": p["mean"],
-            "Lower limit": p["lpl"],
-            "Upper limit": p["upl"],
-            "Target": p["target"],
-            "Point type": p["point_label"],
-            "Limits": p["limits_period"],
-        }
-        for p in s.points
-    ]
-    reasons = {r["period"]: r["reason"] for r in s.recalculations}
-    dated = [
-        (
-            p["period"],
-            "R",
-            f"Limits recalculated: {reasons[p['period']]}"
-            if p["period"] in reasons
-            else "Limits recalculated",
-        )
-        for p in s.points
-        if p["rebase"]
-    ] + [(a["date"], str(a["number"]), a["label"]) for a in s.annotations]
-    by_date: dict[dt.date, list[tuple[str, str]]] = {}
-    for day, number, label in dated:  # one mark a day: labels on one date would overprint
-        by_date.setdefault(day, []).append((number, label))
-    marks = [
-        {
-            "Date": day.isoformat(),
-            "Label": "; ".join(label for _, label in found),
-            "Number": ", ".join(number for number, _ in found),
-        }
-        for day, found in sorted(by_date.items())
-    ]
-    has_target = any(p["Target"] is not None for p in points)
-    design = spc_chart(s.indicator.unit or "Value", has_target, bool(marks))
-    shown = ("Value", "Mean", "Lower limit", "Upper limit", "Target")
-    domain = y_domain(
-        (p[name] for p in points for name in shown),
+    return spc_figures_spec(
+        s.points,
+        unit=s.indicator.unit or "Value",
         non_negative=s.from_zero,
         percentage=is_percentage(s.indicator.unit),
+        annotations=s.annotations,
+        recalculations=s.recalculations,
     )
-    datasets = {POINTS: points}
-    if marks:
-        datasets[MARKS] = marks
-    return {**with_y_domain(design, domain), "datasets": datasets}
 
 
 # --- annotations --------------------------------------------------------------------------

@@ -37,14 +37,9 @@ from commissioning.monitoring.presenter import VARIATIONS
 from commissioning.monitoring.records import observation_table
 from commissioning.reports.needs import needs_section
 from commissioning.reports.sections import evidence_section, impact_section, monitoring_section
-from commissioning.reports.work import (
-    as_of_date,
-    contract_total,
-    labour_section,
-    money_section,
-    scorecard_section,
-)
+from commissioning.reports.work import labour_section, money_section, scorecard_section
 from commissioning.store import models as m
+from commissioning.work.overview import as_of_date, contract_total
 from commissioning.work.presenter import STATUSES, scorecard_across, status_counts
 
 SYNTHETIC_NOTE = "SYNTHETIC DATA — made up for demonstration; no real patient or person."

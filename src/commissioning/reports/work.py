@@ -1,12 +1,13 @@
-"""Sections from the practice-of-commissioning engines: money, labour, participation, scorecard."""
+"""Sections from the practice-of-commissioning engines: money, labour, participation, scorecard.
+
+The money and labour sections lay out what the work page's presenter works out
+(:func:`commissioning.work.overview.money_figures` and
+:func:`commissioning.work.overview.labour_figures`), so a figure in the report is the page's;
+money is left out, by the presenter, for a reader who does not see it.
+"""
 
 from __future__ import annotations
 
-import pandas as pd
-
-from commissioning.analytics.work import labour, participation, spend
-from commissioning.analytics.work.pay_rates import load_pay_rates
-from commissioning.analytics.work.scorecard import default_as_of
 from commissioning.document import (
     COUNT,
     DATE,
@@ -18,16 +19,13 @@ from commissioning.document import (
     Table,
     label,
 )
+from commissioning.work.overview import REVIEW_YEARS, labour_figures, money_figures
 from commissioning.work.presenter import (
     community_scorecard,
-    community_split,
-    development_ids,
     scorecard_years,
     status_counts,
 )
-from commissioning.work.tables import MONEY_MEASURES
-
-REVIEW_YEARS = 3
+from commissioning.work.tables import MONEY_MEASURES, ROLES
 
 
 def _year(fy) -> str:
@@ -35,22 +33,10 @@ def _year(fy) -> str:
     return f"{fy}/{str(fy + 1)[-2:]}"
 
 
-def live_contracts(frames, as_of) -> pd.DataFrame:
-    c = frames.contracts
-    return c[
-        (c["start_date"].isna() | (c["start_date"] <= as_of))
-        & (c["end_date"].isna() | (c["end_date"] >= as_of))
-    ]
-
-
-def contract_total(frames, as_of) -> float:
-    return float(live_contracts(frames, as_of)["annual_value"].sum())
-
-
 def money_section(frames, as_of, show_money: bool) -> Section:
     section = Section("money", "Spend, contracts and the review programme")
-    year = spend.latest_year(frames.spend)
-    live = live_contracts(frames, as_of)
+    found = money_figures(frames, as_of, money=show_money)
+    year = found.year
     contracts = Table(
         "contracts",
         f"Contracts in force on {as_of:%-d %B %Y}",
@@ -63,17 +49,17 @@ def money_section(frames, as_of, show_money: bool) -> Section:
                 label(r.payment_form),
                 r.start_date,
                 r.end_date,
-                r.annual_value if show_money else None,
+                r.annual_value,
             ]
-            for r in live.sort_values("reference").itertuples()
+            for r in found.contracts.itertuples()
         ],
         {"Start": DATE, "End": DATE, "Annual value": MONEY},
     )
-    if show_money:
-        total = float(live["annual_value"].sum())
-        contracts.rows.append(["Total", "", "", "", None, None, total])
+    if found.shown:
+        contracts.rows.append(["Total", "", "", "", None, None, found.contract_total])
         section.paragraphs.append(
-            f"{len(live)} contracts are in force, worth £{total:,.0f} a year in total."
+            f"{len(found.contracts)} contracts are in force, "
+            f"worth £{found.contract_total:,.0f} a year in total."
         )
     else:
         contracts.note = "Contract values are not shown to your role."
@@ -81,16 +67,7 @@ def money_section(frames, as_of, show_money: bool) -> Section:
     if year is None:
         section.paragraphs.append("No spend is recorded.")
         return section
-    if show_money:
-        by_condition = spend.spend_by(
-            "condition",
-            frames.spend,
-            frames.services,
-            frames.service_conditions,
-            frames.contracts,
-            frames.contract_services,
-        )
-        by_condition = by_condition[by_condition["financial_year"] == year]
+    if found.shown:
         section.tables.append(
             Table(
                 "spend_by_condition",
@@ -98,33 +75,24 @@ def money_section(frames, as_of, show_money: bool) -> Section:
                 ["Condition", "Spend", "Share"],
                 [
                     [r.condition or "(no condition)", r.amount, r.share * 100]
-                    for r in by_condition.itertuples()
+                    for r in found.by_condition.itertuples()
                 ],
                 {"Spend": MONEY, "Share": PERCENT},
                 note="Spend on a service for several conditions is split equally between them.",
             )
         )
-        block = spend.block_share(frames.spend, frames.contracts, frames.contract_services, year)
-        if block.get("value") is not None:
+        if found.block.get("value") is not None:
             section.paragraphs.append(
-                f"In {_year(year)}, {block['value']:.0%} of spend was in block contracts."
+                f"In {_year(year)}, {found.block['value']:.0%} of spend was in block contracts."
             )
-    due = spend.review_programme(
-        frames.spend, frames.services, as_of=as_of, review_years=REVIEW_YEARS, year=year
-    )
+    due = found.review
     section.tables.append(
         Table(
             "review_programme",
             f"Services due for review (not reviewed in {REVIEW_YEARS} years)",
             ["Service", "Provider", "Spend", "Last reviewed", "Review due"],
             [
-                [
-                    r.service,
-                    r.provider,
-                    r.amount if show_money else None,
-                    r.last_reviewed,
-                    r.review_due,
-                ]
+                [r.service, r.provider, r.amount, r.last_reviewed, r.review_due]
                 for r in due.itertuples()
             ],
             {"Spend": MONEY, "Last reviewed": DATE, "Review due": DATE},
@@ -139,29 +107,10 @@ def money_section(frames, as_of, show_money: bool) -> Section:
 def labour_section(frames, development_id=None, *, money: bool = True) -> Section:
     """Hours, full-time years and (for a reader who sees money) the cost of the community's or
     one development's work, and who takes part."""
-    rates = load_pay_rates(None)
-    split = community_split(frames)
-    ids = None if development_id is None else development_ids(frames, development_id)
-    if ids is not None:
-        split = split[split["development_id"].isin(ids).fillna(False).astype(bool)]
+    found = labour_figures(frames, development_id, by=("development_id", "role_type"), money=money)
     section = Section("labour", "The labour of commissioning and who takes part")
-    table = labour.labour_table(
-        split, rates.hourly(), rates.hours_per_fte_year, by=["development_id"]
-    )
-    titles = dict(
-        zip(frames.developments["development_id"], frames.developments["title"], strict=True)
-    )
-    rows = [
-        [
-            titles.get(r.development_id, labour.OUTSIDE)
-            if pd.notna(r.development_id)
-            else labour.OUTSIDE,
-            r.hours,
-            r.fte_years,
-            r.cost if money else None,
-        ]
-        for r in table.itertuples()
-    ]
+    table = found.tables["development_id"]
+    rows = [[r.title, r.hours, r.fte_years, r.cost] for r in table.itertuples()]
     if rows:
         cost = table["cost"].sum() if money else None
         rows.append(["Total", table["hours"].sum(), table["fte_years"].sum(), cost])
@@ -180,29 +129,26 @@ def labour_section(frames, development_id=None, *, money: bool = True) -> Sectio
             + "an activity serving several stages has its hours split equally between them.",
         )
     )
-    people = frames.participations
-    if ids is not None:
-        acts = frames.activities.loc[
-            frames.activities["development_id"].isin(ids).fillna(False).astype(bool),
-            "activity_id",
-        ]
-        people = people[people["activity_id"].isin(acts)]
-    share = participation.clinical_share(people)
+    share = found.clinical
     if share["share_of_hours"] is not None:
         section.paragraphs.append(
             f"Clinicians gave {share['share_of_hours']:.0%} of the {share['hours']:,.0f} hours "
             f"recorded, and took part in {share['clinical_activities']} of "
             f"{share['activities']} activities."
         )
-    by_role = participation.matrix(split, by="role_type", value="hours")
+    by_role = found.tables["role_type"]
+    by_role = by_role.sort_values("hours", ascending=False, kind="stable")
     if not by_role.empty:
-        totals = by_role.sum(axis=1).sort_values(ascending=False)
+        total = by_role["hours"].sum()
         section.tables.append(
             Table(
                 "participation",
                 "Hours by stakeholder role",
                 ["Role", "Hours", "Share"],
-                [[label(k), v, v / totals.sum() * 100] for k, v in totals.items()],
+                [
+                    [ROLES.get(r.role_type, label(r.role_type)), r.hours, r.hours / total * 100]
+                    for r in by_role.itertuples()
+                ],
                 {"Hours": COUNT, "Share": PERCENT},
             )
         )
@@ -269,10 +215,6 @@ def scorecard_section(frames, money: bool = True, *, charts: bool = True) -> tup
             )
         )
     return section, card
-
-
-def as_of_date(frames):
-    return default_as_of(frames)
 
 
 def years_figure(found: dict) -> Chart:

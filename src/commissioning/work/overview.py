@@ -4,12 +4,20 @@ measure year by year), from :mod:`commissioning.analytics.work` on the community
 
 The page (:mod:`commissioning.web.views.work_overview`) only lays out what
 :func:`work_sections` returns; the scorecard's rows are :func:`scorecard_rows`, which the
-measure's drill-down page shows too.
+measure's drill-down page shows too. The board reports' money and labour sections
+(:mod:`commissioning.reports.work`) lay out the same figures, unformatted: :func:`money_figures`
+(contracts in force, spend, the block share, the review programme) and :func:`labour_figures`
+(hours, full-time years and cost by development, stage, role and nature; who takes part), which
+the page's sections are made from too.
 """
 
 from __future__ import annotations
 
+import dataclasses
+import datetime as dt
+
 import altair as alt
+import pandas as pd
 
 from commissioning.analytics.work import (
     drivers,
@@ -23,23 +31,187 @@ from commissioning.analytics.work import (
 from commissioning.analytics.work.pay_rates import load_pay_rates
 from commissioning.charts import NHS_BLUE, chart_spec
 from commissioning.charts.scorecard import describe_years, years_chart
-from commissioning.work.presenter import community_scorecard, scorecard_years
+from commissioning.work.presenter import (
+    community_scorecard,
+    community_split,
+    development_ids,
+    scorecard_years,
+)
 from commissioning.work.tables import MONEY_MEASURES, STATUS_TAGS, cell, table
 
+#: the page's labour tables: by stage, stakeholder role and nature of work
+PAGE_LABOUR = ("stage", "role_type", "nature")
+#: how the review programme counts a service as due: not reviewed in this many years
+REVIEW_YEARS = 3
+#: the label of the labour recorded outside any one development
+OUTSIDE = labour.OUTSIDE
 
-def _labour(frames, split, stages) -> dict:
+
+def as_of_date(frames) -> pd.Timestamp:
+    """The date the community's work is reported as of (its latest dated record)."""
+    return scorecard.default_as_of(frames)
+
+
+# ---------------------------------------------------------------------------------------------
+# The figures, unformatted (the page formats them below; the board reports lay them out)
+
+
+@dataclasses.dataclass
+class Labour:
+    """The labour of a community's commissioning, or of one development with its tasks.
+
+    ``tables`` holds, for each grouping asked for (``development_id``, ``stage``,
+    ``role_type``, ``nature``), the hours, full-time years and cost at the default pay rates (an
+    activity serving several stages has its hours split equally between them; the cost is empty
+    for a reader who does not see money); the ``development_id`` table carries each
+    development's ``title`` (:data:`OUTSIDE` for work outside any one development).
+    ``clinical`` is the clinicians' share of the hours and activities of the same participations
+    (``participation.clinical_share``).
+    """
+
+    split: pd.DataFrame
+    hours_per_fte_year: float
+    tables: dict[str, pd.DataFrame]
+    total_hours: float
+    clinical: dict
+
+
+def labour_figures(frames, development_id=None, *, by=PAGE_LABOUR, money: bool = True) -> Labour:
+    """The labour of the community's work (or of one development and its tasks) by each of
+    ``by``, and who takes part; the cost is left out (empty) unless ``money``."""
     rates = load_pay_rates()
-    hourly = rates.hourly()
-    per_year = rates.hours_per_fte_year
-    out = {}
-    for by in ("stage", "role_type", "nature"):
-        t = labour.labour_table(split, hourly, per_year, by=[by])
-        if by == "stage":
-            t["stage"] = t["stage"].map(lambda s: stages.get(s, s))
-        out[by] = t
+    split = community_split(frames)
+    people = frames.participations
+    if development_id is not None:
+        ids = development_ids(frames, development_id)
+        split = split[split["development_id"].isin(ids).fillna(False).astype(bool)]
+        acts = frames.activities.loc[
+            frames.activities["development_id"].isin(ids).fillna(False).astype(bool),
+            "activity_id",
+        ]
+        people = people[people["activity_id"].isin(acts)]
+    tables = {
+        key: labour.labour_table(split, rates.hourly(), rates.hours_per_fte_year, by=[key])
+        for key in by
+    }
+    if not money:
+        tables = {key: t.assign(cost=None) for key, t in tables.items()}
+    if "development_id" in tables:
+        titles = dict(
+            zip(frames.developments["development_id"], frames.developments["title"], strict=True)
+        )
+        t = tables["development_id"]
+        t.insert(
+            1,
+            "title",
+            [titles.get(d, OUTSIDE) if pd.notna(d) else OUTSIDE for d in t["development_id"]],
+        )
+    return Labour(
+        split=split,
+        hours_per_fte_year=rates.hours_per_fte_year,
+        tables=tables,
+        total_hours=float(split["hours"].sum()),
+        clinical=participation.clinical_share(people),
+    )
+
+
+def contracts_in_force(frames, as_of) -> pd.DataFrame:
+    """The community's contracts running on ``as_of`` (no start or end date: open)."""
+    c = frames.contracts
+    return c[
+        (c["start_date"].isna() | (c["start_date"] <= as_of))
+        & (c["end_date"].isna() | (c["end_date"] >= as_of))
+    ]
+
+
+def contract_total(frames, as_of) -> float:
+    """The annual value of the contracts in force on ``as_of``."""
+    return float(contracts_in_force(frames, as_of)["annual_value"].sum())
+
+
+@dataclasses.dataclass
+class Money:
+    """The money of a community's commissioning as of a date, for a reader who sees money
+    (``shown``) or not. For a reader who does not, every sum of money is left out: the
+    contracts' annual values and the review programme's spend are empty, the total, the block
+    share and the spend tables None.
+
+    ``year`` is the latest financial year with spend (None: no spend recorded); ``by_form``,
+    ``by_provider`` and ``by_condition`` are that year's spend (``spend.spend_by``: a service
+    for several conditions has its spend split equally between them), ``by_year`` every
+    year's; ``review`` the running services not reviewed in :data:`REVIEW_YEARS` years,
+    largest spend first.
+    """
+
+    as_of: dt.date
+    shown: bool
+    year: int | None
+    contracts: pd.DataFrame
+    contract_total: float | None
+    review: pd.DataFrame
+    block: dict | None = None
+    by_year: pd.DataFrame | None = None
+    by_form: pd.DataFrame | None = None
+    by_provider: pd.DataFrame | None = None
+    by_condition: pd.DataFrame | None = None
+    pareto: pd.DataFrame | None = None
+
+
+def money_figures(frames, as_of, *, money: bool) -> Money:
+    """Contracts in force on ``as_of``, spend, the block share and the review programme."""
+    f = frames
+    year = spend.latest_year(f.spend)
+    live = contracts_in_force(f, as_of).sort_values("reference")
+    review = spend.review_programme(
+        f.spend, f.services, as_of=as_of, review_years=REVIEW_YEARS, year=year
+    )
+    if not money:
+        return Money(
+            as_of=as_of,
+            shown=False,
+            year=year,
+            contracts=live.assign(annual_value=None),
+            contract_total=None,
+            review=review.assign(amount=None),
+        )
+
+    def by(what: str) -> pd.DataFrame:
+        found = spend.spend_by(
+            what, f.spend, f.services, f.service_conditions, f.contracts, f.contract_services
+        )
+        return found if what == "financial_year" else found[found["financial_year"] == year]
+
+    return Money(
+        as_of=as_of,
+        shown=True,
+        year=year,
+        contracts=live,
+        contract_total=float(live["annual_value"].sum()),
+        review=review,
+        block=spend.block_share(f.spend, f.contracts, f.contract_services, year),
+        by_year=by("financial_year"),
+        by_form=by("payment_form"),
+        by_provider=by("provider"),
+        by_condition=by("condition"),
+        pareto=spend.pareto(f.spend, f.services, as_of=as_of, year=year),
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# The page
+
+
+def _labour(found: Labour, stages) -> dict:
+    out = dict(found.tables)
+    if "stage" in out:
+        out["stage"] = out["stage"].assign(
+            stage=out["stage"]["stage"].map(lambda s: stages.get(s, s))
+        )
+    split = found.split
+    per_year = found.hours_per_fte_year
     effort = labour.cumulative_effort(split, by="community")
     effort = effort.assign(month=effort["month"].dt.strftime("%Y-%m"))
-    total = float(split["hours"].sum())
+    total = found.total_hours
     description = (
         "Cumulative hours of commissioning work recorded in the community by month: "
         f"{total:,.0f} hours in all"
@@ -72,51 +244,29 @@ def work_sections(f, money: bool, stages: dict[str, str], procurements=None) -> 
     """Every table, chart and figure of the work-of-commissioning page for one community
     (money left out unless ``money``). ``procurements`` is the pair of frames of
     :func:`commissioning.provider_selection.effort.procurement_frames` (transaction effort)."""
-    split = labour.stage_hours(f.activities, f.activity_stages, f.participations)
-    as_of = scorecard.default_as_of(f)
-    work = _labour(f, split, stages)
+    found = labour_figures(f, money=money)
+    split = found.split
+    as_of = as_of_date(f)
+    work = _labour(found, stages)
     labour_tables = {by: table(t, money=money) for by, t in work["tables"].items()}
 
     who = participation.matrix(split, by="group")
     if not who.empty:
         who = who.rename(columns=lambda s: stages.get(s, s)).reset_index()
-    clinical = participation.clinical_share(f.participations)
+    clinical = found.clinical
 
     money_section = None
     if money:
-        year = spend.latest_year(f.spend)
-        by_form = spend.spend_by(
-            "payment_form",
-            f.spend,
-            f.services,
-            f.service_conditions,
-            f.contracts,
-            f.contract_services,
-        )
-        by_provider = spend.spend_by(
-            "provider",
-            f.spend,
-            f.services,
-            f.service_conditions,
-            f.contracts,
-            f.contract_services,
-        )
-        by_year = spend.spend_by(
-            "financial_year",
-            f.spend,
-            f.services,
-            f.service_conditions,
-            f.contracts,
-            f.contract_services,
-        )
+        spent = money_figures(f, as_of, money=True)
+        year = spent.year
         money_section = {
             "year": cell(year, "financial_year") if year is not None else None,
-            "by_year": table(by_year, ["financial_year", "amount"]),
-            "by_form": table(by_form[by_form["financial_year"] == year]),
-            "by_provider": table(by_provider[by_provider["financial_year"] == year]),
-            "block": spend.block_share(f.spend, f.contracts, f.contract_services),
+            "by_year": table(spent.by_year, ["financial_year", "amount"]),
+            "by_form": table(spent.by_form),
+            "by_provider": table(spent.by_provider),
+            "block": spent.block,
             "pareto": table(
-                spend.pareto(f.spend, f.services, as_of=as_of),
+                spent.pareto,
                 [
                     "service",
                     "provider",
@@ -129,8 +279,7 @@ def work_sections(f, money: bool, stages: dict[str, str], procurements=None) -> 
                 ],
             ),
             "review": table(
-                spend.review_programme(f.spend, f.services, as_of=as_of),
-                ["service", "provider", "amount", "last_reviewed", "review_due"],
+                spent.review, ["service", "provider", "amount", "last_reviewed", "review_due"]
             ),
         }
         block = money_section["block"]

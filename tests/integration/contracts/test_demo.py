@@ -172,8 +172,8 @@ def test_a_present_day_contract_page_shows_its_spc_chart_and_plan_against_actual
     # the SPC chart: every month since the contract began (April 2022 to March 2026), each with
     # its limits and the month's plan as target
     points = line.context["points"]
-    assert len(points) == 48 and points[0]["period"] == D(2022, 4, 1)
-    assert all(p["upl"] is not None and p["target"] is not None for p in points)
+    assert len(points) == 48 and points[0].period == D(2022, 4, 1)
+    assert all(p.upl is not None and p.target is not None for p in points)
     # the plan against actual by month: all twelve months of 2025/26
     months = re.findall(r'<tr class="nhsuk-table__row" data-month="(\d{4}-\d{2})">', page)
     assert months == [f"{m:%Y-%m}" for m in TODAY_MONTHS[-12:]]

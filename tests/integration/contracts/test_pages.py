@@ -49,6 +49,33 @@ def test_the_line_page_has_its_spc_chart_and_figures(client, ctown):
     assert client.get(f"{BASE}CT-ACT/lines/NOPE/").status_code == 404
 
 
+def test_the_line_page_lays_out_the_presenters_spc_chart(client, ctown):
+    """The line's SPC chart comes from the contracts presenter (``line_chart``), drawn by the one
+    SPC chart from plain arguments; the page built a stand-in monitoring series for it, which
+    broke once when the chart began reading a series' recalculations."""
+    import json
+
+    from django.utils.html import escape
+
+    from commissioning.contracts import presenter
+    from commissioning.store.models import Contract
+
+    user = ctown.users["commissioner"]
+    client.force_login(user)
+    html = client.get(f"{BASE}CT-ACT/lines/NEL/").content.decode()
+    spec = re.search(r'<script id="line-spec" type="application/json">(.*?)</script>', html, re.S)
+    on_page = json.loads(spec.group(1))
+    perf = presenter.performance(user, Contract.objects.get(reference="CT-ACT"), None)
+    chart = presenter.line_chart(perf.line("NEL"))
+    assert on_page == json.loads(json.dumps(chart.spec))
+    points = chart.spec["datasets"]["points"]
+    assert len(points) == len(chart.points) == 18
+    assert {p["Point type"] for p in points} == {"Special cause neither better nor worse"}
+    assert "marks" not in chart.spec["datasets"]  # no annotations, no recalculated limits
+    assert all(p["Target"] is not None for p in points[-6:])  # the plan as target
+    assert f'aria-label="{escape(chart.description)}"' in html
+
+
 def test_the_board_and_downloads(client, ctown):
     client.force_login(ctown.users["commissioner"])
     board = text(client.get(BASE))

@@ -11,9 +11,9 @@ every form works without JavaScript and shows the NHS.UK error summary.
 
 from __future__ import annotations
 
+import dataclasses
 import tempfile
 from pathlib import Path
-from types import SimpleNamespace
 
 from django import forms
 from django.contrib import messages
@@ -25,7 +25,6 @@ from django.views.decorators.http import require_POST
 
 from commissioning.access import policy
 from commissioning.access.communities import community_or_404
-from commissioning.charts.spc import POINT_STYLES
 from commissioning.contracts import importing, presenter, records
 from commissioning.contracts.models import (
     ActivityChallenge,
@@ -36,7 +35,7 @@ from commissioning.contracts.models import (
 )
 from commissioning.document import table_csv
 from commissioning.errors import InputError, UserError
-from commissioning.monitoring.presenter import spc_spec, variation_icon
+from commissioning.monitoring.presenter import variation_icon
 
 CONTENT_TYPES = {
     "csv": "text/csv; charset=utf-8",
@@ -103,28 +102,15 @@ def line(request, code: str, reference: str, line: str):
     if found is None:
         raise Http404("Not found")
     found.icon = variation_icon(found.point_type, found.signal)
-    points = [
-        {
-            **p.as_dict(),
-            "point_label": POINT_STYLES[p.point_type][0] if p.point_type else "No value",
-        }
-        for p in found.points
-    ]
-    series = SimpleNamespace(  # a contract line's SPC, drawn by the monitoring chart: no
-        points=points,  # annotations, no recorded recalculations of limits; money may be negative
-        annotations=[],
-        recalculations=[],
-        from_zero=False,
-        indicator=SimpleNamespace(unit=found.currency.capitalize()),
-    )
+    chart = presenter.line_chart(found)
     context = {
         "community": community,
         "contract": contract_,
         "perf": perf,
         "line": found,
-        "points": points,
-        "chart": spc_spec(series) if points else None,
-        "description": presenter.describe_line(found),
+        "points": chart.points,
+        "chart": chart.spec,
+        "description": chart.description,
     }
     return render(request, "web/contracts/line.html", context)
 
@@ -200,9 +186,7 @@ def import_page(request, code: str):
             )
         except InputError as exc:
             context["problems"] = [
-                SimpleNamespace(
-                    file=plain(p.file), row=p.row, column=p.column, message=plain(p.message)
-                )
+                dataclasses.replace(p, file=plain(p.file), message=plain(p.message))
                 for p in exc.problems
             ]
             context["more"] = exc.more
