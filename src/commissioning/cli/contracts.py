@@ -148,7 +148,7 @@ def run_import(args) -> int:
     verb = "would be" if result.dry_run else "were"
     for row in result.counts:
         c = row["counts"]
-        print(f"{row['kind']}: {c.added} added, {c.updated} updated, {c.unchanged} unchanged")
+        print(f"{row['kind']}: {c}")
     if result.dry_run:
         print(f"Dry run: nothing was written (the counts are what {verb} written).")
     return 0

@@ -24,7 +24,8 @@ class LoadResult:
 
     def __str__(self) -> str:
         return (
-            f"{len(self.added)} added, {len(self.updated)} updated, {len(self.unchanged)} unchanged"
+            f"{len(self.added):,} added, {len(self.updated):,} updated, "
+            f"{len(self.unchanged):,} unchanged"
         )
 
 

@@ -52,7 +52,7 @@ class Counts:
     unchanged: int = 0
 
     def __str__(self) -> str:
-        return f"{self.added} added, {self.updated} updated, {self.unchanged} unchanged"
+        return f"{self.added:,} added, {self.updated:,} updated, {self.unchanged:,} unchanged"
 
 
 PROGRESS_ROWS = 100_000  # a batch this large reports how its writing goes

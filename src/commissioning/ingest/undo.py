@@ -83,7 +83,7 @@ def counts_text(imp) -> str:
     words = ("removed", "restored") if imp.is_undo else ("added", "updated", "unchanged")
     parts = []
     for name, c in (imp.counts or {}).items():
-        said = [f"{c[w]} {w}" for w in words if c.get(w)]
+        said = [f"{c[w]:,} {w}" for w in words if c.get(w)]
         parts.append(f"{name}: {', '.join(said) or 'nothing'}")
     return "; ".join(parts)
 
