@@ -125,9 +125,13 @@ def pytest_configure(config):
         *site.getsitepackages(),
         site.getusersitepackages(),
     ]
+    # the reference folder beside the clone is outside even when the clone is in a temporary
+    # folder (its neighbours are then in an allowed one): tests copy what they need into tests/data
+    denied = [str(REPOSITORY.parent / "shared")]
     log = tempfile.mkdtemp(prefix="commissioning-test-opens-")
-    WATCH.configure(allowed, None)  # this process records in WATCH.FOUND; children in log
+    WATCH.configure(allowed, None, denied)  # this process records in WATCH.FOUND; children in log
     os.environ["COMMISSIONING_TEST_ALLOWED"] = os.pathsep.join(a for a in allowed if a)
+    os.environ["COMMISSIONING_TEST_DENIED"] = os.pathsep.join(denied)
     os.environ["COMMISSIONING_TEST_OPENS_LOG"] = log
     os.environ["PYTHONPATH"] = os.pathsep.join(
         p for p in (str(OUTSIDE_FILES), os.environ.get("PYTHONPATH", "")) if p

@@ -16,7 +16,9 @@ fails the session at the end, listing them.
 
 Allowed: the folders in ``COMMISSIONING_TEST_ALLOWED`` (the clone, the temporary folders, the
 virtualenv and the Python installation) and the system's folders (/usr, /etc, /proc, /dev, /sys,
-/lib, /lib64, /bin, /sbin, /run, /var/lib, /var/cache).
+/lib, /lib64, /bin, /sbin, /run, /var/lib, /var/cache), except the folders in
+``COMMISSIONING_TEST_DENIED`` (the ``shared`` folder beside the clone), which are outside even
+when they lie in an allowed one: a clone made in a temporary folder has its neighbours there.
 
 The hook returns at once for every other event (an audit hook is called for all of them), so it
 costs next to nothing: see ``tests/structure/test_outside_files.py``.
@@ -33,6 +35,7 @@ WATCHED = frozenset({"open", "sqlite3.connect", "subprocess.Popen"})
 #: (event, path) of every open outside, in this process.
 FOUND: list[tuple[str, str]] = []
 _allowed: tuple[str, ...] = ()
+_denied: tuple[str, ...] = ()
 _log: str | None = None
 
 
@@ -45,15 +48,17 @@ def _root(path: str) -> str:
     return path if path.endswith(os.sep) else path + os.sep
 
 
-def configure(allowed: list[str], log_folder: str | None) -> None:
-    global _allowed, _log
+def configure(allowed: list[str], log_folder: str | None, denied: list[str] = ()) -> None:
+    global _allowed, _denied, _log
     _allowed = tuple(sorted({_root(p) for p in [*allowed, *SYSTEM] if p}, key=len))
+    _denied = tuple(_root(p) for p in denied if p)
     _log = log_folder
 
 
 def outside(path) -> bool:
-    """Whether ``path`` (a str, bytes or path-like; a file descriptor is never outside) lies
-    outside every allowed folder. A relative path is taken from the working folder."""
+    """Whether ``path`` (a str, bytes or path-like; a file descriptor is never outside) lies in
+    a denied folder or outside every allowed one. A relative path is taken from the working
+    folder."""
     if isinstance(path, int) or path is None:
         return False
     try:
@@ -62,7 +67,10 @@ def outside(path) -> bool:
         return False
     if not os.path.isabs(text):
         text = os.path.join(os.getcwd(), text)
-    return not (os.path.normpath(text) + os.sep).startswith(_allowed)
+    text = os.path.normpath(text) + os.sep
+    if text.startswith(_denied):  # an empty tuple matches nothing
+        return True
+    return not text.startswith(_allowed)
 
 
 def _paths_in(argument) -> list[str]:
@@ -120,7 +128,12 @@ def start_from_environment() -> None:
     allowed = os.environ.get("COMMISSIONING_TEST_ALLOWED")
     if not allowed:
         return
-    configure(allowed.split(os.pathsep), os.environ.get("COMMISSIONING_TEST_OPENS_LOG"))
+    denied = os.environ.get("COMMISSIONING_TEST_DENIED", "")
+    configure(
+        allowed.split(os.pathsep),
+        os.environ.get("COMMISSIONING_TEST_OPENS_LOG"),
+        [d for d in denied.split(os.pathsep) if d],
+    )
     sys.addaudithook(hook)
 
 

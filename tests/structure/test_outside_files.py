@@ -38,9 +38,15 @@ def test_paths_in_the_clone_and_temporary_folders_are_allowed(watch, tmp_path):
 
 
 def test_a_folder_beside_the_clone_is_outside(watch):
+    """The reference folder beside the clone is outside wherever the clone is, also in a
+    temporary folder (``mktemp -d``), whose neighbours are otherwise allowed."""
     assert watch.outside(BESIDE)
     assert watch.outside(NOWHERE)
-    assert watch.outside(str(REPOSITORY) + "-other/file.csv")  # not fooled by a shared prefix
+    # not fooled by a shared prefix: a folder named like the clone is as outside as any other
+    # folder beside it (both allowed only when the clone is in a temporary folder)
+    other = str(REPOSITORY) + "-other/file.csv"
+    assert watch.outside(other) == watch.outside(REPOSITORY.parent / "file.csv")
+    assert watch.outside(str(BESIDE.parents[2]) + "-other/x") == watch.outside(other)
 
 
 def test_an_open_outside_in_this_process_is_recorded(watch):
